@@ -1,0 +1,215 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { createKonnektorApi, type KonnektorApi } from '../core/api';
+import type { InvoiceDocument } from '../core/documents/model';
+import { redactServer } from '../core/erp/target';
+import { logger } from '../core/logging';
+import { MODULE_TITLES, type Module } from '../core/modules';
+import { ErpConnections } from '../db/erp';
+import { printResult, reportError, table, type Output } from './output';
+import { runStart } from './start';
+
+export function konnektorHome(): string {
+  return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
+}
+
+/** The demo server used when --server is not given: the demo databases in the Konnektör home folder. */
+function defaultServer(): string {
+  return process.env.KONNEKTOR_ERP_SERVER ?? `sqlite:${path.join(konnektorHome(), 'demo')}`;
+}
+
+interface TargetOptions {
+  connector: string;
+  server: string;
+  database?: string;
+  firm?: string;
+  period?: string;
+  branch?: string;
+  json?: boolean;
+}
+
+function targetOf(o: TargetOptions) {
+  return {
+    connector: o.connector,
+    server: o.server,
+    ...(o.database !== undefined ? { database: o.database } : {}),
+    ...(o.firm !== undefined ? { firm: o.firm } : {}),
+    ...(o.period !== undefined ? { period: o.period } : {}),
+    ...(o.branch !== undefined ? { branch: o.branch } : {}),
+  };
+}
+
+function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } = {}): Command {
+  cmd
+    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis').default('logo'))
+    .addOption(new Option('--server <url>', 'mssql://kullanici:sifre@sunucu:1433/ÖRNEK veya sqlite:<klasör>').default(defaultServer()));
+  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis: şirket veri tabanı)');
+  if (opts.firm !== false) {
+    cmd.option('--firm <code>', 'firma kodu, 3 hane (2 → 002)').option('--period <code>', 'dönem kodu, 2 hane (1 → 01)').option('--branch <code>', 'şube');
+  }
+  return cmd.option('--json', 'JSON çıktı (betikler için)');
+}
+
+function documentRow(d: InvoiceDocument): (string | number)[] {
+  return [
+    d.ref.key,
+    d.erpNumber,
+    d.issueDate,
+    d.type,
+    d.profileHint,
+    d.customer.name.length > 38 ? `${d.customer.name.slice(0, 37)}…` : d.customer.name,
+    `${d.customer.taxId.scheme} ${d.customer.taxId.value}`,
+    d.lines.length,
+    d.currency,
+    d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
+  ];
+}
+
+export function buildProgram(api: KonnektorApi, setExit: (code: number) => void): Command {
+  const program = new Command('konnektor')
+    .description('Konnektör: muhasebe veri tabanı ile QNB eFinans arasında e-belge köprüsü')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const run = (fn: (o: Output) => Promise<void>) => async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const out: Output = { json: Boolean(cmd.opts().json) };
+    try {
+      await fn(out);
+    } catch (e) {
+      setExit(reportError(out, e));
+    }
+  };
+
+  const demo = program.command('demo').description('örnek (demo) muhasebe veri tabanları');
+  demo
+    .command('init')
+    .description('Logo ve Netsis örnek veri tabanlarını oluşturur')
+    .requiredOption('--dir <folder>', 'veri tabanlarının yazılacağı klasör')
+    .option('--invoices <n>', 'fatura sayısı (her program için)', '60')
+    .option('--seed <n>', 'rastgele veri tohumu (aynı tohum, aynı veri)', '1')
+    .option('--year <yyyy>', 'demo için "bu yıl" (varsayılan: Türkiye saatine göre bu yıl)')
+    .option('--force', 'klasördeki örnek veri tabanlarını yeniden oluşturur')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const o = demo.commands[0]!.opts<{ dir: string; invoices: string; seed: string; year?: string; force?: boolean }>();
+        const summary = await api['demo.init']({
+          dir: o.dir,
+          invoices: Number(o.invoices),
+          seed: Number(o.seed),
+          ...(o.year ? { year: Number(o.year) } : {}),
+          ...(o.force ? { force: true } : {}),
+        });
+        printResult(out, summary, () =>
+          [
+            `Örnek veri tabanları hazır: ${summary.dir} (${summary.seconds.toFixed(1)} sn)`,
+            `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
+            `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
+            `  Sunucu: --server ${summary.server}`,
+          ].join('\n'),
+        );
+      }),
+    );
+
+  withTarget(program.command('databases').description('"Veri tabanı Ara": sunucudaki veri tabanları'), { database: false, firm: false }).action(
+    run(async (out) => {
+      const o = program.commands.find((c) => c.name() === 'databases')!.opts<TargetOptions>();
+      const list = await api['erp.listDatabases']({ connector: o.connector, server: o.server });
+      printResult(out, list, () =>
+        table(
+          ['Veri tabanı', 'Tanındı', 'Şirket', 'Yıl'],
+          list.map((d) => [d.name, d.recognised ? 'evet' : 'hayır', d.company ?? '', d.fiscalYear ?? '']),
+        ),
+      );
+    }),
+  );
+
+  withTarget(program.command('firms').description('"Firma/Dönem Ara": firmalar ve dönemleri')).action(
+    run(async (out) => {
+      const o = program.commands.find((c) => c.name() === 'firms')!.opts<TargetOptions>();
+      const list = await api['erp.listFirmPeriods']({ target: targetOf(o) });
+      printResult(out, list, () =>
+        table(
+          ['Firma', 'Firma adı', 'Dönem', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
+          list.map((f) => [f.firm, f.firmName, f.period, f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
+        ),
+      );
+    }),
+  );
+
+  withTarget(program.command('test-connection').description('bağlantıyı ve modülün tablolarını sınar'))
+    .requiredOption('--module <module>', 'efatura | earsiv | eirsaliye | edefter | esmm | emm')
+    .action(
+      run(async (out) => {
+        const o = program.commands.find((c) => c.name() === 'test-connection')!.opts<TargetOptions & { module: string }>();
+        const result = await api['erp.testConnection']({ target: targetOf(o), module: o.module });
+        printResult(out, result, () =>
+          [
+            `Bağlantı başarılı (${redactServer(o.server)}).`,
+            ...result.checks.map((c) => `  ✓ ${c.name}${c.detail ? `: ${c.detail}` : ''}`),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  const documents = program.command('documents').description('muhasebe programındaki belgeler');
+  withTarget(documents.command('list').description('gönderilmemiş (giden) belgeler'))
+    .requiredOption('--module <module>', 'efatura | earsiv')
+    .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
+    .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
+    .option('--limit <n>', 'en çok bu kadar belge')
+    .option('--offset <n>', 'baştan atlanacak belge sayısı')
+    .action(
+      run(async (out) => {
+        const o = documents.commands[0]!.opts<TargetOptions & { module: string; from?: string; to?: string; limit?: string; offset?: string }>();
+        const docs = await api['documents.listOutgoing']({
+          target: targetOf(o),
+          module: o.module,
+          ...(o.from ? { from: o.from } : {}),
+          ...(o.to ? { to: o.to } : {}),
+          ...(o.limit ? { limit: Number(o.limit) } : {}),
+          ...(o.offset ? { offset: Number(o.offset) } : {}),
+        });
+        printResult(out, docs, () =>
+          [
+            `${MODULE_TITLES[o.module as Module] ?? o.module}: ${docs.length} gönderilmemiş belge`,
+            table(['Ref', 'Belge no', 'Tarih', 'Tip', 'Senaryo', 'Alıcı', 'VKN/TCKN', 'Satır', 'Döviz', 'Tutar (KDV dahil)'], docs.map(documentRow)),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  program
+    .command('start')
+    .description('örnek verilerle Konnektör’ü başlatır (ilk çalıştırmada örnek veri tabanlarını oluşturur)')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        await runStart(api, { home: konnektorHome(), out });
+      }),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
+  const connections = new ErpConnections();
+  const api = createKonnektorApi({ connections });
+  let exitCode = 0;
+  const program = buildProgram(api, (c) => (exitCode = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      exitCode = e.exitCode === 0 ? 0 : 2;
+    } else {
+      exitCode = reportError({ json: argv.includes('--json') }, e);
+    }
+  } finally {
+    await connections.closeAll();
+  }
+  return exitCode;
+}

@@ -1,0 +1,37 @@
+import Table from 'cli-table3';
+import { isKonnektorError } from '../core/errors';
+
+export interface Output {
+  json: boolean;
+}
+
+export function printResult(out: Output, value: unknown, human: () => string): void {
+  process.stdout.write(out.json ? `${JSON.stringify(value, jsonReplacer, 2)}\n` : `${human()}\n`);
+}
+
+/** Decimals print as their exact text, never as binary floats. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && (value as { constructor?: { name?: string } }).constructor?.name === 'Decimal') {
+    return String(value);
+  }
+  return value;
+}
+
+export function table(head: string[], rows: (string | number)[][]): string {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+/** Writes an error to stderr with its code; returns the exit code (2 bad input, 1 failure of the target). */
+export function reportError(out: Output, e: unknown): number {
+  if (isKonnektorError(e)) {
+    if (out.json) process.stderr.write(`${JSON.stringify({ error: e.toJSON() })}\n`);
+    else process.stderr.write(`HATA ${e.code}: ${e.userMessage}\n  ${e.message}\n`);
+    return e.kind === 'input' ? 2 : 1;
+  }
+  const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  if (out.json) process.stderr.write(`${JSON.stringify({ error: { code: 'UNEXPECTED', detail: message } })}\n`);
+  else process.stderr.write(`HATA UNEXPECTED: Beklenmeyen bir hata oluştu.\n  ${message}\n`);
+  return 1;
+}

@@ -1,0 +1,98 @@
+import type { CanonicalDocument, ErpDocumentRef } from '../core/documents/model';
+import type { ErpTarget } from '../core/erp/target';
+import type { Module } from '../core/modules';
+import type { ErpConnections } from '../db/erp';
+import type { ErpMigration } from '../migrations/erp/common';
+
+/**
+ * How an accounting program lays out companies and years:
+ * - `firm-period`: all firms and their periods inside one database (Logo: `LG_002_01_…`) → "Firma/Dönem Ara";
+ * - `database-per-year`: one database per company and fiscal year (Netsis, ETA) → "Veri tabanı Ara".
+ */
+export type ConnectorShape = 'firm-period' | 'database-per-year';
+
+export interface FirmPeriod {
+  firm: string;
+  firmName: string;
+  period: string;
+  /** YYYY-MM-DD */
+  periodBegin: string;
+  periodEnd: string;
+  active: boolean;
+  /** For database-per-year programs: the database that holds this company-year. */
+  database?: string;
+}
+
+export interface DatabaseInfo {
+  name: string;
+  /** Company name and fiscal year when the program's catalogue names them (Netsis SIRKETLER30). */
+  company?: string;
+  fiscalYear?: number;
+  /** True when the database belongs to this connector's program (has its tables). */
+  recognised: boolean;
+}
+
+export interface ConnectionCheck {
+  name: 'reachable' | 'login' | 'database' | 'tables' | 'columns' | 'read';
+  ok: boolean;
+  detail?: string;
+}
+
+export interface ConnectionTestResult {
+  ok: true;
+  checks: ConnectionCheck[];
+  /** Tables the module reads, as named in this database (e.g. LG_002_01_INVOICE). */
+  tables: string[];
+}
+
+export interface OutgoingFilter {
+  /** YYYY-MM-DD, inclusive. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export type WriteBackStatus = 'sent' | 'delivered' | 'accepted' | 'rejected' | 'failed' | 'cancelled';
+
+export interface WriteBackResult {
+  ettn: string;
+  /** GİB document number, e.g. ABC2026000000001. */
+  number: string;
+  status: WriteBackStatus;
+  gibCode?: string;
+  message?: string;
+}
+
+export interface ConnectorContext {
+  connections: ErpConnections;
+}
+
+/**
+ * What every accounting-program connector implements. Connectors read rows and map them to the canonical model,
+ * and write outcomes back; they know nothing about UBL, SOAP or the integrator. Every method throws
+ * `KonnektorError` with a stable code for every failure, and validates codes before building any SQL.
+ */
+export interface ErpConnector {
+  readonly id: string;
+  readonly title: string;
+  readonly shape: ConnectorShape;
+  readonly modules: readonly Module[];
+  /** Konnektör's helper objects in this program's databases (migrations/erp/<connector>/). */
+  readonly erpMigrations: readonly ErpMigration[];
+
+  /** "Veri tabanı Ara": the databases of this program on the server. */
+  listDatabases(ctx: ConnectorContext, server: string): Promise<DatabaseInfo[]>;
+
+  /** "Firma/Dönem Ara": firms and their periods (for database-per-year programs, one row per company database). */
+  listFirmPeriods(ctx: ConnectorContext, target: ErpTarget): Promise<FirmPeriod[]>;
+
+  /** Reachable, credentials accepted, database present, the module's tables and columns there, readable. */
+  testConnection(ctx: ConnectorContext, target: ErpTarget, module: Module): Promise<ConnectionTestResult>;
+
+  /** Documents of the module that have not been sent yet, in the canonical model. */
+  readOutgoing(ctx: ConnectorContext, target: ErpTarget, module: Module, filter?: OutgoingFilter): Promise<CanonicalDocument[]>;
+
+  /** Writes ETTN, number and status back into the ERP row the document came from. */
+  writeBack(ctx: ConnectorContext, target: ErpTarget, ref: ErpDocumentRef, result: WriteBackResult): Promise<void>;
+}

@@ -1,0 +1,166 @@
+import type { CanonicalDocument, ErpDocumentRef } from '../../core/documents/model';
+import { requireDatabase, requireFirm, requirePeriod, type ErpTarget } from '../../core/erp/target';
+import { KonnektorError } from '../../core/errors';
+import type { Module } from '../../core/modules';
+import { mapErpError, type ErpDatabase } from '../../db/erp';
+import { logoErpMigrations } from '../../migrations/erp/logo';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import { checkTables } from '../shared/checks';
+import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { chunks, dateOf, intOf, textOf } from '../shared/values';
+import { estatusFor } from './codes';
+import { mapInvoice, supplierOf, type Row } from './map';
+import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
+import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
+
+const MODULES = ['efatura', 'earsiv'] as const satisfies readonly Module[];
+type LogoModule = (typeof MODULES)[number];
+
+function invoiceModule(module: Module): LogoModule {
+  if ((MODULES as readonly string[]).includes(module)) return module as LogoModule;
+  throw new KonnektorError('MODULE_NOT_SUPPORTED', `The Logo connector does not read ${module} documents yet`, { value: module });
+}
+
+async function run<T>(erp: ErpDatabase, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw mapErpError(e, { server: erp.server, database: erp.name });
+  }
+}
+
+/** Logo keeps every firm and period in one database; the firm/period must exist in L_CAPIFIRM/L_CAPIPERIOD. */
+async function openChecked(ctx: ConnectorContext, target: ErpTarget): Promise<{ erp: ErpDatabase; firm: string; period: string }> {
+  const firm = requireFirm(target);
+  const period = requirePeriod(target);
+  const erp = await ctx.connections.database(target.server, requireDatabase(target));
+  await checkTables(erp, [
+    { table: LOGO_SYSTEM_TABLES.firm, columns: ['NR'] },
+    { table: LOGO_SYSTEM_TABLES.period, columns: ['FIRMNR', 'NR'] },
+  ]);
+  const rows = (await run(erp, () => firmPeriodsQuery(erp.db))) as Row[];
+  if (!rows.some((r) => intOf(r.firmNr) === Number(firm))) {
+    throw new KonnektorError('ERP_FIRM_NOT_FOUND', `Firm ${firm} is not in L_CAPIFIRM of ${erp.name}`, { value: firm, database: erp.name });
+  }
+  if (!rows.some((r) => intOf(r.firmNr) === Number(firm) && intOf(r.periodNr) === Number(period))) {
+    throw new KonnektorError('ERP_PERIOD_NOT_FOUND', `Period ${period} of firm ${firm} is not in L_CAPIPERIOD of ${erp.name}`, {
+      value: period,
+      database: erp.name,
+    });
+  }
+  return { erp, firm, period };
+}
+
+export const logoConnector: ErpConnector = {
+  id: 'logo',
+  title: 'Logo Tiger / Go',
+  shape: 'firm-period',
+  modules: MODULES,
+  erpMigrations: logoErpMigrations,
+
+  async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
+    const names = await ctx.connections.listDatabases(server);
+    const out: DatabaseInfo[] = [];
+    for (const name of names) {
+      let recognised = false;
+      try {
+        const erp = await ctx.connections.database(server, name);
+        recognised = await erp.db.schema.hasTable(LOGO_SYSTEM_TABLES.firm);
+      } catch {
+        recognised = false;
+      }
+      out.push({ name, recognised });
+    }
+    return out;
+  },
+
+  async listFirmPeriods(ctx, target): Promise<FirmPeriod[]> {
+    const erp = await ctx.connections.database(target.server, requireDatabase(target));
+    await checkTables(erp, [
+      { table: LOGO_SYSTEM_TABLES.firm, columns: ['NR', 'NAME'] },
+      { table: LOGO_SYSTEM_TABLES.period, columns: ['FIRMNR', 'NR', 'BEGDATE', 'ENDDATE', 'ACTIVE'] },
+    ]);
+    const rows = (await run(erp, () => firmPeriodsQuery(erp.db))) as Row[];
+    return rows
+      .filter((r) => !target.firm || intOf(r.firmNr) === Number(target.firm))
+      .map((r) => ({
+        firm: String(intOf(r.firmNr)).padStart(3, '0'),
+        firmName: textOf(r.firmTitle) || textOf(r.firmName),
+        period: String(intOf(r.periodNr)).padStart(2, '0'),
+        periodBegin: dateOf(r.begDate),
+        periodEnd: dateOf(r.endDate),
+        active: intOf(r.active) === 1,
+      }));
+  },
+
+  async testConnection(ctx, target, module) {
+    const m = invoiceModule(module);
+    const { erp, firm, period } = await openChecked(ctx, target);
+    const needs = invoiceModuleNeeds(firm, period);
+    const checks = await checkTables(erp, needs);
+    void m;
+    return {
+      ok: true,
+      checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...checks],
+      tables: needs.map((n) => n.table),
+    };
+  },
+
+  async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    const m = invoiceModule(module);
+    const { erp, firm, period } = await openChecked(ctx, target);
+    await checkTables(erp, invoiceModuleNeeds(firm, period));
+    const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
+    const currencies = new Map<number, string>();
+    if (await erp.db.schema.hasTable(LOGO_SYSTEM_TABLES.currency)) {
+      for (const r of (await run(erp, () => currencyListQuery(erp.db, Number(firm)))) as Row[]) currencies.set(intOf(r.CURTYPE), textOf(r.CURCODE));
+    }
+    const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, firm, period, m, filter))) as Row[];
+    const linesByInvoice = new Map<number, Row[]>();
+    for (const part of chunks(headers.map((h) => intOf(h.LOGICALREF)))) {
+      const lines = (await run(erp, () => linesQuery(erp.db, firm, period, part))) as Row[];
+      for (const l of lines) {
+        const ref = intOf(l.INVOICEREF);
+        let list = linesByInvoice.get(ref);
+        if (!list) linesByInvoice.set(ref, (list = []));
+        list.push(l);
+      }
+    }
+    const supplier = firmRow ? supplierOf(firmRow) : undefined;
+    return headers.map((h) =>
+      mapInvoice(h, linesByInvoice.get(intOf(h.LOGICALREF)) ?? [], {
+        database: erp.name,
+        firm,
+        period,
+        module: m,
+        currencies,
+        ...(supplier ? { supplier } : {}),
+      }),
+    );
+  },
+
+  async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {
+    const { erp, firm, period } = await openChecked(ctx, { ...target, firm: ref.firm ?? target.firm, period: ref.period ?? target.period });
+    const logicalRef = Number(ref.key);
+    if (!Number.isInteger(logicalRef) || logicalRef <= 0) {
+      throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Not a Logo LOGICALREF: ${JSON.stringify(ref.key)}`, { value: ref.key });
+    }
+    const table = logoTables(firm, period).invoice;
+    await run(erp, () =>
+      erp.db.transaction(async (trx) => {
+        const row = ((await invoiceByRefQuery(trx as never, firm, period, logicalRef)) as Row[])[0];
+        if (!row) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No invoice ${logicalRef} in ${table}`, { value: ref.key });
+        const current = textOf(row.GUID).toLowerCase();
+        if (current !== '' && current !== result.ettn.toLowerCase()) {
+          throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${logicalRef} already has GUID ${current}`, { ettn: current });
+        }
+        const module = intOf(row.EINVOICE) === 2 ? 'earsiv' : 'efatura';
+        const estatus = estatusFor(module, result.status);
+        await trx(table)
+          .where('LOGICALREF', logicalRef)
+          .update({ GUID: result.ettn.toUpperCase(), ...(estatus !== undefined ? { ESTATUS: estatus } : {}) });
+        await recordEbelgeStatus(erp, { firm, period, module, erpKey: ref.key }, result, trx);
+      }),
+    );
+  },
+};

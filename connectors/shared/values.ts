@@ -1,0 +1,49 @@
+import Decimal from 'decimal.js';
+
+/**
+ * Row values as drivers return them: SQL Server FLOAT/MONEY/DECIMAL arrive as JS numbers or strings, dates as Date
+ * (tedious reads them as UTC) or ISO text (SQLite). These helpers turn them into exact decimals and Türkiye dates.
+ */
+export function decimalOf(value: unknown): Decimal {
+  if (value === null || value === undefined || value === '') return new Decimal(0);
+  if (typeof value === 'number') {
+    // Logo keeps amounts in FLOAT columns: 15 significant digits drop the binary noise (0.1 + 0.2).
+    return new Decimal(value.toPrecision(15));
+  }
+  return new Decimal(String(value).trim().replace(',', '.'));
+}
+
+export function intOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value === null || value === undefined || value === '') return 0;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+export function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value).trim();
+}
+
+export function optionalText(value: unknown): string | undefined {
+  const t = textOf(value);
+  return t === '' ? undefined : t;
+}
+
+/** YYYY-MM-DD of a date column. */
+export function dateOf(value: unknown): string {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  const text = textOf(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
+  return text;
+}
+
+/** Splits a list into chunks: SQL Server accepts at most 2100 parameters per statement. */
+export function chunks<T>(items: readonly T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

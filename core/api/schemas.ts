@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { erpTargetInputSchema } from '../erp/target';
+
+/** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const apiSchemas = {
+  'connectors.list': z.object({}).strict(),
+  'erp.listDatabases': z.object({ connector: z.string().min(1), server: z.string().min(1) }).strict(),
+  'erp.listFirmPeriods': z.object({ target: erpTargetInputSchema }).strict(),
+  'erp.testConnection': z.object({ target: erpTargetInputSchema, module: z.string().min(1) }).strict(),
+  'documents.listOutgoing': z
+    .object({
+      target: erpTargetInputSchema,
+      module: z.string().min(1),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      limit: z.number().int().min(1).max(100000).optional(),
+      offset: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'demo.init': z
+    .object({
+      dir: z.string().min(1),
+      invoices: z.number().int().min(1).max(1_000_000).optional(),
+      seed: z.number().int().optional(),
+      year: z.number().int().min(2000).max(2100).optional(),
+      force: z.boolean().optional(),
+    })
+    .strict(),
+} as const;
+
+export type ApiMethod = keyof typeof apiSchemas;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiSchemas)[M]>;
+export { isoDate };

@@ -1,0 +1,159 @@
+import Decimal from 'decimal.js';
+import type { Module } from '../modules';
+
+/**
+ * The canonical document: what every connector produces and every document builder consumes. It knows neither
+ * ERP rows nor UBL elements. Amounts are exact decimals, never JavaScript numbers.
+ */
+export { Decimal };
+
+export type TaxIdScheme = 'VKN' | 'TCKN';
+
+export interface TaxId {
+  /** VKN: 10 digits (companies); TCKN: 11 digits (individuals). */
+  scheme: TaxIdScheme;
+  value: string;
+}
+
+export interface Address {
+  street?: string;
+  buildingNumber?: string;
+  district?: string;
+  /** İlçe. */
+  citySubdivision?: string;
+  /** İl. */
+  city?: string;
+  postalCode?: string;
+  country: string;
+  countryCode?: string;
+}
+
+export interface Party {
+  /** The party's code in the ERP (cari kodu). */
+  erpCode?: string;
+  taxId: TaxId;
+  /** Company title; for an individual the full name. */
+  name: string;
+  /** Individuals (TCKN) also carry first and family name separately. */
+  person?: { firstName: string; familyName: string };
+  taxOffice?: string;
+  address: Address;
+  email?: string;
+  phone?: string;
+  /** GİB alias (posta kutusu / gönderici birim etiketi) when the ERP names one. */
+  alias?: string;
+}
+
+/** Invoice-level or line-level discount (allowance) or charge. */
+export interface AllowanceCharge {
+  isCharge: boolean;
+  reason?: string;
+  /** Percent of the base as a decimal number of percent (10 = %10), when the ERP states one. */
+  percent?: Decimal;
+  amount: Decimal;
+  /** The amount the percent applies to. */
+  baseAmount?: Decimal;
+}
+
+export interface TaxExemption {
+  /** GİB exemption code (e.g. 301, 350, 351). */
+  code: string;
+  reason?: string;
+}
+
+export interface Withholding {
+  /** GİB withholding code (6xx KDV tevkifatı, 8xx). */
+  code: string;
+  /** Withheld share of the VAT, as percent (50 = 5/10). */
+  percent: Decimal;
+}
+
+export interface InvoiceLine {
+  lineNo: number;
+  kind: 'goods' | 'service';
+  itemCode?: string;
+  itemName: string;
+  description?: string;
+  quantity: Decimal;
+  /** UN/ECE Recommendation 20 unit code (C62 adet, KGM, LTR, MTR, HUR…). */
+  unitCode: string;
+  unitPrice: Decimal;
+  /** Quantity × price, before line discounts. */
+  grossAmount: Decimal;
+  allowances: AllowanceCharge[];
+  /** Amount after line discounts: the VAT base of the line. */
+  netAmount: Decimal;
+  vatRate: Decimal;
+  vatAmount: Decimal;
+  exemption?: TaxExemption;
+  withholding?: Withholding;
+}
+
+export type InvoiceProfileHint = 'TEMELFATURA' | 'TICARIFATURA' | 'IHRACAT' | 'KAMU';
+export type InvoiceTypeCode = 'SATIS' | 'IADE' | 'TEVKIFAT' | 'ISTISNA' | 'OZELMATRAH' | 'IHRACKAYITLI';
+
+export interface DocumentReference {
+  id: string;
+  issueDate?: string;
+}
+
+/** Identifies a document inside the ERP so the outcome can be written back to the same row. */
+export interface ErpDocumentRef {
+  connector: string;
+  database: string;
+  firm?: string;
+  period?: string;
+  /** The ERP's own key of the document, serialised (Logo LOGICALREF; Netsis SUBE/FTIRSIP/FATIRS_NO/CARI_KODU). */
+  key: string;
+}
+
+/** Totals as the ERP stored them, in the document currency (converted when the ERP keeps local currency). */
+export interface ErpTotals {
+  /** Σ quantity × price, before any discount. */
+  gross: Decimal;
+  /** Line and invoice discounts together. */
+  allowanceTotal: Decimal;
+  taxTotal: Decimal;
+  /** VAT base plus VAT, before any withholding. */
+  taxInclusive: Decimal;
+}
+
+export interface InvoiceDocument {
+  kind: 'invoice';
+  module: Extract<Module, 'efatura' | 'earsiv'>;
+  ref: ErpDocumentRef;
+  /** The ERP's document number (fiş no); the GİB number is assigned by Konnektör. */
+  erpNumber: string;
+  /** Türkiye date, YYYY-MM-DD. */
+  issueDate: string;
+  issueTime?: string;
+  /** ETTN already recorded in the ERP, if any. */
+  ettn?: string;
+  profileHint: InvoiceProfileHint;
+  type: InvoiceTypeCode;
+  /** ISO 4217 code. */
+  currency: string;
+  /** TRY per unit of `currency`; absent for TRY. */
+  exchangeRate?: Decimal;
+  supplier?: Party;
+  customer: Party;
+  lines: InvoiceLine[];
+  /** Invoice-level discounts and charges (after line totals). */
+  allowances: AllowanceCharge[];
+  notes: string[];
+  orderRef?: DocumentReference;
+  despatchRefs: DocumentReference[];
+  /** For IADE: the invoices being returned. */
+  returnRefs: DocumentReference[];
+  /** The totals the ERP itself stored, for cross-checking the computed ones. */
+  erpTotals?: ErpTotals;
+}
+
+export type CanonicalDocument = InvoiceDocument;
+
+/** 10 digits for a company (VKN), 11 digits for an individual (TCKN). */
+export function taxIdSchemeOf(value: string): TaxIdScheme | undefined {
+  if (/^\d{10}$/.test(value)) return 'VKN';
+  if (/^\d{11}$/.test(value)) return 'TCKN';
+  return undefined;
+}

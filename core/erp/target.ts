@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { KonnektorError } from '../errors';
+import { padFirmCode, padPeriodCode, validateDatabaseName } from './codes';
+
+/**
+ * Where a module's documents live in the accounting program. `server` is `mssql://user:pass@host:port/instance?…`
+ * in production or `sqlite:<folder>` for the bundled demo databases and tests.
+ */
+export interface ErpTarget {
+  connector: string;
+  server: string;
+  database?: string;
+  firm?: string;
+  period?: string;
+  branch?: string;
+}
+
+export const erpTargetInputSchema = z.object({
+  connector: z.string().min(1),
+  server: z.string().min(1),
+  database: z.string().optional(),
+  firm: z.string().optional(),
+  period: z.string().optional(),
+  branch: z.string().optional(),
+});
+export type ErpTargetInput = z.infer<typeof erpTargetInputSchema>;
+
+const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
+
+/** Normalises what the user typed: "2" → "002", "1" → "01", trims the database name; rejects anything else. */
+export function normalizeTarget(input: ErpTargetInput): ErpTarget {
+  const target: ErpTarget = { connector: input.connector.trim(), server: input.server.trim() };
+  if (!blank(input.database)) target.database = validateDatabaseName(input.database);
+  if (!blank(input.firm)) target.firm = padFirmCode(input.firm);
+  if (!blank(input.period)) target.period = padPeriodCode(input.period);
+  if (!blank(input.branch)) target.branch = input.branch.trim();
+  return target;
+}
+
+export function requireDatabase(target: ErpTarget): string {
+  if (!target.database) throw new KonnektorError('ERP_DATABASE_REQUIRED', 'This operation needs a database name');
+  return target.database;
+}
+
+export function requireFirm(target: ErpTarget): string {
+  if (!target.firm) throw new KonnektorError('ERP_FIRM_REQUIRED', 'This connector needs a firm code');
+  return target.firm;
+}
+
+export function requirePeriod(target: ErpTarget): string {
+  if (!target.period) throw new KonnektorError('ERP_PERIOD_REQUIRED', 'This connector needs a period code');
+  return target.period;
+}
+
+/** Server URLs carry a password: this is what may be shown or logged. */
+export function redactServer(server: string): string {
+  return server.replace(/^(mssql:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+}

@@ -1,0 +1,91 @@
+/**
+ * Errors are values with a stable code, a plain Turkish message for the user and an English detail for logs.
+ * Every code lives in this one catalogue so the UI, the CLI and the tests agree on it.
+ */
+
+/** `input`: the user's input was wrong (CLI exit 2). `target`: the ERP/integrator failed (exit 1). */
+export type ErrorKind = 'input' | 'target' | 'internal';
+
+interface CatalogEntry {
+  kind: ErrorKind;
+  tr: string;
+}
+
+export const ERROR_CATALOG = {
+  INPUT_INVALID: { kind: 'input', tr: 'Girilen bilgiler geçersiz.' },
+  MODULE_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen modül.' },
+  MODULE_NOT_SUPPORTED: { kind: 'input', tr: 'Seçilen muhasebe programı bu modülü desteklemiyor.' },
+  CONNECTOR_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen muhasebe programı.' },
+  ERP_FIRM_CODE_INVALID: { kind: 'input', tr: 'Firma kodu en fazla 3 rakamdan oluşmalıdır (ör. 2 → 002).' },
+  ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
+  ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
+  ERP_PERIOD_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için dönem kodu gereklidir.' },
+  ERP_DATABASE_NAME_INVALID: { kind: 'input', tr: 'Veri tabanı adı geçersiz.' },
+  ERP_DATABASE_REQUIRED: { kind: 'input', tr: 'Veri tabanı adı gereklidir.' },
+  ERP_SERVER_URL_INVALID: { kind: 'input', tr: 'Sunucu adresi geçersiz (ör. mssql://kullanici:sifre@sunucu:1433/ÖRNEK).' },
+  ERP_DATE_INVALID: { kind: 'input', tr: 'Tarih geçersiz; YYYY-AA-GG biçiminde girin.' },
+  ERP_SERVER_UNREACHABLE: { kind: 'target', tr: 'Veri tabanı sunucusuna ulaşılamıyor.' },
+  ERP_LOGIN_FAILED: { kind: 'target', tr: 'Veri tabanı kullanıcı adı veya şifresi hatalı.' },
+  ERP_DATABASE_NOT_FOUND: { kind: 'target', tr: 'Veri tabanı bulunamadı.' },
+  ERP_TABLES_MISSING: { kind: 'target', tr: 'Veri tabanında bu muhasebe programının tabloları bulunamadı.' },
+  ERP_COLUMN_MISSING: { kind: 'target', tr: 'Veri tabanındaki bir tabloda gerekli bir alan eksik.' },
+  ERP_READ_DENIED: { kind: 'target', tr: 'Veri tabanı kullanıcısının okuma yetkisi yok.' },
+  ERP_WRITE_DENIED: { kind: 'target', tr: 'Veri tabanı kullanıcısının yazma yetkisi yok.' },
+  ERP_FIRM_NOT_FOUND: { kind: 'target', tr: 'Firma muhasebe programında bulunamadı.' },
+  ERP_PERIOD_NOT_FOUND: { kind: 'target', tr: 'Dönem muhasebe programında bulunamadı.' },
+  ERP_COMPANY_NOT_FOUND: { kind: 'target', tr: 'Şirket, muhasebe programının şirket listesinde bulunamadı.' },
+  ERP_DOCUMENT_NOT_FOUND: { kind: 'target', tr: 'Belge muhasebe programında bulunamadı.' },
+  ERP_ETTN_CONFLICT: { kind: 'target', tr: 'Belgenin muhasebe programında başka bir ETTN’si kayıtlı; üzerine yazılmadı.' },
+  ERP_HELPER_OBJECTS_MISSING: {
+    kind: 'target',
+    tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
+  },
+  ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
+  LOCAL_STORE_UNKNOWN_MIGRATION: {
+    kind: 'internal',
+    tr: 'Yerel veri deposu bu sürümden daha yeni bir Konnektör ile güncellenmiş; lütfen Konnektör’ü güncelleyin.',
+  },
+  DEMO_DIR_INVALID: { kind: 'input', tr: 'Örnek veri tabanları için klasör kullanılamıyor.' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export class KonnektorError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  /** The plain Turkish text the user sees. */
+  readonly userMessage: string;
+  /** Structured facts for logs and scripts (table names, column names, the offending value…). */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, detail: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(detail, options);
+    this.name = 'KonnektorError';
+    this.code = code;
+    this.kind = ERROR_CATALOG[code].kind;
+    this.userMessage = userMessageFor(code, details);
+    this.details = details;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; detail: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.userMessage, detail: this.message, details: this.details };
+  }
+}
+
+/** The catalogue text, completed with the one fact the user needs (which table, which column, which value). */
+function userMessageFor(code: ErrorCode, details: Record<string, unknown>): string {
+  const base: string = ERROR_CATALOG[code].tr;
+  const facts: string[] = [];
+  if (typeof details.value === 'string') facts.push(`Girilen: “${details.value}”`);
+  if (typeof details.database === 'string' && code === 'ERP_DATABASE_NOT_FOUND') facts.push(details.database);
+  if (Array.isArray(details.tables) && details.tables.length > 0) facts.push(`Eksik tablolar: ${details.tables.join(', ')}`);
+  if (typeof details.table === 'string' && typeof details.column === 'string') {
+    facts.push(`Eksik alan: ${details.table}.${details.column}`);
+  }
+  if (typeof details.company === 'string') facts.push(details.company);
+  return facts.length > 0 ? `${base} (${facts.join('; ')})` : base;
+}
+
+export function isKonnektorError(e: unknown): e is KonnektorError {
+  return e instanceof KonnektorError;
+}

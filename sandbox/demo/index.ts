@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { KonnektorError } from '../../core/errors';
+import { ErpConnections } from '../../db/erp';
+import { applyErpMigrations } from '../../db/erpMigrate';
+import { logoErpMigrations } from '../../migrations/erp/logo';
+import { netsisErpMigrations } from '../../migrations/erp/netsis';
+import { createLogoDemo, recordLogoDemoSent } from './logo';
+import { createNetsisDemo } from './netsis';
+import { demoWorld } from './scenario';
+
+export interface DemoOptions {
+  dir: string;
+  invoices?: number;
+  seed?: number;
+  /** The "this year" of the demo; defaults to the current year in Türkiye. */
+  year?: number;
+  /** Replace demo databases already in the folder. */
+  force?: boolean;
+}
+
+export interface DemoSummary {
+  dir: string;
+  server: string;
+  year: number;
+  seed: number;
+  logo: { databases: string[]; invoices: number; lines: number };
+  netsis: { databases: string[]; invoices: number; lines: number };
+  seconds: number;
+}
+
+export function turkeyYear(now = new Date()): number {
+  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul', year: 'numeric' }).format(now));
+}
+
+/** Creates the bundled demo accounting databases (Logo LOGODB; Netsis NETSIS + company databases) in `dir`. */
+export async function createDemoDatabases(options: DemoOptions): Promise<DemoSummary> {
+  const started = performance.now();
+  const invoices = options.invoices ?? 60;
+  const seed = options.seed ?? 1;
+  const year = options.year ?? turkeyYear();
+  if (!Number.isInteger(invoices) || invoices < 1 || invoices > 1_000_000) {
+    throw new KonnektorError('INPUT_INVALID', `--invoices must be 1…1000000, got ${invoices}`, { value: String(invoices) });
+  }
+  if (!Number.isInteger(seed)) throw new KonnektorError('INPUT_INVALID', `--seed must be an integer, got ${seed}`, { value: String(seed) });
+  const dir = path.resolve(options.dir);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new KonnektorError('DEMO_DIR_INVALID', `${dir} is not a folder`, { value: options.dir });
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const existing = fs.readdirSync(dir).filter((f) => /\.sqlite(-wal|-shm)?$/.test(f));
+  if (existing.length > 0) {
+    if (!options.force) {
+      throw new KonnektorError('DEMO_DIR_INVALID', `${dir} already holds databases (${existing.join(', ')}); use --force to replace them`, {
+        value: options.dir,
+      });
+    }
+    for (const f of existing) fs.rmSync(path.join(dir, f));
+  }
+  const world = demoWorld(seed);
+  const logo = createLogoDemo(dir, world, { seed, invoices, year });
+  const netsis = await createNetsisDemo(dir, world, { seed, invoices, year });
+  const server = `sqlite:${dir}`;
+  const connections = new ErpConnections();
+  try {
+    for (const name of logo.databases) await applyErpMigrations(await connections.database(server, name), logoErpMigrations);
+    for (const name of netsis.databases) {
+      if (name.toUpperCase() === 'NETSIS') continue;
+      await applyErpMigrations(await connections.database(server, name), netsisErpMigrations);
+    }
+  } finally {
+    await connections.closeAll();
+  }
+  recordLogoDemoSent(dir, logo.layout);
+  return {
+    dir,
+    server,
+    year,
+    seed,
+    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
+    netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
