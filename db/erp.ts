@@ -5,7 +5,17 @@ import Database from 'better-sqlite3';
 import { KonnektorError, isKonnektorError, type ErrorCode } from '../core/errors';
 import { redactServer } from '../core/erp/target';
 import { validateDatabaseName } from '../core/erp/codes';
+import { logger } from '../core/logging';
 import { registerTurkishFunctions } from './sqliteFunctions';
+
+/** knex's own messages go to the application log (redacted), never straight to the console. */
+export const knexLog = {
+  // Connection failures arrive here too; they are mapped to error codes and reported by the caller.
+  warn: (m: unknown) => logger.debug('knex', { detail: String(m) }),
+  error: (m: unknown) => logger.debug('knex', { detail: String(m) }),
+  deprecate: (m: unknown) => logger.debug('knex', { detail: String(m) }),
+  debug: (m: unknown) => logger.debug('knex', { detail: String(m) }),
+};
 
 /**
  * Connections to accounting databases. Production is SQL Server through knex's `mssql` client (tedious);
@@ -128,6 +138,7 @@ function mssqlKnex(server: Extract<ErpServer, { kind: 'mssql' }>, database: stri
       } as Knex.MsSqlConnectionConfig['options'],
     },
     pool: { min: 0, max: 4 },
+    log: knexLog,
   });
 }
 
@@ -136,6 +147,7 @@ function sqliteKnex(file: string): Knex {
     client: 'better-sqlite3',
     connection: { filename: file, options: { fileMustExist: true } } as Knex.Sqlite3ConnectionConfig,
     useNullAsDefault: true,
+    log: knexLog,
     pool: {
       min: 1,
       max: 1,

@@ -54,5 +54,5 @@ export function requirePeriod(target: ErpTarget): string {
 
 /** Server URLs carry a password: this is what may be shown or logged. */
 export function redactServer(server: string): string {
-  return server.replace(/^(mssql:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
