@@ -71,7 +71,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   } finally {
     await connections.closeAll();
   }
-  recordLogoDemoSent(dir, logo.layout);
+  recordLogoDemoSent(dir, logo.sent);
   return {
     dir,
     server,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import Decimal from 'decimal.js';
 import { unitCodeFor } from '../../core/documents/units';
-import { demoBook, type DemoBook, type DemoInvoice, type DemoWorld } from './scenario';
+import { demoBook, demoInvoices, type BookOptions, type DemoBook, type DemoInvoice, type DemoWorld } from './scenario';
 
 /**
  * The Logo demo database LOGODB: firms 001 and 002, each with period 01 (last year) and 02 (this year), with the
@@ -58,39 +58,59 @@ CREATE INDEX I_${f}_${p}_STLINE_INVOICE ON LG_${f}_${p}_STLINE (INVOICEREF, INVO
 /** Logo's TRCURR numbers (LDDS list). */
 const TRCURR: Record<DemoInvoice['currency'], number> = { TRY: 0, USD: 1, EUR: 20 };
 
-export interface LogoDemoLayout {
+export interface LogoDemoPeriod {
   firm: string;
   period: string;
   fiscalYear: number;
-  book: DemoBook;
+  /** What demoBook/demoInvoices generate for this firm and period. */
+  bookOptions: BookOptions;
 }
 
 /** Which books go where: 40 % of the invoices to last year's periods, 60 % to this year's, split between firms. */
-export function logoDemoLayout(world: DemoWorld, opts: { seed: number; invoices: number; year: number }): LogoDemoLayout[] {
+export function logoDemoPlan(world: DemoWorld, opts: { seed: number; invoices: number; year: number }): LogoDemoPeriod[] {
   const share = [0.2, 0.3, 0.2, 0.3];
-  const counts = share.map((s) => Math.max(1, Math.round(opts.invoices * s)));
   const plan: [number, string, number][] = [
     [0, '01', opts.year - 1],
     [0, '02', opts.year],
     [1, '01', opts.year - 1],
     [1, '02', opts.year],
   ];
-  return plan.map(([companyIdx, period, fiscalYear], i) => {
-    const company = world.companies[companyIdx]!;
-    return {
-      firm: String(companyIdx + 1).padStart(3, '0'),
-      period,
+  return plan.map(([companyIdx, period, fiscalYear], i) => ({
+    firm: String(companyIdx + 1).padStart(3, '0'),
+    period,
+    fiscalYear,
+    bookOptions: {
+      seed: opts.seed,
+      company: world.companies[companyIdx]!,
       fiscalYear,
-      book: demoBook(world, { seed: opts.seed, company, fiscalYear, count: counts[i]!, sentShare: fiscalYear < opts.year ? 0.95 : 0.25 }),
-    };
-  });
+      count: Math.max(1, Math.round(opts.invoices * share[i]!)),
+      sentShare: fiscalYear < opts.year ? 0.95 : 0.25,
+    },
+  }));
+}
+
+/** The books of a plan, collected: what tests compare the connector's reading with. */
+export function logoDemoBooks(world: DemoWorld, plan: readonly LogoDemoPeriod[]): (LogoDemoPeriod & { book: DemoBook })[] {
+  return plan.map((p) => ({ ...p, book: demoBook(world, p.bookOptions) }));
+}
+
+/** An invoice that was already sent in an earlier session (gets its KNK_EBELGE row after migrations). */
+export interface SentDemoInvoice {
+  firm: string;
+  period: string;
+  module: 'efatura' | 'earsiv';
+  key: string;
+  ettn: string;
+  gibNumber: string;
+  date: string;
 }
 
 const num = (d: Decimal) => d.toNumber();
 const r2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
 export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: number; invoices: number; year: number }) {
-  const layout = logoDemoLayout(world, opts);
+  const layout = logoDemoPlan(world, opts);
+  const sent: SentDemoInvoice[] = [];
   const file = path.join(dir, 'LOGODB.sqlite');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -143,7 +163,10 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
           CLIENTREF, AMOUNT, PRICE, TOTAL, LINENET, DISCPER, VAT, VATAMNT, VATMATRAH, VATINC, UOMREF, LINEEXP, PRCURR, PRPRICE, TRCURR, TRRATE,
           DEDUCTCODE, DEDUCTIONPART1, DEDUCTIONPART2, VATEXCEPTCODE, VATEXCEPTREASON)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-        for (const inv of l.book.invoices) {
+        for (const inv of demoInvoices(world, l.bookOptions)) {
+          if (inv.sent) {
+            sent.push({ firm: l.firm, period: l.period, module: inv.module, key: String(inv.seq), ettn: inv.sent.ettn, gibNumber: inv.sent.gibNumber, date: inv.date });
+          }
           const trcode = inv.type === 'IADE' ? 6 : inv.lines.every((x) => x.item.kind === 'service') ? 9 : inv.customer.kind === 'person' ? 7 : 8;
           const rate = inv.rate ?? new Decimal(1);
           const tl = (d: Decimal) => num(inv.rate ? r2(d.mul(rate)) : d);
@@ -182,22 +205,19 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
   } finally {
     db.close();
   }
-  return { databases: ['LOGODB'], invoices: invoiceCount, lines: lineCount, layout };
+  return { databases: ['LOGODB'], invoices: invoiceCount, lines: lineCount, plan: layout, sent };
 }
 
 /** Invoices sent in earlier sessions also have their KNK_EBELGE row (after the ERP migrations are applied). */
-export function recordLogoDemoSent(dir: string, layout: readonly LogoDemoLayout[]): void {
+export function recordLogoDemoSent(dir: string, sent: readonly SentDemoInvoice[]): void {
   const db = new Database(path.join(dir, 'LOGODB.sqlite'));
   try {
     const ins = db.prepare(`INSERT INTO KNK_EBELGE (FIRMA, DONEM, MODUL, ERP_ANAHTAR, ETTN, BELGE_NO, DURUM, GIB_KODU, ACIKLAMA, GUNCELLEME)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     db.transaction(() => {
-      for (const l of layout) {
-        for (const inv of l.book.invoices) {
-          if (!inv.sent) continue;
-          ins.run(l.firm, l.period, inv.module, String(inv.seq), inv.sent.ettn, inv.sent.gibNumber, inv.module === 'efatura' ? 'accepted' : 'delivered',
-            '1300', 'Başarıyla tamamlandı', `${inv.date}T12:00:00.000Z`);
-        }
+      for (const s of sent) {
+        ins.run(s.firm, s.period, s.module, s.key, s.ettn, s.gibNumber, s.module === 'efatura' ? 'accepted' : 'delivered', '1300',
+          'Başarıyla tamamlandı', `${s.date}T12:00:00.000Z`);
       }
     })();
   } finally {

@@ -326,10 +326,14 @@ export interface BookOptions {
   sentShare: number;
 }
 
-/** One company's invoices of one fiscal year. */
+/** One company's invoices of one fiscal year, collected (for tests and small demos). */
 export function demoBook(world: DemoWorld, opts: BookOptions): DemoBook {
+  return { company: opts.company, fiscalYear: opts.fiscalYear, invoices: [...demoInvoices(world, opts)] };
+}
+
+/** The same invoices one at a time, so a 100 000-invoice demo never holds them all in memory. */
+export function* demoInvoices(world: DemoWorld, opts: BookOptions): Generator<DemoInvoice> {
   const f = makeFaker(opts.seed * 7919 + opts.fiscalYear * 31 + (opts.company.key === 'ornek' ? 1 : 2));
-  const invoices: DemoInvoice[] = [];
   const dayCount = 330; // spread over the first eleven months so "this year" always lies in the past
   const start = Date.UTC(opts.fiscalYear, 0, 1);
   for (let seq = 1; seq <= opts.count; seq++) {
@@ -417,7 +421,7 @@ export function demoBook(world: DemoWorld, opts: BookOptions): DemoBook {
     if (seq % 4 === 0) notes.push('Ödeme: 30 gün vadeli, havale/EFT ile.');
     const erpNumber = `${type === 'IADE' ? 'IAD' : 'SAT'}${opts.fiscalYear}${String(seq).padStart(7, '0')}`;
     const isSent = f.number.float({ min: 0, max: 1 }) < opts.sentShare;
-    invoices.push({
+    yield {
       seq,
       company: opts.company,
       fiscalYear: opts.fiscalYear,
@@ -448,7 +452,6 @@ export function demoBook(world: DemoWorld, opts: BookOptions): DemoBook {
       ...(isSent
         ? { sent: { ettn: f.string.uuid(), gibNumber: `${opts.company.gibPrefix}${opts.fiscalYear}${String(seq).padStart(9, '0')}` } }
         : {}),
-    });
+    };
   }
-  return { company: opts.company, fiscalYear: opts.fiscalYear, invoices };
 }

@@ -10,24 +10,25 @@ import type { ErpTarget } from '../../core/erp/target';
 import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { logoErpMigrations } from '../../migrations/erp/logo';
-import { createLogoDemo, recordLogoDemoSent, type LogoDemoLayout } from '../../sandbox/demo/logo';
+import { createLogoDemo, logoDemoBooks, recordLogoDemoSent } from '../../sandbox/demo/logo';
 import { demoWorld, type DemoInvoice } from '../../sandbox/demo/scenario';
 import { dumpFolder } from '../fixtures/dump';
 
 const YEAR = 2026;
 let dir: string;
 let server: string;
-let layout: LogoDemoLayout[];
+let layout: ReturnType<typeof logoDemoBooks>;
 const connections = new ErpConnections();
 const ctx = { connections };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-logo-'));
   server = `sqlite:${dir}`;
-  const result = createLogoDemo(dir, demoWorld(3), { seed: 3, invoices: 80, year: YEAR });
-  layout = result.layout;
+  const world = demoWorld(3);
+  const result = createLogoDemo(dir, world, { seed: 3, invoices: 80, year: YEAR });
+  layout = logoDemoBooks(world, result.plan);
   await applyErpMigrations(await connections.database(server, 'LOGODB'), logoErpMigrations);
-  recordLogoDemoSent(dir, layout);
+  recordLogoDemoSent(dir, result.sent);
 });
 afterAll(async () => connections.closeAll());
 
