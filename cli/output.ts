@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { jsonReplacer } from '../core/api/serialize';
 import { isKonnektorError } from '../core/errors';
 
 export interface Output {
@@ -7,14 +8,6 @@ export interface Output {
 
 export function printResult(out: Output, value: unknown, human: () => string): void {
   process.stdout.write(out.json ? `${JSON.stringify(value, jsonReplacer, 2)}\n` : `${human()}\n`);
-}
-
-/** Decimals print as their exact text, never as binary floats. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && (value as { constructor?: { name?: string } }).constructor?.name === 'Decimal') {
-    return String(value);
-  }
-  return value;
 }
 
 export function table(head: string[], rows: (string | number)[][]): string {

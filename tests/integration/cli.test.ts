@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dumpFolder } from '../fixtures/dump';
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, '../../bin/konnektor.js');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function konnektor(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, KONNEKTOR_HOME: home } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let home: string;
+let dir: string;
+let server: string;
+
+beforeAll(async () => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-cli-'));
+  dir = path.join(home, 'demo-cli');
+  server = `sqlite:${dir}`;
+  const r = await konnektor('demo', 'init', '--dir', dir, '--invoices', '40', '--seed', '5', '--year', '2026', '--json');
+  expect(r.code, r.stderr).toBe(0);
+}, 120_000);
+
+describe('konnektor CLI', () => {
+  it('demo init is deterministic for a seed', async () => {
+    const again = path.join(home, 'demo-again');
+    const r = await konnektor('demo', 'init', '--dir', again, '--invoices', '40', '--seed', '5', '--year', '2026');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Logo');
+    const strip = (s: string) => s.replace(/"GUNCELLEME":"[^"]*"|"APPLIED_AT":"[^"]*"/g, '');
+    expect(strip(dumpFolder(again))).toBe(strip(dumpFolder(dir)));
+  });
+
+  it('refuses to overwrite an existing demo without --force', async () => {
+    const r = await konnektor('demo', 'init', '--dir', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('DEMO_DIR_INVALID');
+  });
+
+  it('lists databases, firms and periods as JSON', async () => {
+    const dbs = await konnektor('databases', '--connector', 'logo', '--server', server, '--json');
+    expect(dbs.code, dbs.stderr).toBe(0);
+    expect(JSON.parse(dbs.stdout)).toContainEqual({ name: 'LOGODB', recognised: true });
+    const firms = await konnektor('firms', '--connector', 'logo', '--server', server, '--database', 'LOGODB', '--firm', '2', '--json');
+    expect(firms.code, firms.stderr).toBe(0);
+    expect(JSON.parse(firms.stdout).map((f: { firm: string; period: string }) => `${f.firm}/${f.period}`)).toEqual(['002/01', '002/02']);
+    const human = await konnektor('firms', '--connector', 'logo', '--server', server, '--database', 'LOGODB');
+    expect(human.stdout).toContain('Anadolu Gıda & Tarım Ürünleri Ltd. Şti.');
+  });
+
+  it('tests a connection and lists outgoing documents with padded codes', async () => {
+    const test = await konnektor('test-connection', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'efatura');
+    expect(test.code, test.stderr).toBe(0);
+    expect(test.stdout).toContain('LG_001_02_INVOICE');
+    const list = await konnektor('documents', 'list', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'earsiv', '--json');
+    expect(list.code, list.stderr).toBe(0);
+    const docs = JSON.parse(list.stdout) as { module: string; ref: { firm: string; period: string }; lines: { quantity: string }[] }[];
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.every((d) => d.module === 'earsiv' && d.ref.firm === '001' && d.ref.period === '02')).toBe(true);
+    // Decimals travel as exact text.
+    expect(typeof docs[0]!.lines[0]!.quantity).toBe('string');
+  });
+
+  it('works for Netsis, whose companies live in their own databases', async () => {
+    const firms = await konnektor('firms', '--connector', 'netsis', '--server', server, '--json');
+    expect(firms.code, firms.stderr).toBe(0);
+    const rows = JSON.parse(firms.stdout) as { database: string }[];
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const db = rows.at(-1)!.database;
+    const test = await konnektor('test-connection', '--connector', 'netsis', '--server', server, '--database', db, '--module', 'efatura');
+    expect(test.code, test.stderr).toBe(0);
+  });
+
+  describe('exit codes and errors', () => {
+    it.each([
+      [['--firm', '2a'], 'ERP_FIRM_CODE_INVALID'],
+      [['--firm', '0001'], 'ERP_FIRM_CODE_INVALID'],
+      [['--firm', '1;DROP TABLE x'], 'ERP_FIRM_CODE_INVALID'],
+      [['--firm', '1', '--period', '13a'], 'ERP_PERIOD_CODE_INVALID'],
+      [['--firm', '1', '--period', '1', '--module', 'efaturax'], 'MODULE_UNKNOWN'],
+      [['--firm', '1', '--period', '1', '--from', '2026-13-45'], 'ERP_DATE_INVALID'],
+    ])('bad input %j exits 2 with %s', async (extra, code) => {
+      const args = ['documents', 'list', '--server', server, '--database', 'LOGODB', '--module', 'efatura', ...extra];
+      const before = dumpFolder(dir);
+      const r = await konnektor(...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(code);
+      expect(r.stdout).toBe('');
+      expect(dumpFolder(dir)).toBe(before);
+    });
+
+    it('a failing target exits 1 and names the error code', async () => {
+      const r = await konnektor('test-connection', '--server', server, '--database', 'YOKDB', '--firm', '1', '--period', '1', '--module', 'efatura');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^HATA ERP_DATABASE_NOT_FOUND: Veri tabanı bulunamadı/);
+      const netsis = await konnektor('test-connection', '--connector', 'netsis', '--server', server, '--database', 'LOGODB', '--module', 'efatura', '--json');
+      expect(netsis.code).toBe(1);
+      expect(JSON.parse(netsis.stderr).error.code).toBe('ERP_COMPANY_NOT_FOUND');
+      const unreachable = await konnektor('databases', '--server', 'mssql://sa:Gizli@127.0.0.1:1?connectTimeout=2000');
+      expect(unreachable.code).toBe(1);
+      expect(unreachable.stderr).toContain('ERP_SERVER_UNREACHABLE');
+      expect(unreachable.stderr).not.toContain('Gizli');
+    });
+
+    it('an unknown command or connector is bad input', async () => {
+      expect((await konnektor('frobnicate')).code).toBe(2);
+      const r = await konnektor('firms', '--connector', 'mikro2', '--server', server, '--database', 'X');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('CONNECTOR_UNKNOWN');
+    });
+  });
+});
