@@ -16,7 +16,12 @@ export interface ErpMigration {
  * Shared by connectors whose own tables have no reliable place for all of these.
  */
 export async function createEbelgeTable(db: Knex | Knex.Transaction): Promise<void> {
-  await db.schema.createTable(EBELGE_TABLE, (t) => {
+  await ebelgeTableSchema(db);
+}
+
+/** The DDL as a schema builder, so tests can compile it for SQL Server. */
+export function ebelgeTableSchema(db: Knex | Knex.Transaction): Knex.SchemaBuilder {
+  return db.schema.createTable(EBELGE_TABLE, (t) => {
     t.increments('ID').primary();
     t.string('FIRMA', 3).notNullable().defaultTo('');
     t.string('DONEM', 2).notNullable().defaultTo('');
