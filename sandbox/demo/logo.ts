@@ -167,7 +167,13 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
           if (inv.sent) {
             sent.push({ firm: l.firm, period: l.period, module: inv.module, key: String(inv.seq), ettn: inv.sent.ettn, gibNumber: inv.sent.gibNumber, date: inv.date });
           }
-          const trcode = inv.type === 'IADE' ? 6 : inv.lines.every((x) => x.item.kind === 'service') ? 9 : inv.customer.kind === 'person' ? 7 : 8;
+          // 6 alım iade, 9 verilen hizmet, 7 perakende (persons), 8 toptan, and now and then 14 verilen fiyat farkı.
+          const trcode =
+            inv.type === 'IADE' ? 6
+            : inv.lines.every((x) => x.item.kind === 'service') ? 9
+            : inv.customer.kind === 'person' ? 7
+            : inv.type === 'SATIS' && inv.seq % 23 === 0 ? 14
+            : 8;
           const rate = inv.rate ?? new Decimal(1);
           const tl = (d: Decimal) => num(inv.rate ? r2(d.mul(rate)) : d);
           const clientRef = world.customers.indexOf(inv.customer) + 1;
