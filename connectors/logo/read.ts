@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { OutgoingFilter } from '../contract';
+import { dateBinding } from '../shared/values';
 import { EINVOICE_BY_MODULE, OUTGOING_TRCODES } from './codes';
 import { LOGO_SYSTEM_TABLES, logoTables } from './tables';
 
@@ -51,8 +52,8 @@ export function outgoingHeadersQuery(
     .andWhere('I.ESTATUS', 0)
     .andWhere('I.EINVOICE', EINVOICE_BY_MODULE[module])
     .orderBy('I.LOGICALREF');
-  if (filter.from) q.andWhere('I.DATE_', '>=', filter.from);
-  if (filter.to) q.andWhere('I.DATE_', '<=', filter.to);
+  if (filter.from) q.andWhere('I.DATE_', '>=', dateBinding(db, filter.from));
+  if (filter.to) q.andWhere('I.DATE_', '<=', dateBinding(db, filter.to));
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) {
     q.offset(filter.offset);

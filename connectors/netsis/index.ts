@@ -1,20 +1,302 @@
-import { KonnektorError } from '../../core/errors';
+import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
+import { requireDatabase } from '../../core/erp/target';
+import { KonnektorError, isKonnektorError } from '../../core/errors';
+import type { Module } from '../../core/modules';
+import { describeColumns, mapErpError, type ErpDatabase } from '../../db/erp';
+import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import type { ErpConnector } from '../contract';
+import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import { checkTables } from '../shared/checks';
+import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { chunks, intOf, textOf } from '../shared/values';
+import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
+import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
+import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
+import {
+  NETSIS_SYSTEM_DATABASE,
+  NETSIS_SYSTEM_TABLES,
+  NETSIS_TABLES,
+  SIRKETLER30_OPTIONAL_COLUMNS,
+  companyListNeed,
+  headerExtNeed,
+  invoiceModuleNeeds,
+  systemNeeds,
+  writeBackNeeds,
+} from './tables';
 
-const notYet = (): never => {
-  throw new KonnektorError('MODULE_NOT_SUPPORTED', 'Netsis connector under construction');
-};
+const MODULES = ['efatura', 'earsiv'] as const satisfies readonly Module[];
+type NetsisModule = (typeof MODULES)[number];
 
-export const netsisConnector: ErpConnector = {
-  id: 'netsis',
-  title: 'Netsis 3',
-  shape: 'database-per-year',
-  modules: ['efatura', 'earsiv'],
-  erpMigrations: netsisErpMigrations,
-  listDatabases: async () => notYet(),
-  listFirmPeriods: async () => notYet(),
-  testConnection: async () => notYet(),
-  readOutgoing: async () => notYet(),
-  writeBack: async () => notYet(),
-};
+function invoiceModule(module: Module): NetsisModule {
+  if ((MODULES as readonly string[]).includes(module)) return module as NetsisModule;
+  throw new KonnektorError('MODULE_NOT_SUPPORTED', `The Netsis connector does not read ${module} documents yet`, { value: module });
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkFilter(filter: OutgoingFilter): void {
+  for (const value of [filter.from, filter.to]) {
+    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) {
+      throw new KonnektorError('ERP_DATE_INVALID', `Not a YYYY-MM-DD date: ${JSON.stringify(value)}`, { value });
+    }
+  }
+}
+
+async function run<T>(erp: ErpDatabase, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw mapErpError(e, { server: erp.server, database: erp.name });
+  }
+}
+
+/** One SIRKETLER30 row, as Konnektör presents it. */
+export interface NetsisCompany {
+  database: string;
+  /** The database name without its year: what groups a company's years. */
+  company: string;
+  /** SIRKETLER30.UNVAN when the site has it [I]. */
+  title?: string;
+  fiscalYear?: number;
+  supplier?: Party;
+}
+
+async function readCompanies(system: ErpDatabase): Promise<NetsisCompany[]> {
+  await checkTables(system, [companyListNeed]);
+  const have = (await run(system, () => describeColumns(system, [NETSIS_SYSTEM_TABLES.companies]))).get(NETSIS_SYSTEM_TABLES.companies) ?? new Set();
+  const optional = SIRKETLER30_OPTIONAL_COLUMNS.filter((c) => have.has(c));
+  const rows = (await run(system, () => companiesQuery(system.db, optional))) as Row[];
+  const out: NetsisCompany[] = [];
+  for (const row of rows) {
+    const database = textOf(row.SIRKET);
+    if (database === '' || out.some((c) => sameDatabase(c.database, database))) continue;
+    const fiscalYear = fiscalYearOf(database, row.SIRKETYILI);
+    const title = optionalNetsisText(row.UNVAN);
+    const supplier = supplierOf(row);
+    out.push({
+      database,
+      company: companyOfDatabase(database, fiscalYear),
+      ...(title ? { title } : {}),
+      ...(fiscalYear !== undefined ? { fiscalYear } : {}),
+      ...(supplier ? { supplier } : {}),
+    });
+  }
+  return out;
+}
+
+/** The year "now" in Türkiye, whatever the machine's time zone. */
+function turkeyYear(now: Date): number {
+  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul', year: 'numeric' }).format(now));
+}
+
+/**
+ * SIRKETLER30 has no firm number, so Konnektör numbers the companies (the database names without their year) in
+ * Turkish alphabetical order: 001, 002, … Every year of a company shares its number. It is a label for the
+ * "Firma/Dönem Ara" list; the company database is what identifies a Netsis target.
+ */
+export function firmPeriodsOf(companies: readonly NetsisCompany[], now: Date): FirmPeriod[] {
+  const names = [...new Set(companies.map((c) => c.company))].sort((a, b) => a.localeCompare(b, 'tr-TR'));
+  const thisYear = turkeyYear(now);
+  const out: FirmPeriod[] = [];
+  for (const c of [...companies].sort((a, b) => a.company.localeCompare(b.company, 'tr-TR') || (a.fiscalYear ?? 0) - (b.fiscalYear ?? 0))) {
+    const years = companies.filter((x) => x.company === c.company).map((x) => x.fiscalYear ?? 0);
+    // The current year's database is the active one; a company without one has its latest year active.
+    const active = c.fiscalYear !== undefined && (c.fiscalYear === thisYear || (!years.includes(thisYear) && c.fiscalYear === Math.max(...years)));
+    out.push({
+      firm: String(names.indexOf(c.company) + 1).padStart(3, '0'),
+      firmName: c.title ?? c.company,
+      period: '01',
+      periodBegin: c.fiscalYear !== undefined ? `${c.fiscalYear}-01-01` : '',
+      periodEnd: c.fiscalYear !== undefined ? `${c.fiscalYear}-12-31` : '',
+      active,
+      database: c.database,
+    });
+  }
+  return out;
+}
+
+interface OpenCompany {
+  erp: ErpDatabase;
+  system: ErpDatabase;
+  company: NetsisCompany;
+}
+
+/**
+ * Opens the company database (ERP_DATABASE_NOT_FOUND when the server has none by that name) and the NETSIS system
+ * database, and checks that SIRKETLER30 lists the company: Netsis only works with databases it knows.
+ */
+async function openCompany(ctx: ConnectorContext, server: string, database: string): Promise<OpenCompany> {
+  const erp = await ctx.connections.database(server, database);
+  const system = await ctx.connections.database(server, NETSIS_SYSTEM_DATABASE);
+  const company = (await readCompanies(system)).find((c) => sameDatabase(c.database, erp.name));
+  if (!company) {
+    throw new KonnektorError('ERP_COMPANY_NOT_FOUND', `${erp.name} is not listed in ${NETSIS_SYSTEM_DATABASE}..${NETSIS_SYSTEM_TABLES.companies}`, {
+      company: erp.name,
+      database: erp.name,
+    });
+  }
+  return { erp, system, company };
+}
+
+/** TBLFATUEK is optional: read when present, and then it must have the fields Konnektör reads. */
+async function hasHeaderExtension(erp: ErpDatabase): Promise<boolean> {
+  const described = await run(erp, () => describeColumns(erp, [NETSIS_TABLES.headerExt]));
+  if (!described.has(NETSIS_TABLES.headerExt.toUpperCase())) return false;
+  await checkTables(erp, [headerExtNeed]);
+  return true;
+}
+
+function mergeChecks(...lists: ConnectionCheck[][]): ConnectionCheck[] {
+  const out: ConnectionCheck[] = [];
+  for (const check of lists.flat()) {
+    const same = out.find((c) => c.name === check.name);
+    if (!same) out.push({ ...check });
+    else if (check.detail) same.detail = same.detail ? `${same.detail}, ${check.detail}` : check.detail;
+  }
+  return out;
+}
+
+export interface NetsisConnectorOptions {
+  /** The clock that decides which company-year is active (tests pin it). */
+  now?: () => Date;
+}
+
+export function createNetsisConnector(options: NetsisConnectorOptions = {}): ErpConnector {
+  const now = options.now ?? (() => new Date());
+  return {
+    id: 'netsis',
+    title: 'Netsis 3',
+    shape: 'database-per-year',
+    modules: MODULES,
+    erpMigrations: netsisErpMigrations,
+
+    async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
+      const names = await ctx.connections.listDatabases(server);
+      let companies: NetsisCompany[] = [];
+      if (names.some((n) => sameDatabase(n, NETSIS_SYSTEM_DATABASE))) {
+        try {
+          companies = await readCompanies(await ctx.connections.database(server, NETSIS_SYSTEM_DATABASE));
+        } catch (e) {
+          // A NETSIS database without the company list is not Netsis's; anything else (login, network) is reported.
+          if (!isKonnektorError(e) || (e.code !== 'ERP_TABLES_MISSING' && e.code !== 'ERP_COLUMN_MISSING')) throw e;
+        }
+      }
+      const out: DatabaseInfo[] = [];
+      for (const name of names) {
+        const listed = companies.find((c) => sameDatabase(c.database, name));
+        if (listed) {
+          out.push({ name, company: listed.title ?? listed.company, ...(listed.fiscalYear !== undefined ? { fiscalYear: listed.fiscalYear } : {}), recognised: true });
+          continue;
+        }
+        let recognised = false;
+        if (!sameDatabase(name, NETSIS_SYSTEM_DATABASE)) {
+          try {
+            const erp = await ctx.connections.database(server, name);
+            recognised = await erp.db.schema.hasTable(NETSIS_TABLES.header);
+          } catch {
+            recognised = false;
+          }
+        }
+        out.push({ name, recognised });
+      }
+      return out;
+    },
+
+    async listFirmPeriods(ctx, target): Promise<FirmPeriod[]> {
+      const system = await ctx.connections.database(target.server, NETSIS_SYSTEM_DATABASE);
+      const periods = firmPeriodsOf(await readCompanies(system), now());
+      return periods.filter((p) => !target.firm || p.firm === target.firm);
+    },
+
+    async testConnection(ctx, target, module) {
+      invoiceModule(module);
+      const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
+      const systemChecks = await checkTables(system, systemNeeds());
+      const needs = invoiceModuleNeeds();
+      const companyChecks = await checkTables(erp, needs);
+      return {
+        ok: true,
+        checks: [
+          { name: 'reachable', ok: true },
+          { name: 'login', ok: true },
+          { name: 'database', ok: true, detail: `${erp.name} (${NETSIS_SYSTEM_DATABASE}..${NETSIS_SYSTEM_TABLES.companies})` },
+          ...mergeChecks(systemChecks, companyChecks),
+        ],
+        tables: [...systemNeeds().map((n) => `${NETSIS_SYSTEM_DATABASE}..${n.table}`), ...needs.map((n) => n.table)],
+      };
+    },
+
+    async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+      const m = invoiceModule(module);
+      checkFilter(filter);
+      const { erp, system, company } = await openCompany(ctx, target.server, requireDatabase(target));
+      await checkTables(system, systemNeeds());
+      await checkTables(erp, invoiceModuleNeeds());
+      const extension = await hasHeaderExtension(erp);
+
+      const currencies = new Map<number, string>();
+      for (const r of (await run(system, () => currenciesQuery(system.db))) as Row[]) currencies.set(intOf(r.SIRA), netsisText(r.ISIM));
+
+      const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, m, filter, { extension }))) as Row[];
+      const lineKey = (fisno: unknown, cari: unknown) => `${codeOf(fisno)}\u0000${codeOf(cari)}`;
+      const linesByInvoice = new Map<string, Row[]>();
+      for (const part of chunks([...new Set(headers.map((h) => codeOf(h.FATIRS_NO)))])) {
+        for (const l of (await run(erp, () => linesQuery(erp.db, part))) as Row[]) {
+          const k = lineKey(l.FISNO, l.STHAR_ACIKLAMA);
+          let list = linesByInvoice.get(k);
+          if (!list) linesByInvoice.set(k, (list = []));
+          list.push(l);
+        }
+      }
+
+      const keys = headers.map((h) => serializeInvoiceKey(invoiceKeyOf(h)));
+      const ettns = new Map<string, string>();
+      if (keys.length > 0 && (await run(erp, () => erp.db.schema.hasTable(EBELGE_TABLE)))) {
+        for (const part of chunks(keys)) {
+          for (const r of (await run(erp, () => recordedEttnsQuery(erp.db, m, part))) as Row[]) ettns.set(textOf(r.ERP_ANAHTAR), textOf(r.ETTN));
+        }
+      }
+
+      return headers.map((h, i) => {
+        const ettn = ettns.get(keys[i]!);
+        return mapInvoice(h, linesByInvoice.get(lineKey(h.FATIRS_NO, h.CARI_KODU)) ?? [], {
+          database: erp.name,
+          module: m,
+          currencies,
+          ...(company.supplier ? { supplier: company.supplier } : {}),
+          ...(ettn ? { ettn } : {}),
+        });
+      });
+    },
+
+    async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {
+      const key = parseInvoiceKey(ref.key);
+      // Only outgoing sales invoices are ever handed out, so only they are written to.
+      if (key.ftirsip !== OUTGOING_FTIRSIP) {
+        throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Not an outgoing Netsis invoice: ${ref.key}`, { value: ref.key });
+      }
+      const database = ref.database || requireDatabase(target);
+      const { erp } = await openCompany(ctx, target.server, database);
+      await checkTables(erp, writeBackNeeds());
+      const erpKey = serializeInvoiceKey(key);
+      await run(erp, () =>
+        erp.db.transaction(async (trx) => {
+          const row = ((await invoiceByKeyQuery(trx, key)) as Row[])[0];
+          if (!row) {
+            throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No invoice ${erpKey} in ${NETSIS_TABLES.header} of ${erp.name}`, { value: ref.key });
+          }
+          const current = textOf(row.GIB_FATIRS_NO);
+          if (current !== '' && current !== result.number) {
+            throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${erpKey} already has GİB number ${current}`, { number: current });
+          }
+          const module = moduleOfEbelge(intOf(row.EBELGE)) ?? 'efatura';
+          // A failed send leaves the number empty, so the bookkeeper can correct the invoice and send it again.
+          if (result.status !== 'failed' && current === '') await setGibNumberQuery(trx, key, result.number);
+          await recordEbelgeStatus(erp, { firm: '', period: '', module, erpKey }, result, trx);
+        }),
+      );
+    },
+  };
+}
+
+export const netsisConnector: ErpConnector = createNetsisConnector();

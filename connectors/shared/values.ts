@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import Decimal from 'decimal.js';
 
 /**
@@ -46,4 +47,12 @@ export function chunks<T>(items: readonly T[], size = 1000): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * A YYYY-MM-DD filter date as a binding. SQL Server reads 'YYYY-MM-DD' into DATETIME by the login's DATEFORMAT
+ * (a Turkish login is dmy: 2026-02-13 fails, 2026-02-03 becomes 2 March), but 'YYYYMMDD' always as year-month-day.
+ */
+export function dateBinding(db: Knex, date: string): string {
+  return (db.client as { dialect?: string }).dialect === 'mssql' ? date.replaceAll('-', '') : date;
 }

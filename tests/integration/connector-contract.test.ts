@@ -12,15 +12,19 @@ import { createDemoDatabases } from '../../sandbox/demo';
 
 /** One suite, every connector, on the demo databases: what the UI and the send pipeline rely on. */
 let server: string;
+let dir: string;
 const connections = new ErpConnections();
 const ctx = { connections };
 
 beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-contract-'));
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-contract-'));
   const summary = await createDemoDatabases({ dir, invoices: 120, seed: 11, year: 2026 });
   server = summary.server;
 });
-afterAll(async () => connections.closeAll());
+afterAll(async () => {
+  await connections.closeAll();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function targetOf(connector: ErpConnector, fp: FirmPeriod): ErpTarget {
   return connector.shape === 'firm-period'

@@ -23,13 +23,14 @@ describe('Logo connector T-SQL', () => {
     expect(top.bindings[0]).toBe(50);
     const page = outgoingHeadersQuery(mssql, '001', '02', 'earsiv', { limit: 50, offset: 100, from: '2026-01-01', to: '2026-01-31' }).toSQL().toNative();
     expect(page.sql).toMatch(/offset @p\d+ rows fetch next @p\d+ rows only$/);
-    expect(page.bindings.slice(-4)).toEqual(['2026-01-01', '2026-01-31', 100, 50]);
+    // SQL Server reads 'YYYYMMDD' the same under every login language.
+    expect(page.bindings.slice(-4)).toEqual(['20260101', '20260131', 100, 50]);
   });
 
   it('passes user values only as parameters', () => {
     const { sql, bindings } = outgoingHeadersQuery(mssql, '001', '02', 'efatura', { from: "2026-01-01'; DROP TABLE x--" }).toSQL().toNative();
     expect(sql).not.toContain('DROP');
-    expect(bindings).toContain("2026-01-01'; DROP TABLE x--");
+    expect(bindings.some((b) => String(b).includes("'; DROP TABLE x"))).toBe(true);
   });
 
   it('joins lines with item, service and unit cards of the firm', () => {
