@@ -366,7 +366,7 @@ export function* demoInvoices(world: DemoWorld, opts: BookOptions): Generator<De
       const quantity = new Decimal(
         item.unit === 'KG' || item.unit === 'M' || item.unit === 'LT' || item.unit === 'M2'
           ? f.number.float({ min: 0.5, max: 250, fractionDigits: 3 })
-          : f.number.int({ min: 1, max: 120 }),
+          : f.number.int({ min: 1, max: item.price.gt(1000) ? 6 : 120 }),
       );
       let unitPrice = item.price.mul(f.number.float({ min: 0.9, max: 1.1, fractionDigits: 2 })).toDecimalPlaces(4);
       if (rate) unitPrice = unitPrice.div(rate).toDecimalPlaces(4);
