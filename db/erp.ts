@@ -107,6 +107,15 @@ export function mapErpError(e: unknown, ctx: ErrorContext): KonnektorError {
   return make('ERP_QUERY_FAILED');
 }
 
+/** Runs driver work on one database and turns any driver error into Konnektör's error codes. */
+export async function withErpErrors<T>(erp: { server: string; name: string }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw mapErpError(e, { server: erp.server, database: erp.name });
+  }
+}
+
 /** An open accounting database. */
 export interface ErpDatabase {
   readonly dialect: ErpDialect;

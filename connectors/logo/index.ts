@@ -2,10 +2,11 @@ import type { CanonicalDocument, ErpDocumentRef } from '../../core/documents/mod
 import { requireDatabase, requireFirm, requirePeriod, type ErpTarget } from '../../core/erp/target';
 import { KonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
-import { mapErpError, type ErpDatabase } from '../../db/erp';
+import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
+import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { estatusFor } from './codes';
@@ -13,21 +14,9 @@ import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 
-const MODULES = ['efatura', 'earsiv'] as const satisfies readonly Module[];
-type LogoModule = (typeof MODULES)[number];
+const invoiceModule = (module: Module) => invoiceModuleOf('Logo', module);
 
-function invoiceModule(module: Module): LogoModule {
-  if ((MODULES as readonly string[]).includes(module)) return module as LogoModule;
-  throw new KonnektorError('MODULE_NOT_SUPPORTED', `The Logo connector does not read ${module} documents yet`, { value: module });
-}
-
-async function run<T>(erp: ErpDatabase, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw mapErpError(e, { server: erp.server, database: erp.name });
-  }
-}
+const run = withErpErrors;
 
 /** Logo keeps every firm and period in one database; the firm/period must exist in L_CAPIFIRM/L_CAPIPERIOD. */
 async function openChecked(ctx: ConnectorContext, target: ErpTarget): Promise<{ erp: ErpDatabase; firm: string; period: string }> {
@@ -55,7 +44,7 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
-  modules: MODULES,
+  modules: INVOICE_MODULES,
   erpMigrations: logoErpMigrations,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -94,11 +83,11 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    const m = invoiceModule(module);
+    // Both invoice modules read the same tables; the call refuses the modules Logo is not read for yet.
+    invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     const needs = invoiceModuleNeeds(firm, period);
     const checks = await checkTables(erp, needs);
-    void m;
     return {
       ok: true,
       checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...checks],

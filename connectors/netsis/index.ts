@@ -2,11 +2,12 @@ import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/docume
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
-import { describeColumns, mapErpError, type ErpDatabase } from '../../db/erp';
+import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
+import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
 import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
@@ -24,13 +25,7 @@ import {
   writeBackNeeds,
 } from './tables';
 
-const MODULES = ['efatura', 'earsiv'] as const satisfies readonly Module[];
-type NetsisModule = (typeof MODULES)[number];
-
-function invoiceModule(module: Module): NetsisModule {
-  if ((MODULES as readonly string[]).includes(module)) return module as NetsisModule;
-  throw new KonnektorError('MODULE_NOT_SUPPORTED', `The Netsis connector does not read ${module} documents yet`, { value: module });
-}
+const invoiceModule = (module: Module) => invoiceModuleOf('Netsis', module);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -42,13 +37,7 @@ function checkFilter(filter: OutgoingFilter): void {
   }
 }
 
-async function run<T>(erp: ErpDatabase, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw mapErpError(e, { server: erp.server, database: erp.name });
-  }
-}
+const run = withErpErrors;
 
 /** One SIRKETLER30 row, as Konnektör presents it. */
 export interface NetsisCompany {
@@ -167,7 +156,7 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     id: 'netsis',
     title: 'Netsis 3',
     shape: 'database-per-year',
-    modules: MODULES,
+    modules: INVOICE_MODULES,
     erpMigrations: netsisErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {

@@ -1,0 +1,11 @@
+import { KonnektorError } from '../../core/errors';
+import type { Module } from '../../core/modules';
+
+/** The modules whose documents are invoices: what the invoice-reading connectors accept. */
+export const INVOICE_MODULES = ['efatura', 'earsiv'] as const satisfies readonly Module[];
+export type InvoiceModule = (typeof INVOICE_MODULES)[number];
+
+export function invoiceModuleOf(connectorTitle: string, module: Module): InvoiceModule {
+  if ((INVOICE_MODULES as readonly string[]).includes(module)) return module as InvoiceModule;
+  throw new KonnektorError('MODULE_NOT_SUPPORTED', `The ${connectorTitle} connector does not read ${module} documents yet`, { value: module });
+}
