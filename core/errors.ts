@@ -46,6 +46,13 @@ export const ERROR_CATALOG = {
     tr: 'Yerel veri deposu bu sürümden daha yeni bir Konnektör ile güncellenmiş; lütfen Konnektör’ü güncelleyin.',
   },
   DEMO_DIR_INVALID: { kind: 'input', tr: 'Örnek veri tabanları için klasör kullanılamıyor.' },
+  GIB_PACKAGE_MISSING: {
+    kind: 'internal',
+    tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; ayarlardan paketin klasörünü gösterin.',
+  },
+  XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
+  VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
+  FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
