@@ -53,6 +53,11 @@ export const ERROR_CATALOG = {
   XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
+  NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
+  NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },
+  REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },
+  ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
+  OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

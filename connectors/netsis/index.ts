@@ -1,6 +1,7 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
+import { turkeyDateTime } from '../../core/time';
 import type { Module } from '../../core/modules';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
@@ -73,11 +74,6 @@ async function readCompanies(system: ErpDatabase): Promise<NetsisCompany[]> {
   return out;
 }
 
-/** The year "now" in Türkiye, whatever the machine's time zone. */
-function turkeyYear(now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul', year: 'numeric' }).format(now));
-}
-
 /**
  * SIRKETLER30 has no firm number, so Konnektör numbers the companies (the database names without their year) in
  * Turkish alphabetical order: 001, 002, … Every year of a company shares its number. It is a label for the
@@ -85,7 +81,7 @@ function turkeyYear(now: Date): number {
  */
 export function firmPeriodsOf(companies: readonly NetsisCompany[], now: Date): FirmPeriod[] {
   const names = [...new Set(companies.map((c) => c.company))].sort((a, b) => a.localeCompare(b, 'tr-TR'));
-  const thisYear = turkeyYear(now);
+  const thisYear = turkeyDateTime(now).year;
   const out: FirmPeriod[] = [];
   for (const c of [...companies].sort((a, b) => a.company.localeCompare(b.company, 'tr-TR') || (a.fiscalYear ?? 0) - (b.fiscalYear ?? 0))) {
     const years = companies.filter((x) => x.company === c.company).map((x) => x.fiscalYear ?? 0);

@@ -118,6 +118,41 @@ export interface ErpTotals {
   taxInclusive: Decimal;
 }
 
+/** e-Arşiv: how the invoice reaches the buyer, and the internet-sale facts GİB's report needs. */
+export interface EarsivInfo {
+  sendingType: 'ELEKTRONIK' | 'KAGIT';
+  internetSale?: {
+    /** The shop's web address. */
+    webAddress: string;
+    /** UN/ECE 4461 subset GİB uses: 48 card, 46 EFT/havale, 10 cash on delivery, 1 other. */
+    paymentMeansCode: string;
+    paymentDate?: string;
+    paymentAgent?: string;
+    carrier: { taxId: TaxId; name: string };
+    despatchDate: string;
+  };
+}
+
+/** Payment facts (KAMU invoices need the payee IBAN). */
+export interface PaymentInfo {
+  meansCode?: string;
+  dueDate?: string;
+  /** Payee account: TR IBAN. */
+  iban?: string;
+  note?: string;
+}
+
+/** IHRACAT (export) delivery facts. */
+export interface ExportInfo {
+  /** INCOTERMS code, e.g. FOB, CIF, EXW. */
+  incoterms: string;
+  /** UN/ECE Rec. 19 transport mode: 1 sea, 3 road, 4 air… */
+  transportModeCode: string;
+  deliveryAddress: Address;
+  /** GTİP per line (customs tariff number), by line number. */
+  gtip?: Record<number, string>;
+}
+
 export interface InvoiceDocument {
   kind: 'invoice';
   module: Extract<Module, 'efatura' | 'earsiv'>;
@@ -147,6 +182,9 @@ export interface InvoiceDocument {
   returnRefs: DocumentReference[];
   /** The totals the ERP itself stored, for cross-checking the computed ones. */
   erpTotals?: ErpTotals;
+  earsiv?: EarsivInfo;
+  payment?: PaymentInfo;
+  exportInfo?: ExportInfo;
 }
 
 export type CanonicalDocument = InvoiceDocument;

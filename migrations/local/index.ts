@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m0001 from './0001_profiles_audit';
+import * as m0002 from './0002_documents';
 
 export interface LocalMigration {
   name: string;
@@ -8,4 +9,7 @@ export interface LocalMigration {
 }
 
 /** Every local migration, in order. A new migration is a new numbered file added here. */
-export const localMigrations: LocalMigration[] = [{ name: '0001_profiles_audit', ...m0001 }];
+export const localMigrations: LocalMigration[] = [
+  { name: '0001_profiles_audit', ...m0001 },
+  { name: '0002_documents', ...m0002 },
+];

@@ -1,13 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { KonnektorError } from '../../core/errors';
+import { turkeyDateTime } from '../../core/time';
 import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import { createLogoDemo, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
-import { demoWorld } from './scenario';
+import { writeUserList } from '../../core/documents/userList';
+import { demoRegisteredUsers, demoWorld } from './scenario';
+
+/** GİB's registered-user list of the demo customers (what the integrator would return). */
+export const USER_LIST_FILE = 'gib-kullanici-listesi.xml';
 
 export interface DemoOptions {
   dir: string;
@@ -26,19 +31,18 @@ export interface DemoSummary {
   seed: number;
   logo: { databases: string[]; invoices: number; lines: number };
   netsis: { databases: string[]; invoices: number; lines: number };
+  /** The registered-user list file (import it with `konnektor registry import`). */
+  userList: string;
   seconds: number;
 }
 
-export function turkeyYear(now = new Date()): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul', year: 'numeric' }).format(now));
-}
 
 /** Creates the bundled demo accounting databases (Logo LOGODB; Netsis NETSIS + company databases) in `dir`. */
 export async function createDemoDatabases(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
   const invoices = options.invoices ?? 60;
   const seed = options.seed ?? 1;
-  const year = options.year ?? turkeyYear();
+  const year = options.year ?? turkeyDateTime().year;
   if (!Number.isInteger(invoices) || invoices < 1 || invoices > 1_000_000) {
     throw new KonnektorError('INPUT_INVALID', `--invoices must be 1…1000000, got ${invoices}`, { value: String(invoices) });
   }
@@ -48,7 +52,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     throw new KonnektorError('DEMO_DIR_INVALID', `${dir} is not a folder`, { value: options.dir });
   }
   fs.mkdirSync(dir, { recursive: true });
-  const existing = fs.readdirSync(dir).filter((f) => /\.sqlite(-wal|-shm)?$/.test(f));
+  const existing = fs.readdirSync(dir).filter((f) => /\.sqlite(-wal|-shm)?$/.test(f) || f === USER_LIST_FILE);
   if (existing.length > 0) {
     if (!options.force) {
       throw new KonnektorError('DEMO_DIR_INVALID', `${dir} already holds databases (${existing.join(', ')}); use --force to replace them`, {
@@ -72,6 +76,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     await connections.closeAll();
   }
   recordLogoDemoSent(dir, logo.sent);
+  fs.writeFileSync(path.join(dir, USER_LIST_FILE), writeUserList(demoRegisteredUsers(world)));
   return {
     dir,
     server,
@@ -79,6 +84,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     seed,
     logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
+    userList: path.join(dir, USER_LIST_FILE),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -1,6 +1,8 @@
 import { Faker, tr, en, base } from '@faker-js/faker';
 import Decimal from 'decimal.js';
 import { tcknCheckDigits, vknCheckDigit } from '../../core/documents/taxid';
+import { turkeyDateTime } from '../../core/time';
+import type { RegisteredUser } from '../../core/documents/userList';
 
 /**
  * The demo's business, independent of any accounting program: two companies, their customers and items, and
@@ -41,6 +43,8 @@ export interface DemoCustomer {
   email: string;
   /** Registered e-Fatura user (GİB list): invoices go as e-Fatura; otherwise e-Arşiv. */
   registered: boolean;
+  /** Public institutions (KAMU) receive KAMU invoices. */
+  userType: 'OZEL' | 'KAMU';
   /** GİB mailbox aliases (posta kutusu) of a registered user; the first is the default. */
   aliases: string[];
 }
@@ -154,7 +158,7 @@ const COMPANY_TITLES = [
   'Yıldız Tekstil Konfeksiyon A.Ş.',
   'Ege Zeytin ve Zeytinyağı Ltd. Şti.',
   'Karadeniz Fındık İhracat A.Ş.',
-  'Bilgi İşlem Çözümleri Yazılım A.Ş.',
+  'T.C. Ankara Büyükşehir Belediyesi Başkanlığı',
   'Çınar Ambalaj Kağıt Sanayi Ltd. Şti.',
   'Özgür Medikal Cihazlar Tic. A.Ş.',
   'Kuzey Soğuk Hava Deposu Ltd. Şti.',
@@ -260,6 +264,7 @@ export function demoWorld(seed = 1): DemoWorld {
       phone: f.phone.number(),
       email: `muhasebe@${slug}.com.tr`,
       registered,
+      userType: title.startsWith('T.C.') ? 'KAMU' : 'OZEL',
       // One registered customer has two mailboxes, which routing must not pick between silently.
       aliases: registered ? (i === 3 ? [`urn:mail:defaultpk@${slug}.com.tr`, `urn:mail:merkezpk@${slug}.com.tr`] : [`urn:mail:defaultpk@${slug}.com.tr`]) : [],
     });
@@ -283,6 +288,7 @@ export function demoWorld(seed = 1): DemoWorld {
       phone: f.phone.number(),
       email: f.internet.email({ firstName: 'musteri', lastName: String(i + 1), provider: 'example.com.tr' }),
       registered: false,
+      userType: 'OZEL',
       aliases: [],
     });
   }
@@ -324,6 +330,8 @@ export interface BookOptions {
   count: number;
   /** Share of the book already sent in earlier sessions (0..1). */
   sentShare: number;
+  /** No invoice is dated after this Türkiye date (GİB refuses future dates); default today. */
+  lastDay?: string;
 }
 
 /** One company's invoices of one fiscal year, collected (for tests and small demos). */
@@ -334,8 +342,10 @@ export function demoBook(world: DemoWorld, opts: BookOptions): DemoBook {
 /** The same invoices one at a time, so a 100 000-invoice demo never holds them all in memory. */
 export function* demoInvoices(world: DemoWorld, opts: BookOptions): Generator<DemoInvoice> {
   const f = makeFaker(opts.seed * 7919 + opts.fiscalYear * 31 + (opts.company.key === 'ornek' ? 1 : 2));
-  const dayCount = 330; // spread over the first eleven months so "this year" always lies in the past
+  // Spread over the fiscal year, but never past the last day (today): GİB refuses invoices dated in the future.
   const start = Date.UTC(opts.fiscalYear, 0, 1);
+  const end = Math.min(Date.UTC(opts.fiscalYear, 11, 31), Date.parse(`${opts.lastDay ?? turkeyDateTime().date}T00:00:00Z`));
+  const dayCount = Math.max(1, Math.floor((end - start) / 86400000) + 1);
   for (let seq = 1; seq <= opts.count; seq++) {
     const day = Math.floor(((seq - 1) * dayCount) / Math.max(opts.count, 1));
     const date = new Date(start + day * 86400000).toISOString().slice(0, 10);
@@ -454,4 +464,18 @@ export function* demoInvoices(world: DemoWorld, opts: BookOptions): Generator<De
         : {}),
     };
   }
+}
+
+/** The demo's registered customers as GİB's user list, which the integrator returns and routing reads. */
+export function demoRegisteredUsers(world: DemoWorld): RegisteredUser[] {
+  return world.customers
+    .filter((c) => c.registered)
+    .map((c) => ({
+      identifier: (c.vkn ?? c.tckn)!,
+      title: c.name,
+      type: c.userType,
+      firstCreationTime: '2020-01-01T00:00:00',
+      accountType: 'OZELENTEGRASYON',
+      documents: [{ type: 'Invoice' as const, aliases: c.aliases.map((name) => ({ name, creationTime: '2020-01-01T00:00:00' })) }],
+    }));
 }
