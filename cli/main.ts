@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -7,6 +8,7 @@ import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import { ErpConnections } from '../db/erp';
+import { openLocalStore, type LocalStore } from '../db/local';
 import { printResult, reportError, table, type Output } from './output';
 import { runStart } from './start';
 
@@ -181,6 +183,114 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  withTarget(program.command('export').description('gönderilmemiş faturaları GİB’e uygun UBL-TR dosyaları olarak yazar ve doğrular'))
+    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--out <folder>', 'dosyaların yazılacağı klasör (<ETTN>.xml ve report.json)')
+    .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
+    .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
+    .option('--prefix <ABC>', 'belge numarası seri öneki (3 büyük harf/rakam)')
+    .option('--iban <TR…>', 'KAMU faturaları için ödeme IBAN’ı')
+    .action(
+      run(async (out) => {
+        const o = program.commands.find((c) => c.name() === 'export')!.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string }>();
+        const report = await api['documents.export']({
+          target: targetOf(o),
+          module: o.module,
+          outDir: o.out,
+          ...(o.from ? { from: o.from } : {}),
+          ...(o.to ? { to: o.to } : {}),
+          ...(o.prefix ? { prefix: o.prefix } : {}),
+          ...(o.iban ? { iban: o.iban } : {}),
+        });
+        printResult(out, report, () =>
+          [
+            `${report.summary.documents} belge: ${report.summary.valid} geçerli, ${report.summary.invalid} hatalı (şematron sürümü ${report.schematronRelease})`,
+            table(
+              ['Belge no (ERP)', 'GİB no', 'ETTN', 'Senaryo', 'Tip', 'Ödenecek', 'Sonuç'],
+              report.documents.map((d) => [
+                d.erpNumber,
+                d.number ?? '',
+                d.ettn,
+                d.profile ?? '',
+                d.type,
+                d.payableAmount ? `${d.payableAmount} ${d.currency}` : '',
+                d.valid ? '✓' : d.issues.map((i) => `${i.rule}: ${i.message}`).join('\n'),
+              ]),
+            ),
+            `Rapor: ${path.join(path.resolve(o.out), 'report.json')}`,
+          ].join('\n'),
+        );
+        if (report.summary.invalid > 0) setExit(1);
+      }),
+    );
+
+  program
+    .command('validate')
+    .description('UBL-TR fatura dosyalarını GİB XSD ve şematronuna göre doğrular')
+    .argument('<files...>', 'XML dosyaları')
+    .addOption(new Option('--type <type>', 'şematron türü (varsayılan: ProfileID’ye göre)').choices(['efatura', 'earchive']))
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const cmd = program.commands.find((c) => c.name() === 'validate')!;
+        const o = cmd.opts<{ type?: 'efatura' | 'earchive' }>();
+        const results = await api['documents.validate']({ files: cmd.args, ...(o.type ? { type: o.type } : {}) });
+        printResult(out, results, () =>
+          results
+            .map((r) =>
+              r.valid
+                ? `✓ ${r.file} (${r.kind})`
+                : [`✗ ${r.file} (${r.kind}): ${r.issues.length} hata`, ...r.issues.map((i) => `    [${i.source}] ${i.rule}${i.xpath ? ` @ ${i.xpath}` : ''}: ${i.message}`)].join('\n'),
+            )
+            .join('\n'),
+        );
+        if (results.some((r) => !r.valid)) setExit(1);
+      }),
+    );
+
+  program
+    .command('preview')
+    .description('faturayı içindeki görüntüleme şablonuyla HTML olarak gösterir')
+    .argument('<file>', 'UBL-TR fatura dosyası')
+    .requiredOption('--out <file.html>', 'yazılacak HTML dosyası')
+    .option('--default-view', 'faturadaki şablon yerine Konnektör’ün varsayılan görünümünü kullanır')
+    .action(
+      run(async () => {
+        const cmd = program.commands.find((c) => c.name() === 'preview')!;
+        const { html } = await api['documents.preview']({ file: cmd.args[0]!, ...(cmd.opts<{ defaultView?: boolean }>().defaultView ? { defaultView: true } : {}) });
+        const target = cmd.opts<{ out: string }>().out;
+        fs.writeFileSync(target, html);
+        process.stdout.write(`${path.resolve(target)}\n`);
+      }),
+    );
+
+  const registry = program.command('registry').description('e-Fatura kayıtlı kullanıcı listesi (önbellek)');
+  registry
+    .command('import')
+    .description('GİB kayıtlı kullanıcı listesi XML dosyasını yerel önbelleğe alır')
+    .requiredOption('--file <file.xml>', 'GİB UserList dosyası')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const o = registry.commands[0]!.opts<{ file: string }>();
+        const r = await api['registry.import']({ file: o.file });
+        printResult(out, r, () => `${r.users} kayıtlı kullanıcı alındı (${r.source}).`);
+      }),
+    );
+  registry
+    .command('choose-alias')
+    .description('birden fazla posta kutusu olan müşteri için gönderilecek etiketi seçer')
+    .requiredOption('--identifier <vkn>', 'müşterinin VKN/TCKN’si')
+    .requiredOption('--alias <urn>', 'posta kutusu etiketi')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const o = registry.commands[1]!.opts<{ identifier: string; alias: string }>();
+        const r = await api['registry.chooseAlias']({ identifier: o.identifier, alias: o.alias, actor: os.userInfo().username });
+        printResult(out, r, () => `${r.identifier} için ${r.alias} seçildi.`);
+      }),
+    );
+
   program
     .command('start')
     .description('örnek verilerle Konnektör’ü başlatır (ilk çalıştırmada örnek veri tabanlarını oluşturur)')
@@ -197,7 +307,19 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
 export async function main(argv: string[]): Promise<number> {
   if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
   const connections = new ErpConnections();
-  const api = createKonnektorApi({ connections });
+  let store: Promise<LocalStore> | undefined;
+  const openStore = () => {
+    if (!store) {
+      fs.mkdirSync(konnektorHome(), { recursive: true });
+      store = openLocalStore(path.join(konnektorHome(), 'konnektor.sqlite'));
+    }
+    return store;
+  };
+  const api = createKonnektorApi({
+    connections,
+    store: openStore,
+    settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+  });
   let exitCode = 0;
   const program = buildProgram(api, (c) => (exitCode = c));
   try {
@@ -210,6 +332,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   } finally {
     await connections.closeAll();
+    if (store) await (await store.catch(() => undefined))?.destroy();
+    await api.close();
   }
   return exitCode;
 }

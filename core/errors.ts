@@ -53,6 +53,10 @@ export const ERROR_CATALOG = {
   XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
+  INVOICE_VIEW_FAILED: {
+    kind: 'input',
+    tr: 'Faturanın görüntüleme şablonu (XSLT) çalıştırılamadı veya güvenlik nedeniyle reddedildi; Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
+  },
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },
   REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },

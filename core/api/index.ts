@@ -1,4 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ZodError } from 'zod';
+import { chooseAlias, replaceRegistry } from '../../db/registry';
+import type { LocalStore } from '../../db/local';
+import { exportInvoices, type ExportReport } from '../documents/export';
+import { loadGibCodelists } from '../documents/gibCodelists';
+import type { DocumentIssue } from '../documents/issues';
+import { validatePrefix } from '../documents/numbering';
+import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
+import { parseUserList } from '../documents/userList';
+import { createValidator, type DocumentKind, type DocumentValidator } from '../validation';
+import { locateGibPackage } from '../validation/gibPackage';
 import { listConnectors, getConnector } from '../../connectors/registry';
 import type { ConnectionTestResult, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { ErpConnections } from '../../db/erp';
@@ -17,6 +29,13 @@ export interface ConnectorSummary {
   modules: readonly Module[];
 }
 
+export interface FileValidation {
+  file: string;
+  kind: DocumentKind;
+  valid: boolean;
+  issues: DocumentIssue[];
+}
+
 export interface KonnektorApi {
   'connectors.list'(input: ApiInput<'connectors.list'>): Promise<ConnectorSummary[]>;
   'erp.listDatabases'(input: ApiInput<'erp.listDatabases'>): Promise<DatabaseInfo[]>;
@@ -24,11 +43,27 @@ export interface KonnektorApi {
   'erp.testConnection'(input: ApiInput<'erp.testConnection'>): Promise<ConnectionTestResult>;
   'documents.listOutgoing'(input: ApiInput<'documents.listOutgoing'>): Promise<CanonicalDocument[]>;
   'demo.init'(input: ApiInput<'demo.init'>): Promise<DemoSummary>;
+  'documents.export'(input: ApiInput<'documents.export'>): Promise<ExportReport>;
+  'documents.validate'(input: ApiInput<'documents.validate'>): Promise<FileValidation[]>;
+  'documents.preview'(input: ApiInput<'documents.preview'>): Promise<{ html: string }>;
+  'registry.import'(input: ApiInput<'registry.import'>): Promise<{ users: number; source: string }>;
+  'registry.chooseAlias'(input: ApiInput<'registry.chooseAlias'>): Promise<{ identifier: string; alias: string }>;
 }
+
+/** The API plus its life cycle: `close` releases validation workers. */
+export type KonnektorService = KonnektorApi & { close(): Promise<void> };
 
 export interface ApiDeps {
   connections: ErpConnections;
+  /** Konnektör's local store, opened on first use. */
+  store: () => Promise<LocalStore>;
+  /** Settings: the GİB package folder (default: located by core/validation), series prefixes per module. */
+  settings?: { gibPackage?: string; prefixes?: Partial<Record<'efatura' | 'earsiv', string>> };
+  now?: () => Date;
 }
+
+/** Default series prefixes until the company sets its own (3 of A-Z/0-9, separate per module). */
+export const DEFAULT_PREFIXES = { efatura: 'KNF', earsiv: 'KNA' } as const;
 
 function describeZod(error: ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
@@ -61,8 +96,17 @@ function dateOf(value: string | undefined): string | undefined {
  * The single entry point of every user action. Electron IPC, the browser bridge and the CLI are thin adapters
  * over this object: each method validates its input with the schema of the same name, then delegates.
  */
-export function createKonnektorApi(deps: ApiDeps): KonnektorApi {
+export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   const ctx = { connections: deps.connections };
+  let validator: Promise<DocumentValidator> | undefined;
+  const getValidator = () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {}));
+  const readFile = (file: string): string => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new KonnektorError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as Error).message}`, { value: file });
+    }
+  };
   const handlers: KonnektorApi = {
     async 'connectors.list'() {
       return listConnectors().map((c) => ({ id: c.id, title: c.title, shape: c.shape, modules: c.modules }));
@@ -107,9 +151,63 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorApi {
       const input = parseInput('demo.init', raw);
       return createDemoDatabases(input);
     },
+    async 'documents.export'(raw) {
+      const input = parseInput('documents.export', raw);
+      const module = moduleOf(input.module);
+      if (module !== 'efatura' && module !== 'earsiv') {
+        throw new KonnektorError('MODULE_NOT_SUPPORTED', `Export of ${module} documents is not built yet`, { value: module });
+      }
+      const target = normalizeTarget(input.target);
+      const from = dateOf(input.from);
+      const to = dateOf(input.to);
+      const connector = getConnector(target.connector);
+      const prefix = validatePrefix(input.prefix ?? deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
+      const v = await getValidator();
+      return exportInvoices({
+        store: await deps.store(),
+        connections: deps.connections,
+        connector,
+        target,
+        module,
+        filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        outDir: path.resolve(input.outDir),
+        prefix,
+        validator: v,
+        codelists: loadGibCodelists(locateGibPackage(deps.settings?.gibPackage)),
+        view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+        ...(input.iban ? { iban: input.iban } : {}),
+        ...(deps.now ? { now: deps.now() } : {}),
+      });
+    },
+    async 'documents.validate'(raw) {
+      const input = parseInput('documents.validate', raw);
+      const docs = input.files.map((file) => {
+        const xml = readFile(file);
+        // e-Arşiv invoices carry ProfileID EARSIVFATURA and need the schematron's earchive mode.
+        const kind: DocumentKind = input.type ?? (/<(?:\w+:)?ProfileID>\s*EARSIVFATURA\s*</.test(xml) ? 'earchive' : 'efatura');
+        return { file, xml, kind };
+      });
+      const results = await (await getValidator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));
+      return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
+    },
+    async 'documents.preview'(raw) {
+      const input = parseInput('documents.preview', raw);
+      return { html: await renderInvoiceHtml(readFile(input.file), input.defaultView ? { useEmbedded: false } : {}) };
+    },
+    async 'registry.import'(raw) {
+      const input = parseInput('registry.import', raw);
+      const users = parseUserList(readFile(input.file));
+      const count = await replaceRegistry(await deps.store(), users, path.basename(input.file));
+      return { users: count, source: input.file };
+    },
+    async 'registry.chooseAlias'(raw) {
+      const input = parseInput('registry.chooseAlias', raw);
+      await chooseAlias(await deps.store(), input.identifier, input.alias, input.actor);
+      return { identifier: input.identifier, alias: input.alias };
+    },
   };
   // Every call is logged without secrets; failures keep their English detail in the log.
-  return Object.fromEntries(
+  const wrapped = Object.fromEntries(
     Object.entries(handlers).map(([name, fn]) => [
       name,
       async (input: unknown) => {
@@ -128,4 +226,11 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorApi {
       },
     ]),
   ) as unknown as KonnektorApi;
+  return Object.assign(wrapped, {
+    async close() {
+      const v = validator;
+      validator = undefined;
+      if (v) await (await v.catch(() => undefined))?.close();
+    },
+  });
 }

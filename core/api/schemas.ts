@@ -28,6 +28,21 @@ export const apiSchemas = {
       force: z.boolean().optional(),
     })
     .strict(),
+  'documents.export': z
+    .object({
+      target: erpTargetInputSchema,
+      module: z.string().min(1),
+      outDir: z.string().min(1),
+      prefix: z.string().optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      iban: z.string().optional(),
+    })
+    .strict(),
+  'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),
+  'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
+  'registry.import': z.object({ file: z.string().min(1) }).strict(),
+  'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;

@@ -24,13 +24,16 @@ export function formatGibNumber(prefix: string, year: number, seq: number): stri
   return `${validatePrefix(prefix)}${year}${String(seq).padStart(9, '0')}`;
 }
 
+/** An ERP document of one company (the supplier VKN), as one module sends it. */
 export interface DocumentKey {
+  companyVkn: string;
   module: string;
   ref: ErpDocumentRef;
 }
 
 function keyColumns(key: DocumentKey) {
   return {
+    company_vkn: key.companyVkn,
     module: key.module,
     erp_connector: key.ref.connector,
     erp_database: key.ref.database,
@@ -57,8 +60,6 @@ export async function assignEttn(db: Knex, key: DocumentKey, erpEttn?: string, n
 }
 
 export interface SeriesKey {
-  companyVkn: string;
-  module: string;
   prefix: string;
   year: number;
 }
@@ -73,7 +74,7 @@ export async function assignNumber(db: Knex, key: DocumentKey, series: SeriesKey
     const doc = (await trx('document_identities').where(keyColumns(key)).first()) as { id: number; number: string | null } | undefined;
     if (!doc) throw new Error(`assignNumber before assignEttn for ${key.ref.key}`);
     if (doc.number) return doc.number;
-    const where = { company_vkn: series.companyVkn, module: series.module, prefix: series.prefix, year: series.year };
+    const where = { company_vkn: key.companyVkn, module: key.module, prefix: series.prefix, year: series.year };
     const current = (await trx('number_series').where(where).first()) as { last_seq: number } | undefined;
     const seq = (current?.last_seq ?? 0) + 1;
     if (seq > MAX_SEQ) {
@@ -82,15 +83,15 @@ export async function assignNumber(db: Knex, key: DocumentKey, series: SeriesKey
     if (current) await trx('number_series').where(where).update({ last_seq: seq, updated_at: now.toISOString() });
     else await trx('number_series').insert({ ...where, last_seq: seq, updated_at: now.toISOString() });
     const number = formatGibNumber(series.prefix, series.year, seq);
-    await trx('document_identities').where('id', doc.id).update({ number, company_vkn: series.companyVkn, numbered_at: now.toISOString() });
+    await trx('document_identities').where('id', doc.id).update({ number, numbered_at: now.toISOString() });
     return number;
   });
 }
 
 /** The number a document would get next (for building before the number is taken); takes nothing. */
-export async function peekNextNumber(db: Knex, series: SeriesKey): Promise<string> {
+export async function peekNextNumber(db: Knex, owner: { companyVkn: string; module: string }, series: SeriesKey): Promise<string> {
   const row = (await db('number_series')
-    .where({ company_vkn: series.companyVkn, module: series.module, prefix: series.prefix, year: series.year })
+    .where({ company_vkn: owner.companyVkn, module: owner.module, prefix: series.prefix, year: series.year })
     .first()) as { last_seq: number } | undefined;
   return formatGibNumber(series.prefix, series.year, (row?.last_seq ?? 0) + 1);
 }

@@ -22,11 +22,13 @@ export async function up(db: Knex): Promise<void> {
     t.string('erp_period', 2).notNullable().defaultTo('');
     t.string('erp_key', 256).notNullable();
     t.string('ettn', 36).notNullable().unique();
-    t.string('company_vkn', 11);
-    t.string('number', 16).unique();
+    t.string('company_vkn', 11).notNullable();
+    t.string('number', 16);
     t.string('created_at', 32).notNullable();
     t.string('numbered_at', 32);
-    t.unique(['module', 'erp_connector', 'erp_database', 'erp_firm', 'erp_period', 'erp_key']);
+    t.unique(['company_vkn', 'module', 'erp_connector', 'erp_database', 'erp_firm', 'erp_period', 'erp_key']);
+    // Numbers are per company: two companies may both have ABC2026000000001, one company never twice.
+    t.unique(['company_vkn', 'number']);
   });
 
   // The integrator's registered-user list (GİB e-Fatura mükellefleri), cached: decides e-Fatura vs e-Arşiv.

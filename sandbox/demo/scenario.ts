@@ -249,7 +249,8 @@ export function demoWorld(seed = 1): DemoWorld {
   const customers: DemoCustomer[] = [];
   COMPANY_TITLES.forEach((title, i) => {
     const registered = i < 14;
-    const slug = title.toLocaleLowerCase('tr-TR').replace(/[^a-z]/g, '').slice(0, 12) || `firma${i}`;
+    const ascii = title.toLocaleLowerCase('tr-TR').replace(/[çğıöşü]/g, (ch) => ({ ç: 'c', ğ: 'g', ı: 'i', ö: 'o', ş: 's', ü: 'u' })[ch] ?? ch);
+    const slug = ascii.replace(/[^a-z]/g, '').slice(0, 12) || `firma${i}`;
     customers.push({
       code: `120.01.${String(i + 1).padStart(3, '0')}`,
       kind: 'company',

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { GIB_ID, assignEttn, assignNumber, formatGibNumber, peekNextNumber } from '../../core/documents/numbering';
 import { openLocalStore } from '../../db/local';
 
-const key = (k: string, module = 'efatura') => ({ module, ref: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02', key: k } });
-const series = (year: number, module = 'efatura', prefix = 'KNF') => ({ companyVkn: '4703101339', module, prefix, year });
+const key = (k: string, module = 'efatura', companyVkn = '4703101339') => ({ companyVkn, module, ref: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02', key: k } });
+const series = (year: number, prefix = 'KNF') => ({ prefix, year });
+const owner = { companyVkn: '4703101339', module: 'efatura' };
 
 describe('GİB numbering', () => {
   it('formats 3 + year + 9 digits and refuses Turkish or lower-case prefixes', () => {
@@ -31,17 +32,20 @@ describe('GİB numbering', () => {
     try {
       for (const k of ['1', '2', '3', '4']) await assignEttn(db, key(k));
       await assignEttn(db, key('1', 'earsiv'));
-      expect(await peekNextNumber(db, series(2026))).toBe('KNF2026000000001');
+      expect(await peekNextNumber(db, owner, series(2026))).toBe('KNF2026000000001');
       expect(await assignNumber(db, key('1'), series(2026))).toBe('KNF2026000000001');
       expect(await assignNumber(db, key('2'), series(2026))).toBe('KNF2026000000002');
       // Asking again gives the same number and takes nothing from the series.
       expect(await assignNumber(db, key('1'), series(2026))).toBe('KNF2026000000001');
-      expect(await peekNextNumber(db, series(2026))).toBe('KNF2026000000003');
+      expect(await peekNextNumber(db, owner, series(2026))).toBe('KNF2026000000003');
       // A new year starts its own series at 1; another module has its own series.
       expect(await assignNumber(db, key('3'), series(2027))).toBe('KNF2027000000001');
-      expect(await assignNumber(db, key('1', 'earsiv'), series(2026, 'earsiv', 'KNA'))).toBe('KNA2026000000001');
+      expect(await assignNumber(db, key('1', 'earsiv'), series(2026, 'KNA'))).toBe('KNA2026000000001');
+      // Another company has its own series under the same prefix, and may hold the same number.
+      await assignEttn(db, key('1', 'efatura', '1189368801'));
+      expect(await assignNumber(db, key('1', 'efatura', '1189368801'), series(2026))).toBe('KNF2026000000001');
       expect(await assignNumber(db, key('4'), series(2026))).toBe('KNF2026000000003');
-      const numbers = (await db('document_identities').whereNotNull('number').select('number')).map((r: { number: string }) => r.number);
+      const numbers = (await db('document_identities').whereNotNull('number').select('company_vkn', 'number')).map((r: { company_vkn: string; number: string }) => `${r.company_vkn}/${r.number}`);
       expect(new Set(numbers).size).toBe(numbers.length);
     } finally {
       await db.destroy();

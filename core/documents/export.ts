@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
+import type { ErpConnections } from '../../db/erp';
+import { chosenAlias, lookupRegistered } from '../../db/registry';
+import type { ErpTarget } from '../erp/target';
+import { KonnektorError } from '../errors';
+import { turkeyDateTime } from '../time';
+import type { DocumentValidator } from '../validation';
+import type { GibCodelists } from './gibCodelists';
+import type { DocumentIssue } from './issues';
+import type { InvoiceDocument } from './model';
+import { assignEttn, assignNumber, formatGibNumber, validatePrefix, type DocumentKey } from './numbering';
+import { precheckInvoice } from './precheck';
+import { routeInvoice, type Route } from './routing';
+import { buildInvoiceUbl, type ViewStylesheet } from './ubl/invoice';
+
+/**
+ * Turns the ERP's outgoing invoices into GİB-valid UBL-TR files: pre-check → route → build → XSD + schematron →
+ * number → write. Each document is judged on its own; an invalid one is reported with its reasons and the rest of
+ * the batch goes on. Numbers are taken only by valid documents, in ERP order, so the series has no gaps.
+ */
+export interface ExportOptions {
+  store: Knex;
+  connections: ErpConnections;
+  connector: ErpConnector;
+  target: ErpTarget;
+  module: 'efatura' | 'earsiv';
+  filter?: OutgoingFilter;
+  outDir: string;
+  /** Series prefix of this module (3 of A-Z/0-9). */
+  prefix: string;
+  validator: DocumentValidator;
+  codelists: GibCodelists;
+  view: ViewStylesheet;
+  /** TR IBAN printed on KAMU invoices. */
+  iban?: string;
+  now?: Date;
+}
+
+export interface ExportEntry {
+  erpRef: InvoiceDocument['ref'];
+  /** The supplier's VKN: numbers are per company. */
+  companyVkn: string;
+  erpNumber: string;
+  issueDate: string;
+  ettn: string;
+  number?: string;
+  module?: Route['module'];
+  profile?: Route['profile'];
+  alias?: string;
+  type: InvoiceDocument['type'];
+  currency: string;
+  payableAmount?: string;
+  file?: string;
+  valid: boolean;
+  issues: DocumentIssue[];
+}
+
+export interface ExportReport {
+  generatedAt: string;
+  module: 'efatura' | 'earsiv';
+  target: Omit<ErpTarget, 'server'>;
+  schematronRelease: string;
+  summary: { documents: number; valid: number; invalid: number };
+  timings: { readMs: number; buildMs: number; xsdMs: number; schematronMs: number; totalMs: number };
+  documents: ExportEntry[];
+}
+
+interface Work {
+  doc: InvoiceDocument;
+  key: DocumentKey;
+  entry: ExportEntry;
+  route?: Route;
+  issueTime: string;
+  year: number;
+}
+
+export async function exportInvoices(opts: ExportOptions): Promise<ExportReport> {
+  const started = performance.now();
+  const now = opts.now ?? new Date();
+  const { date: today, time } = turkeyDateTime(now);
+  validatePrefix(opts.prefix);
+  try {
+    fs.mkdirSync(opts.outDir, { recursive: true });
+    fs.accessSync(opts.outDir, fs.constants.W_OK);
+  } catch (e) {
+    throw new KonnektorError('OUTPUT_DIR_INVALID', `Cannot write to ${opts.outDir}: ${(e as Error).message}`, { value: opts.outDir });
+  }
+
+  const docs = (await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
+  const readMs = performance.now() - started;
+  const registry = {
+    lookup: (id: string) => lookupRegistered(opts.store, id),
+    chosenAlias: (id: string) => chosenAlias(opts.store, id),
+  };
+
+  const work: Work[] = [];
+  for (const doc of docs) {
+    const key: DocumentKey = { companyVkn: doc.supplier?.taxId.value ?? '', module: opts.module, ref: doc.ref };
+    const identity = await assignEttn(opts.store, key, doc.ettn, now);
+    const entry: ExportEntry = {
+      erpRef: doc.ref,
+      companyVkn: doc.supplier?.taxId.value ?? '',
+      erpNumber: doc.erpNumber,
+      issueDate: doc.issueDate,
+      ettn: identity.ettn,
+      ...(identity.number ? { number: identity.number } : {}),
+      type: doc.type,
+      currency: doc.currency,
+      valid: false,
+      issues: precheckInvoice(doc, { codelists: opts.codelists, today }),
+    };
+    const item: Work = { doc, key, entry, issueTime: doc.issueTime ?? time, year: Number(doc.issueDate.slice(0, 4)) };
+    if (entry.issues.length === 0) {
+      const routed = await routeInvoice(doc, registry);
+      if (!routed.ok) entry.issues.push(routed.issue);
+      else {
+        item.route = routed.route;
+        Object.assign(entry, { module: routed.route.module, profile: routed.route.profile, ...(routed.route.alias ? { alias: routed.route.alias } : {}) });
+        if (routed.route.profile === 'KAMU') {
+          const iban = doc.payment?.iban ?? opts.iban;
+          if (!iban || !/^TR\d{7}[A-Z0-9]{17}$/.test(iban)) {
+            entry.issues.push({ source: 'precheck', rule: 'KNK_KAMU_IBAN_MISSING', message: 'KAMU faturasında ödeme yapılacak TR IBAN bulunmalıdır.' });
+          } else doc.payment = { ...doc.payment, iban };
+        }
+        if (routed.route.module === 'earsiv' && !doc.earsiv) doc.earsiv = { sendingType: 'ELEKTRONIK' };
+      }
+    }
+    work.push(item);
+  }
+
+  // Build every routed document with its number (or the series' placeholder 000000000) and validate them together.
+  const buildStarted = performance.now();
+  const build = (w: Work, id: string) =>
+    buildInvoiceUbl({ doc: w.doc, id, uuid: w.entry.ettn, profile: w.route!.profile, supplier: w.doc.supplier!, issueTime: w.issueTime, view: opts.view });
+  const candidates = work.filter((w) => w.route && w.entry.issues.length === 0);
+  const built = candidates.map((w) => build(w, w.entry.number ?? formatGibNumber(opts.prefix, w.year, 0)));
+  const buildMs = performance.now() - buildStarted;
+  const results = await opts.validator.validateMany(
+    built.map((b, i) => ({ xml: b.xml, kind: candidates[i]!.route!.module === 'earsiv' ? 'earchive' : 'efatura' })),
+  );
+  let xsdMs = 0;
+  let schematronMs = 0;
+  for (const [i, result] of results.entries()) {
+    xsdMs += result.timings.xsdMs;
+    schematronMs += result.timings.schematronMs;
+    candidates[i]!.entry.issues.push(...result.issues);
+  }
+
+  // Numbers go to valid documents only, in ERP order; the final XML differs from the validated one only in its ID.
+  for (const [i, w] of candidates.entries()) {
+    if (w.entry.issues.length > 0) continue;
+    const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
+    const final = number === w.entry.number ? built[i]! : build(w, number);
+    const file = path.join(opts.outDir, `${w.entry.ettn}.xml`);
+    fs.writeFileSync(file, final.xml);
+    Object.assign(w.entry, { number, valid: true, file: path.basename(file), payableAmount: final.computed.totals.payable.toFixed(2) });
+  }
+  for (const w of candidates) {
+    if (!w.entry.payableAmount && w.entry.valid === false) {
+      const i = candidates.indexOf(w);
+      w.entry.payableAmount = built[i]!.computed.totals.payable.toFixed(2);
+    }
+  }
+
+  const entries = work.map((w) => w.entry);
+  const report: ExportReport = {
+    generatedAt: now.toISOString(),
+    module: opts.module,
+    target: { connector: opts.target.connector, ...(opts.target.database ? { database: opts.target.database } : {}), ...(opts.target.firm ? { firm: opts.target.firm } : {}), ...(opts.target.period ? { period: opts.target.period } : {}) },
+    schematronRelease: opts.validator.schematronRelease,
+    summary: { documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },
+    timings: { readMs, buildMs, xsdMs, schematronMs, totalMs: performance.now() - started },
+    documents: entries,
+  };
+  fs.writeFileSync(path.join(opts.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
