@@ -58,7 +58,9 @@ export async function routeInvoice(doc: InvoiceDocument, registry: RegistryView)
       `Alıcının birden fazla posta kutusu var (${entry.aliases.join(', ')}); hangisine gönderileceğini seçin.`,
     );
   }
-  // Public institutions receive KAMU invoices; a return is never TICARIFATURA (GİB rule).
-  const profile: InvoiceProfile = entry.userType === 'KAMU' ? 'KAMU' : doc.type === 'IADE' ? 'TEMELFATURA' : doc.profileHint === 'TICARIFATURA' ? 'TICARIFATURA' : 'TEMELFATURA';
+  // A return goes only under TEMELFATURA (GİB's InvoiceTypeCodeCheck: never TICARIFATURA or KAMU);
+  // otherwise public institutions receive KAMU invoices.
+  const profile: InvoiceProfile =
+    doc.type === 'IADE' ? 'TEMELFATURA' : entry.userType === 'KAMU' ? 'KAMU' : doc.profileHint === 'TICARIFATURA' ? 'TICARIFATURA' : 'TEMELFATURA';
   return { ok: true, route: { module: 'efatura', profile, alias } };
 }

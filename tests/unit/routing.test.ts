@@ -70,6 +70,8 @@ describe('routing by the registered-user list', () => {
   it('gives public institutions a KAMU invoice and export invoices the IHRACAT profile', async () => {
     const { db, view } = await registry();
     expect(await routeInvoice(invoice({ customer: withCustomer('3333333333') }), view)).toMatchObject({ route: { profile: 'KAMU' } });
+    // GİB allows a return to a public institution only as TEMELFATURA.
+    expect(await routeInvoice(invoice({ type: 'IADE', customer: withCustomer('3333333333') }), view)).toMatchObject({ route: { profile: 'TEMELFATURA' } });
     expect(await routeInvoice(invoice({ profileHint: 'IHRACAT', customer: withCustomer('9999999999') }), view)).toMatchObject({ route: { module: 'efatura', profile: 'IHRACAT' } });
     await db.destroy();
   });
