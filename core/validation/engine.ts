@@ -1,0 +1,205 @@
+/**
+ * One thread's validation engine: GİB's XSD through libxml2 (compiled to WebAssembly, schema compiled once) and
+ * GİB's schematron through SaxonJS (SEF loaded once). Runs inside a pool worker, or inline when workers = 0.
+ * It returns schematron failures with their raw context/test; the caller names the GİB rule (ruleIndex.ts).
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import {
+  XmlDocument,
+  XmlParseError,
+  XmlValidateError,
+  XsdValidator,
+  xmlRegisterInputProvider,
+  type ErrorDetail,
+} from 'libxml2-wasm';
+import type { DocumentKind, ValidationIssue } from './types';
+
+const require = createRequire(import.meta.url);
+
+interface SaxonJSApi {
+  transform(options: Record<string, unknown>, mode: 'sync'): { principalResult: unknown };
+  XPath: { evaluate(xpath: string, context: unknown, options?: Record<string, unknown>): unknown };
+}
+
+/** A schematron failure as the SVRL reports it; `context`/`test` let the caller name the rule. */
+export interface EngineIssue extends ValidationIssue {
+  context?: string;
+  test?: string;
+}
+
+export interface EngineResult {
+  issues: EngineIssue[];
+  timings: { xsdMs: number; schematronMs: number };
+}
+
+export interface EngineConfig {
+  /** GİB's `xsdrt` folder (maindoc + common). */
+  xsdRoot: string;
+  /** `xsdrt/maindoc/UBL-Invoice-2.1.xsd`. */
+  invoiceXsd: string;
+  /** The compiled schematron (SaxonJS SEF, JSON). */
+  sefPath: string;
+}
+
+export const RULE_NOT_WELL_FORMED = 'XML_NOT_WELL_FORMED';
+export const RULE_XSD = 'XSD';
+export const RULE_SCHEMATRON_RUNTIME = 'SCHEMATRON_RUNTIME_ERROR';
+
+// ---- libxml2 reads the XSD tree from memory only: no file or network access from documents -------------------
+
+const VIRTUAL_ROOT = 'file:///konnektor-gib';
+const virtualFiles = new Map<string, Uint8Array>();
+const openFiles = new Map<number, { data: Uint8Array; pos: number }>();
+let nextFd = 1;
+let providerRegistered = false;
+
+function registerVirtualFiles(prefix: string, dir: string): void {
+  for (const entry of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const abs = path.join(dir, entry);
+    if (!entry.endsWith('.xsd') || !fs.statSync(abs).isFile()) continue;
+    virtualFiles.set(`${prefix}/${entry.split(path.sep).join('/')}`, fs.readFileSync(abs));
+  }
+  if (providerRegistered) return;
+  providerRegistered = xmlRegisterInputProvider({
+    match: (name) => virtualFiles.has(name),
+    open: (name) => {
+      const data = virtualFiles.get(name);
+      if (!data) return undefined;
+      const fd = nextFd++;
+      openFiles.set(fd, { data, pos: 0 });
+      return fd;
+    },
+    read: (fd, buf) => {
+      const f = openFiles.get(fd);
+      if (!f) return -1;
+      const n = Math.min(buf.byteLength, f.data.byteLength - f.pos);
+      buf.set(f.data.subarray(f.pos, f.pos + n));
+      f.pos += n;
+      return n;
+    },
+    close: (fd) => openFiles.delete(fd),
+  });
+}
+
+let engineCount = 0;
+
+const SVRL_ISSUES = `for $a in descendant-or-self::*[self::svrl:failed-assert or (self::svrl:successful-report and (@role, @flag) = ('error', 'fatal', 'ERROR', 'FATAL'))]
+  return map{ 'test': string($a/@test), 'location': string($a/@location),
+              'context': string($a/preceding-sibling::svrl:fired-rule[1]/@context), 'text': normalize-space(string($a/svrl:text)) }`;
+
+const WARMUP = '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>';
+
+function detailMessage(d: ErrorDetail | undefined, fallback: string): string {
+  return (d?.message ?? fallback).trim() || fallback;
+}
+
+export class ValidationEngine {
+  private readonly saxon: SaxonJSApi;
+  private readonly sef: unknown;
+  private readonly xsdDoc: XmlDocument;
+  private readonly xsd: XsdValidator;
+
+  constructor(config: EngineConfig) {
+    const prefix = `${VIRTUAL_ROOT}/${process.pid}-${engineCount++}/xsdrt`;
+    registerVirtualFiles(prefix, config.xsdRoot);
+    const rel = path.relative(config.xsdRoot, config.invoiceXsd).split(path.sep).join('/');
+    const url = `${prefix}/${rel}`;
+    const schemaBytes = virtualFiles.get(url);
+    if (!schemaBytes) throw new Error(`the Invoice schema ${config.invoiceXsd} is not under ${config.xsdRoot}`);
+    this.xsdDoc = XmlDocument.fromBuffer(schemaBytes, { url });
+    this.xsd = XsdValidator.fromDoc(this.xsdDoc);
+    this.saxon = require('saxon-js') as SaxonJSApi;
+    this.sef = JSON.parse(fs.readFileSync(config.sefPath, 'utf8'));
+    // Proves the SEF runs (and warms the JIT) before the first real document.
+    this.transform(WARMUP, 'efatura');
+  }
+
+  validate(xml: string, kind: DocumentKind): EngineResult {
+    const t0 = performance.now();
+    let doc: XmlDocument;
+    try {
+      // The text is already decoded: its bytes are UTF-8 whatever its declaration says (e.g. ISO-8859-9).
+      doc = XmlDocument.fromString(xml, { encoding: 'utf-8' });
+    } catch (e) {
+      if (!(e instanceof XmlParseError)) throw e;
+      const d = e.details.find((x) => x.level >= 2) ?? e.details[0];
+      const issue: EngineIssue = { source: 'xml', rule: RULE_NOT_WELL_FORMED, message: detailMessage(d, xml.trim() ? e.message : 'Document is empty') };
+      if (d?.line) issue.line = d.line;
+      return { issues: [issue], timings: { xsdMs: performance.now() - t0, schematronMs: 0 } };
+    }
+    try {
+      const issues: EngineIssue[] = [];
+      try {
+        this.xsd.validate(doc);
+      } catch (e) {
+        if (!(e instanceof XmlValidateError)) throw e;
+        const details = e.details.filter((d) => d.level >= 2);
+        if (details.length === 0) issues.push({ source: 'xsd', rule: RULE_XSD, message: e.message.trim() });
+        for (const d of details) {
+          const issue: EngineIssue = { source: 'xsd', rule: RULE_XSD, message: detailMessage(d, e.message) };
+          if (d.xpath) issue.xpath = d.xpath;
+          if (d.line) issue.line = d.line;
+          issues.push(issue);
+        }
+      }
+      const t1 = performance.now();
+      issues.push(...this.schematron(xml, kind, doc));
+      const t2 = performance.now();
+      return { issues, timings: { xsdMs: t1 - t0, schematronMs: t2 - t1 } };
+    } finally {
+      doc.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.xsd.dispose();
+    this.xsdDoc.dispose();
+  }
+
+  private transform(xml: string, kind: DocumentKind): unknown {
+    return this.saxon.transform(
+      { stylesheetInternal: this.sef, sourceText: xml, destination: 'raw', stylesheetParams: { type: kind } },
+      'sync',
+    ).principalResult;
+  }
+
+  private schematron(xml: string, kind: DocumentKind, doc: XmlDocument): EngineIssue[] {
+    let svrl: unknown;
+    try {
+      svrl = this.transform(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml, kind);
+    } catch (e) {
+      // A dynamic error of the stylesheet on this document (e.g. XPTY0004 on repeated elements): the rules could
+      // not be checked, so the document is not valid; the batch goes on.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string') throw e;
+      return [{ source: 'schematron', rule: RULE_SCHEMATRON_RUNTIME, message: `Schematron stopped on this document (${code}): ${(e as Error).message}` }];
+    }
+    const found = this.saxon.XPath.evaluate(SVRL_ISSUES, svrl, {
+      namespaceContext: { svrl: 'http://purl.oclc.org/dsdl/svrl' },
+      resultForm: 'array',
+    }) as { test: string; location: string; context: string; text: string }[];
+    return found.map((f) => {
+      const issue: EngineIssue = { source: 'schematron', rule: f.context, message: f.text, context: f.context, test: f.test };
+      if (f.location) {
+        issue.xpath = f.location;
+        const line = lineOf(doc, f.location);
+        if (line) issue.line = line;
+      }
+      return issue;
+    });
+  }
+}
+
+/** The source line of the node at an SVRL location (an XPath 1.0 path of `*[local-name()=…]` steps). */
+function lineOf(doc: XmlDocument, location: string): number | undefined {
+  try {
+    const node = doc.get(location);
+    if (!node) return undefined;
+    const line = node.line || node.parent?.line || 0;
+    return line > 0 ? line : undefined;
+  } catch {
+    return undefined;
+  }
+}
