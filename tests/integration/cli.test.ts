@@ -87,6 +87,51 @@ describe('konnektor CLI', () => {
     expect(test.code, test.stderr).toBe(0);
   });
 
+  describe('documents', () => {
+    const SAMPLES = path.resolve(__dirname, '../../../shared/reference/gib/UBL-TR1.2.1_Paketi/xml');
+
+    it('validates clean GİB samples and names the rule a failing one breaks', async () => {
+      const ok = await konnektor('validate', path.join(SAMPLES, 'TicariFaturaOrnegi.xml'), path.join(SAMPLES, 'YTB_Satıs_EArşiv.xml'));
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      expect(ok.stdout).toContain('(earchive)');
+      const bad = await konnektor('validate', path.join(SAMPLES, 'IadeFaturasiOrnegi.xml'), '--json');
+      expect(bad.code).toBe(1);
+      const [result] = JSON.parse(bad.stdout) as { valid: boolean; issues: { rule: string; message: string }[] }[];
+      expect(result!.valid).toBe(false);
+      expect(result!.issues.map((i) => i.rule)).toContain('InvoiceTypeCodeCheck');
+      const missing = await konnektor('validate', path.join(home, 'yok.xml'));
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('FILE_NOT_FOUND');
+    });
+
+    it('exports, validates and previews the demo invoices', async () => {
+      const imported = await konnektor('registry', 'import', '--file', path.join(dir, 'gib-kullanici-listesi.xml'));
+      expect(imported.code, imported.stderr).toBe(0);
+      const out = path.join(home, 'export-earsiv');
+      const r = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'earsiv', '--out', out, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as { summary: { valid: number; invalid: number }; documents: { ettn: string; number: string; profile: string }[] };
+      expect(report.summary.valid).toBeGreaterThan(0);
+      expect(report.summary.invalid).toBe(0);
+      expect(report.documents.every((d) => d.profile === 'EARSIVFATURA' && /^KNA2026\d{9}$/.test(d.number))).toBe(true);
+      const files = report.documents.map((d) => path.join(out, `${d.ettn}.xml`));
+      const v = await konnektor('validate', ...files);
+      expect(v.code, v.stdout).toBe(0);
+      const html = path.join(home, 'fatura.html');
+      const p = await konnektor('preview', files[0]!, '--out', html);
+      expect(p.code, p.stderr).toBe(0);
+      const text = fs.readFileSync(html, 'utf8');
+      expect(text).toContain(report.documents[0]!.number);
+      expect(text).toContain('Örnek Tekstil Sanayi ve Ticaret A.Ş.');
+    });
+
+    it('reports the wrong module and a bad prefix', async () => {
+      const wrong = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'efatura', '--out', path.join(home, 'x'), '--prefix', 'ÇAB');
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('NUMBER_PREFIX_INVALID');
+    });
+  });
+
   describe('exit codes and errors', () => {
     it.each([
       [['--firm', '2a'], 'ERP_FIRM_CODE_INVALID'],
