@@ -190,9 +190,10 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
     .option('--prefix <ABC>', 'belge numarası seri öneki (3 büyük harf/rakam)')
     .option('--iban <TR…>', 'KAMU faturaları için ödeme IBAN’ı')
+    .option('--view-xslt <file.xslt>', 'faturaya gömülecek firma görüntüleme şablonu (XSLT 1.0; varsayılan Konnektör şablonu)')
     .action(
       run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'export')!.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string }>();
+        const o = program.commands.find((c) => c.name() === 'export')!.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string; viewXslt?: string }>();
         const report = await api['documents.export']({
           target: targetOf(o),
           module: o.module,
@@ -201,6 +202,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           ...(o.to ? { to: o.to } : {}),
           ...(o.prefix ? { prefix: o.prefix } : {}),
           ...(o.iban ? { iban: o.iban } : {}),
+          ...(o.viewXslt ? { viewXslt: o.viewXslt } : {}),
         });
         printResult(out, report, () =>
           [

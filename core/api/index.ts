@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { DOMParser, type Element } from '@xmldom/xmldom';
 import path from 'node:path';
 import type { ZodError } from 'zod';
 import { chooseAlias, replaceRegistry } from '../../db/registry';
@@ -100,6 +101,22 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   const ctx = { connections: deps.connections };
   let validator: Promise<DocumentValidator> | undefined;
   const getValidator = () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {}));
+  /** A company's own view stylesheet: an XSLT 1.0 document, embedded under its file name. */
+  const companyView = (file: string) => {
+    const content = readFile(file);
+    let root: Element | null = null;
+    try {
+      root = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new Error(msg); } }).parseFromString(content, 'text/xml').documentElement;
+    } catch (e) {
+      throw new KonnektorError('INVOICE_VIEW_FAILED', `${file} is not well-formed XML: ${(e as Error).message}`, { value: file });
+    }
+    const XSL = 'http://www.w3.org/1999/XSL/Transform';
+    if (!root || root.namespaceURI !== XSL || !['stylesheet', 'transform'].includes(root.localName ?? '') || root.getAttribute('version') !== '1.0') {
+      throw new KonnektorError('INVOICE_VIEW_FAILED', `${file} is not an XSLT 1.0 stylesheet (recipients' viewers run XSLT 1.0)`, { value: file });
+    }
+    const name = path.basename(file).replace(/\.xslt?$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'fatura';
+    return { name, content };
+  };
   const readFile = (file: string): string => {
     try {
       return fs.readFileSync(file, 'utf8');
@@ -174,7 +191,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
         prefix,
         validator: v,
         codelists: loadGibCodelists(locateGibPackage(deps.settings?.gibPackage)),
-        view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+        view: input.viewXslt ? companyView(input.viewXslt) : { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
         ...(input.iban ? { iban: input.iban } : {}),
         ...(deps.now ? { now: deps.now() } : {}),
       });

@@ -37,6 +37,8 @@ export const apiSchemas = {
       from: z.string().optional(),
       to: z.string().optional(),
       iban: z.string().optional(),
+      /** The company's own view stylesheet (XSLT 1.0) instead of Konnektör's default. */
+      viewXslt: z.string().optional(),
     })
     .strict(),
   'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),

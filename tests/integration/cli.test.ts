@@ -125,6 +125,26 @@ describe('konnektor CLI', () => {
       expect(text).toContain('Örnek Tekstil Sanayi ve Ticaret A.Ş.');
     });
 
+    it('embeds a company view stylesheet and previews through it', async () => {
+      const xslt = path.join(home, 'firma-sablon.xslt');
+      fs.writeFileSync(
+        xslt,
+        '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">' +
+          '<xsl:template match="/"><html><body><h1>FİRMA ŞABLONU <xsl:value-of select="//cbc:ID[1]"/></h1></body></html></xsl:template></xsl:stylesheet>',
+      );
+      const out = path.join(home, 'export-company-view');
+      const r = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '2', '--period', '2', '--module', 'earsiv', '--out', out, '--view-xslt', xslt, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const doc = (JSON.parse(r.stdout) as { documents: { ettn: string; number: string }[] }).documents[0]!;
+      const html = path.join(home, 'company.html');
+      expect((await konnektor('preview', path.join(out, `${doc.ettn}.xml`), '--out', html)).code).toBe(0);
+      expect(fs.readFileSync(html, 'utf8')).toContain(`FİRMA ŞABLONU ${doc.number}`);
+      fs.writeFileSync(xslt, '<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>');
+      const refused = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '2', '--period', '2', '--module', 'earsiv', '--out', out, '--view-xslt', xslt);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('INVOICE_VIEW_FAILED');
+    });
+
     it('reports the wrong module and a bad prefix', async () => {
       const wrong = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'efatura', '--out', path.join(home, 'x'), '--prefix', 'ÇAB');
       expect(wrong.code).toBe(2);
