@@ -28,7 +28,14 @@ export interface ExportOptions {
   target: ErpTarget;
   module: 'efatura' | 'earsiv';
   filter?: OutgoingFilter;
-  outDir: string;
+  /** Where to write `<ETTN>.xml` and report.json; without it nothing is written (the send pipeline keeps the XML). */
+  outDir?: string;
+  /** Documents to leave out of this run (e.g. already in the outbox). */
+  skip?: (doc: InvoiceDocument, key: DocumentKey) => Promise<boolean>;
+  /** Called for each valid, numbered document with its final XML, in ERP order. */
+  onValid?: (entry: ExportEntry, xml: string, doc: InvoiceDocument) => Promise<void>;
+  /** Called for each document that failed a check, with its issues. */
+  onInvalid?: (entry: ExportEntry, doc: InvoiceDocument) => Promise<void>;
   /** Series prefix of this module (3 of A-Z/0-9). */
   prefix: string;
   validator: DocumentValidator;
@@ -82,11 +89,14 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
   const now = opts.now ?? new Date();
   const { date: today, time } = turkeyDateTime(now);
   validatePrefix(opts.prefix);
-  try {
-    fs.mkdirSync(opts.outDir, { recursive: true });
-    fs.accessSync(opts.outDir, fs.constants.W_OK);
-  } catch (e) {
-    throw new KonnektorError('OUTPUT_DIR_INVALID', `Cannot write to ${opts.outDir}: ${(e as Error).message}`, { value: opts.outDir });
+  const outDir = opts.outDir;
+  if (outDir) {
+    try {
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.accessSync(outDir, fs.constants.W_OK);
+    } catch (e) {
+      throw new KonnektorError('OUTPUT_DIR_INVALID', `Cannot write to ${outDir}: ${(e as Error).message}`, { value: outDir });
+    }
   }
 
   const docs = (await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
@@ -99,6 +109,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
   const work: Work[] = [];
   for (const doc of docs) {
     const key: DocumentKey = { companyVkn: doc.supplier?.taxId.value ?? '', module: opts.module, ref: doc.ref };
+    if (opts.skip && (await opts.skip(doc, key))) continue;
     const identity = await assignEttn(opts.store, key, doc.ettn, now);
     const entry: ExportEntry = {
       erpRef: doc.ref,
@@ -154,9 +165,13 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     if (w.entry.issues.length > 0) continue;
     const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
     const final = number === w.entry.number ? built[i]! : build(w, number);
-    const file = path.join(opts.outDir, `${w.entry.ettn}.xml`);
-    fs.writeFileSync(file, final.xml);
-    Object.assign(w.entry, { number, valid: true, file: path.basename(file), payableAmount: final.computed.totals.payable.toFixed(2) });
+    Object.assign(w.entry, { number, valid: true, payableAmount: final.computed.totals.payable.toFixed(2) });
+    if (outDir) {
+      const file = path.join(outDir, `${w.entry.ettn}.xml`);
+      fs.writeFileSync(file, final.xml);
+      w.entry.file = path.basename(file);
+    }
+    if (opts.onValid) await opts.onValid(w.entry, final.xml, w.doc);
   }
   for (const w of candidates) {
     if (!w.entry.payableAmount && w.entry.valid === false) {
@@ -165,6 +180,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     }
   }
 
+  if (opts.onInvalid) for (const w of work) if (!w.entry.valid) await opts.onInvalid(w.entry, w.doc);
   const entries = work.map((w) => w.entry);
   const report: ExportReport = {
     generatedAt: now.toISOString(),
@@ -175,6 +191,6 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     timings: { readMs, buildMs, xsdMs, schematronMs, totalMs: performance.now() - started },
     documents: entries,
   };
-  fs.writeFileSync(path.join(opts.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (outDir) fs.writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 }

@@ -1,0 +1,94 @@
+import type { Knex } from 'knex';
+import type { EfaturaClient, OutgoingStatus } from '../integrator/types';
+import { entriesIn, touch, transition, type OutboxEntry } from './store';
+import type { OutboxState } from './states';
+
+/**
+ * Follows sent e-Fatura documents until GİB and the receiver have answered (integrator-api.md §7–8).
+ * `durum` is the integrator's own processing, `gonderimCevabiKodu` GİB's envelope code, `yanitDurumu` the
+ * receiver's KABUL/RED for TICARIFATURA.
+ */
+export type StatusOutcome =
+  | { kind: 'wait'; state: 'sent' | 'processing'; code?: string; message?: string }
+  | { kind: 'resend'; code: string; message?: string }
+  | { kind: 'final'; state: Extract<OutboxState, 'delivered' | 'accepted' | 'rejected' | 'failed'>; code?: string; message?: string };
+
+/** 1215 (GİB gave up delivering) and 1230 (receiver's system answer failed): resend in a new envelope. */
+export const RESEND_CODES = new Set([1215, 1230]);
+/** Still on the way: queued, being processed, at GİB, GİB retrying, waiting for the receiver's system answer. */
+const WAIT_CODES = new Set([0, 1000, 1100, 1200, 1210, 1220]);
+
+export function interpretStatus(s: OutgoingStatus, profile?: string): StatusOutcome {
+  const code = s.gonderimCevabiKodu ? String(s.gonderimCevabiKodu) : undefined;
+  const message = s.gonderimCevabiDetayi ?? s.aciklama;
+  const withCode = <T extends object>(o: T) => ({ ...o, ...(code ? { code } : {}), ...(message ? { message } : {}) });
+  if (s.durum === 2) return { kind: 'final', state: 'failed', code: 'DURUM_2', ...(s.aciklama ? { message: s.aciklama } : {}) };
+  if (s.durum !== 3) return withCode({ kind: 'wait' as const, state: 'processing' as const });
+  if (s.gonderimDurumu === -2) return withCode({ kind: 'final' as const, state: 'failed' as const });
+  if (RESEND_CODES.has(s.gonderimCevabiKodu)) return { kind: 'resend', code: String(s.gonderimCevabiKodu), ...(message ? { message } : {}) };
+  if (s.gonderimCevabiKodu === 1300) {
+    if (profile === 'TICARIFATURA') {
+      if (s.yanitDurumu === 2) return withCode({ kind: 'final' as const, state: 'accepted' as const });
+      if (s.yanitDurumu === 1) return { kind: 'final', state: 'rejected', code: '1300', ...(s.yanitDetayi ? { message: s.yanitDetayi } : {}) };
+    }
+    return withCode({ kind: 'final' as const, state: 'delivered' as const });
+  }
+  if (WAIT_CODES.has(s.gonderimCevabiKodu)) return withCode({ kind: 'wait' as const, state: 'processing' as const });
+  // Every other 11xx code is an error GİB returned for the envelope (1150 schematron, 1160 schema, 1163 duplicate…).
+  return withCode({ kind: 'final' as const, state: 'failed' as const });
+}
+
+export interface PollOptions {
+  store: Knex;
+  efatura: EfaturaClient;
+  now?: () => Date;
+  onEvent?: (e: { entry: OutboxEntry; outcome: StatusOutcome }) => void;
+}
+
+export interface PollSummary {
+  polled: number;
+  changed: number;
+  resent: number;
+  open: number;
+}
+
+export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
+  const now = opts.now ?? (() => new Date());
+  const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0 };
+  const open = [
+    ...(await entriesIn(opts.store, ['sent', 'processing'], 'efatura')),
+    ...(await entriesIn(opts.store, ['delivered'], 'efatura')).filter((e) => e.profile === 'TICARIFATURA'),
+  ];
+  for (const e of open) {
+    summary.polled++;
+    const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+    if (!status) {
+      summary.open++;
+      continue;
+    }
+    const outcome = interpretStatus(status, e.profile);
+    opts.onEvent?.({ entry: e, outcome });
+    const fields = { gib_code: outcome.code ?? null, gib_message: outcome.message ?? null };
+    if (outcome.kind === 'resend') {
+      await opts.efatura.resend(e.companyVkn, [e.ettn]);
+      await transition(opts.store, e.id, e.state, 'sent', fields, `resent after ${outcome.code}`, now());
+      summary.resent++;
+      summary.open++;
+    } else if (outcome.kind === 'wait') {
+      if (e.state === 'delivered') {
+        summary.open++;
+        continue;
+      }
+      if (e.state !== outcome.state || e.gibCode !== outcome.code) {
+        await transition(opts.store, e.id, e.state, outcome.state, fields, outcome.code, now());
+        summary.changed++;
+      } else await touch(opts.store, e.id, {}, now());
+      summary.open++;
+    } else if (outcome.state !== e.state) {
+      await transition(opts.store, e.id, e.state, outcome.state, fields, [outcome.code, outcome.message].filter(Boolean).join(' '), now());
+      summary.changed++;
+      if (outcome.state === 'delivered' && e.profile === 'TICARIFATURA') summary.open++;
+    } else summary.open++;
+  }
+  return summary;
+}

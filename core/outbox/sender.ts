@@ -1,0 +1,156 @@
+import type { Knex } from 'knex';
+import PQueue from 'p-queue';
+import { KonnektorError, isKonnektorError } from '../errors';
+import type { EarsivClient, EfaturaClient } from '../integrator/types';
+import { logger } from '../logging';
+import { entriesIn, touch, transition, type OutboxEntry } from './store';
+
+/**
+ * Sends queued documents to the integrator: bounded concurrency, a request-rate limit under the integrator's
+ * 180 requests/minute, retries with exponential backoff for transient faults, and no retry at all after an
+ * authentication failure (a wrong password must not lock the integrator user). Before any resend, a document whose
+ * earlier call never returned (`in_flight_since` left by a crash or kill) is looked up at the integrator by its
+ * local number (the ETTN), so nothing is sent twice.
+ */
+export interface SendOptions {
+  store: Knex;
+  efatura: EfaturaClient;
+  earsiv: EarsivClient;
+  concurrency?: number;
+  ratePerMinute?: number;
+  maxAttempts?: number;
+  /** First backoff step; doubles each attempt, with jitter, capped at 5 minutes. */
+  backoffMs?: number;
+  now?: () => Date;
+  onEvent?: (e: SendEvent) => void;
+}
+
+export type SendEvent =
+  | { type: 'sent'; entry: OutboxEntry; belgeOid?: string }
+  | { type: 'retry'; entry: OutboxEntry; code: string; inMs: number }
+  | { type: 'failed'; entry: OutboxEntry; code: string; detail: string }
+  | { type: 'reconciled'; entry: OutboxEntry; found: boolean };
+
+export interface SendSummary {
+  attempted: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  reconciled: number;
+}
+
+export const DEFAULT_RATE_PER_MINUTE = 150;
+
+function backoff(attempt: number, base: number): number {
+  const exp = Math.min(base * 2 ** Math.max(0, attempt - 1), 300_000);
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+const transient = (e: unknown) => isKonnektorError(e) && e.details.transient === true;
+
+/** Looks up documents whose send call never returned, and settles them before anything is sent again. */
+export async function reconcileInFlight(opts: SendOptions): Promise<number> {
+  const now = opts.now ?? (() => new Date());
+  const inDoubt = (await entriesIn(opts.store, ['queued'])).filter((e) => e.inFlightSince);
+  for (const e of inDoubt) {
+    if (e.module === 'efatura') {
+      const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+      if (status) {
+        await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'found at the integrator after an interrupted send', now());
+      } else {
+        await touch(opts.store, e.id, { in_flight_since: null }, now());
+      }
+      opts.onEvent?.({ type: 'reconciled', entry: e, found: status !== undefined });
+    } else {
+      const result = await opts.earsiv.queryInvoice(e.companyVkn, e.ettn);
+      if (result && result.resultCode === 'AE00000') {
+        await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_message: result.faturaURL ?? null }, 'found at the integrator after an interrupted send', now());
+      } else {
+        await touch(opts.store, e.id, { in_flight_since: null }, now());
+      }
+      opts.onEvent?.({ type: 'reconciled', entry: e, found: result?.resultCode === 'AE00000' });
+    }
+  }
+  return inDoubt.length;
+}
+
+async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary): Promise<void> {
+  const now = opts.now ?? (() => new Date());
+  const maxAttempts = opts.maxAttempts ?? 6;
+  summary.attempted++;
+  // Marked before the call: if the process dies now, the next run asks the integrator before resending.
+  await touch(opts.store, e.id, { in_flight_since: now().toISOString(), attempts: e.attempts + 1 }, now());
+  try {
+    if (e.module === 'efatura') {
+      const { belgeOid } = await opts.efatura.sendInvoice({
+        senderVkn: e.companyVkn,
+        localDocNo: e.ettn,
+        xml: Buffer.from(e.xml ?? '', 'utf8'),
+        ...(e.alias ? { receiverAlias: e.alias } : {}),
+      });
+      await transition(opts.store, e.id, 'queued', 'sent', { belge_oid: belgeOid, in_flight_since: null, error_code: null, error_detail: null }, `belgeOid ${belgeOid}`, now());
+      summary.sent++;
+      opts.onEvent?.({ type: 'sent', entry: e, belgeOid });
+    } else {
+      const r = await opts.earsiv.createInvoice({ senderVkn: e.companyVkn, islemId: e.ettn, xml: Buffer.from(e.xml ?? '', 'utf8') });
+      if (r.resultCode !== 'AE00000') {
+        throw new KonnektorError('INTEGRATOR_FAULT', `${r.resultCode} ${r.resultText ?? ''}`.trim(), { aeCode: r.resultCode, transient: false });
+      }
+      await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_code: r.resultCode, gib_message: r.faturaURL ?? r.resultText ?? null }, r.faturaNo, now());
+      summary.sent++;
+      opts.onEvent?.({ type: 'sent', entry: e });
+    }
+  } catch (err) {
+    const code = isKonnektorError(err) ? err.code : 'UNEXPECTED';
+    const detail = err instanceof Error ? err.message : String(err);
+    if (code === 'INTEGRATOR_DUPLICATE' && e.module === 'efatura') {
+      // Already at the integrator (an earlier call did reach it): follow that one.
+      const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+      if (status) {
+        await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'already at the integrator', now());
+        summary.sent++;
+        return;
+      }
+    }
+    if (code === 'INTEGRATOR_AUTH_FAILED') {
+      await touch(opts.store, e.id, { in_flight_since: null, attempts: e.attempts, error_code: code, error_detail: detail }, now());
+      throw err;
+    }
+    if (transient(err) && e.attempts + 1 < maxAttempts) {
+      const wait = backoff(e.attempts + 1, opts.backoffMs ?? 2000);
+      await touch(opts.store, e.id, { in_flight_since: null, next_attempt_at: new Date(now().getTime() + wait).toISOString(), error_code: code, error_detail: detail }, now());
+      summary.retrying++;
+      opts.onEvent?.({ type: 'retry', entry: e, code, inMs: wait });
+      return;
+    }
+    await transition(opts.store, e.id, 'queued', 'failed', { in_flight_since: null, error_code: code, error_detail: detail }, detail, now());
+    summary.failed++;
+    opts.onEvent?.({ type: 'failed', entry: e, code, detail });
+    logger.warn('outbox send failed', { ettn: e.ettn, code, detail });
+  }
+}
+
+/** Sends every queued document whose time has come; returns when each has been tried once in this round. */
+export async function sendQueued(opts: SendOptions): Promise<SendSummary> {
+  const summary: SendSummary = { attempted: 0, sent: 0, retrying: 0, failed: 0, reconciled: 0 };
+  summary.reconciled = await reconcileInFlight(opts);
+  const now = (opts.now ?? (() => new Date()))().toISOString();
+  const due = (await entriesIn(opts.store, ['queued'])).filter((e) => !e.nextAttemptAt || e.nextAttemptAt <= now);
+  const rate = opts.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE;
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4, intervalCap: Math.max(1, Math.floor(rate / 6)), interval: 10_000, carryoverConcurrencyCount: true });
+  let fatal: unknown;
+  for (const e of due) {
+    void queue.add(async () => {
+      if (fatal) return;
+      try {
+        await sendOne(opts, e, summary);
+      } catch (err) {
+        fatal ??= err;
+        queue.clear();
+      }
+    });
+  }
+  await queue.onIdle();
+  if (fatal) throw fatal;
+  return summary;
+}

@@ -1,0 +1,40 @@
+/**
+ * Outbox states (ARCHITECTURE.md §3): pending → built → validated → queued → sent → processing →
+ * delivered | accepted | rejected | failed, plus invalid (local checks failed; never sent).
+ * `delivered` is final for documents that get no answer (TEMELFATURA, e-Arşiv); a TICARIFATURA waits there for
+ * KABUL (accepted) or RED (rejected).
+ */
+export const OUTBOX_STATES = [
+  'pending',
+  'built',
+  'validated',
+  'queued',
+  'sent',
+  'processing',
+  'delivered',
+  'accepted',
+  'rejected',
+  'failed',
+  'invalid',
+] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** The moves the outbox may make; anything else is a bug and is refused. */
+export const TRANSITIONS: Record<OutboxState, readonly OutboxState[]> = {
+  pending: ['built', 'invalid'],
+  built: ['validated', 'invalid'],
+  validated: ['queued', 'invalid'],
+  queued: ['sent', 'delivered', 'failed', 'queued'],
+  sent: ['processing', 'delivered', 'accepted', 'rejected', 'failed', 'sent'],
+  processing: ['processing', 'sent', 'delivered', 'accepted', 'rejected', 'failed'],
+  delivered: ['accepted', 'rejected'],
+  accepted: [],
+  rejected: [],
+  failed: ['queued'],
+  invalid: ['pending'],
+};
+
+export function isTerminal(state: OutboxState, profile?: string | null): boolean {
+  if (state === 'delivered') return profile !== 'TICARIFATURA';
+  return state === 'accepted' || state === 'rejected' || state === 'failed' || state === 'invalid';
+}
