@@ -1,0 +1,117 @@
+import type { Knex } from 'knex';
+import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
+import { exportInvoices, type ExportOptions } from '../documents/export';
+import type { ErpTarget } from '../erp/target';
+import type { EarsivClient, EfaturaClient } from '../integrator/types';
+import { enqueueValid, isInOutbox, recordInvalid } from './enqueue';
+import { pollStatuses } from './poller';
+import { sendQueued, type SendEvent } from './sender';
+import { entriesIn } from './store';
+import { isTerminal } from './states';
+import { writeBackOutcomes, type WriteBackSummary } from './writeback';
+
+export { interpretStatus } from './poller';
+
+export interface SendRunOptions {
+  store: Knex;
+  ctx: ConnectorContext;
+  connector: ErpConnector;
+  target: ErpTarget;
+  module: 'efatura' | 'earsiv';
+  export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'module' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
+  efatura: EfaturaClient;
+  earsiv: EarsivClient;
+  /** Keep polling until every document of this run reached a final state (or the deadline). */
+  wait?: boolean;
+  pollIntervalMs?: number;
+  deadlineMs?: number;
+  concurrency?: number;
+  ratePerMinute?: number;
+  backoffMs?: number;
+  onEvent?: (e: SendEvent | { type: 'progress'; done: number; total: number }) => void;
+}
+
+export interface SendRunSummary {
+  read: number;
+  invalid: { erpNumber: string; reasons: string[] }[];
+  queued: number;
+  sent: number;
+  delivered: number;
+  accepted: number;
+  rejected: number;
+  failed: { erpNumber: string; number?: string; code?: string; reason?: string }[];
+  open: number;
+  writeBack: WriteBackSummary;
+}
+
+/**
+ * `konnektor send`: read the ERP's unsent documents, build and check them, put the valid ones in the outbox, send,
+ * follow them (with `wait`) and write each outcome back into the ERP.
+ */
+export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
+  const report = await exportInvoices({
+    ...opts.export,
+    store: opts.store,
+    connections: opts.ctx.connections,
+    connector: opts.connector,
+    target: opts.target,
+    module: opts.module,
+    skip: (doc, key) => isInOutbox(opts.store, key.companyVkn, opts.module, doc),
+    onValid: (entry, xml) => enqueueValid(opts.store, opts.module, entry, xml),
+    onInvalid: (entry) => recordInvalid(opts.store, opts.module, entry),
+  });
+  // This run follows its own documents and any of this target left unfinished by an earlier (interrupted) run.
+  const sameTarget = (e: { module: string; ref: { connector: string; database: string; firm?: string; period?: string } }) =>
+    e.module === opts.module &&
+    e.ref.connector === opts.target.connector &&
+    e.ref.database.toLowerCase() === (opts.target.database ?? '').toLowerCase() &&
+    (e.ref.firm ?? '') === (opts.target.firm ?? '') &&
+    (e.ref.period ?? '') === (opts.target.period ?? '');
+  const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'])).filter((e) => sameTarget(e) && !isTerminal(e.state, e.profile));
+  const mine = new Set([...report.documents.map((d) => d.ettn), ...unfinished.map((e) => e.ettn)]);
+  const clients = { efatura: opts.efatura, earsiv: opts.earsiv };
+  const deadline = Date.now() + (opts.deadlineMs ?? 10 * 60_000);
+  const writeBack: WriteBackSummary = { written: 0, missing: [], errors: 0 };
+  const addWriteBack = (w: WriteBackSummary) => {
+    writeBack.written += w.written;
+    writeBack.missing.push(...w.missing);
+    writeBack.errors += w.errors;
+  };
+  const progress = async () => {
+    const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'])).filter((e) => mine.has(e.ettn));
+    const done = all.filter((e) => (opts.wait ? isTerminal(e.state, e.profile) : e.state !== 'queued')).length;
+    opts.onEvent?.({ type: 'progress', done, total: all.length });
+    return { all, done };
+  };
+  for (;;) {
+    await sendQueued({
+      store: opts.store,
+      ...clients,
+      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+      ...(opts.ratePerMinute ? { ratePerMinute: opts.ratePerMinute } : {}),
+      ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
+      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    });
+    if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura });
+    addWriteBack(await writeBackOutcomes(opts.store, opts.connector, opts.ctx, opts.target));
+    const { all, done } = await progress();
+    if (done === all.length || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, opts.pollIntervalMs ?? 2000));
+  }
+  const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'])).filter((e) => mine.has(e.ettn));
+  const count = (s: string) => all.filter((e) => e.state === s).length;
+  return {
+    read: report.summary.documents,
+    invalid: report.documents.filter((d) => !d.valid).map((d) => ({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) })),
+    queued: count('queued'),
+    sent: count('sent') + count('processing'),
+    delivered: count('delivered'),
+    accepted: count('accepted'),
+    rejected: count('rejected'),
+    failed: all
+      .filter((e) => e.state === 'failed')
+      .map((e) => ({ erpNumber: e.erpNumber, ...(e.number ? { number: e.number } : {}), ...(e.errorCode ?? e.gibCode ? { code: e.errorCode ?? e.gibCode } : {}), ...(e.errorDetail ?? e.gibMessage ? { reason: e.errorDetail ?? e.gibMessage } : {}) })),
+    open: all.filter((e) => !isTerminal(e.state, e.profile)).length,
+    writeBack,
+  };
+}
