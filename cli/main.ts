@@ -9,6 +9,8 @@ import { logger } from '../core/logging';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore, type LocalStore } from '../db/local';
+import { KonnektorError } from '../core/errors';
+import { runSandboxCommand } from '../sandbox/server/cli';
 import { printResult, reportError, table, type Output } from './output';
 import { runStart } from './start';
 
@@ -226,6 +228,88 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  withTarget(program.command('send').description('gönderilmemiş faturaları entegratöre (eFinans) gönderir, sonucu izler ve muhasebe programına yazar'))
+    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--integrator <url>', 'entegratör adresi (ör. https://efaturaconnector.qnbesolutions.com.tr veya sandbox http://127.0.0.1:8480)')
+    .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
+    .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
+    .option('--erp-code <code>', 'QNB’nin verdiği ERP kodu (erpKodu)')
+    .option('--wsLogin', 'her çağrıda kullanıcı/şifre yerine userService.wsLogin oturumu kullan')
+    .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
+    .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
+    .option('--prefix <ABC>', 'belge numarası seri öneki')
+    .option('--iban <TR…>', 'KAMU faturaları için ödeme IBAN’ı')
+    .option('--wait', 'her belge son durumuna (teslim, kabul, red, hata) ulaşana kadar izler')
+    .option('--concurrency <n>', 'aynı anda en çok bu kadar istek', '4')
+    .option('--rate <n>', 'dakikada en çok bu kadar istek (entegratör sınırı 180)', '150')
+    .action(
+      run(async (out) => {
+        const o = program.commands.find((c) => c.name() === 'send')!.opts<
+          TargetOptions & { module: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; wsLogin?: boolean; from?: string; to?: string; prefix?: string; iban?: string; wait?: boolean; concurrency: string; rate: string }
+        >();
+        const password = process.env[o.passwordEnv];
+        if (!password) throw new KonnektorError('INPUT_INVALID', `Environment variable ${o.passwordEnv} is empty`, { value: o.passwordEnv });
+        const summary = await api['documents.send']({
+          target: targetOf(o),
+          module: o.module,
+          integrator: o.integrator,
+          user: o.user,
+          password,
+          ...(o.erpCode ? { erpCode: o.erpCode } : {}),
+          ...(o.wsLogin ? { auth: 'wsLogin' as const } : {}),
+          ...(o.from ? { from: o.from } : {}),
+          ...(o.to ? { to: o.to } : {}),
+          ...(o.prefix ? { prefix: o.prefix } : {}),
+          ...(o.iban ? { iban: o.iban } : {}),
+          ...(o.wait ? { wait: true } : {}),
+          concurrency: Number(o.concurrency),
+          ratePerMinute: Number(o.rate),
+        });
+        progressDone();
+        printResult(out, summary, () =>
+          [
+            `Okunan ${summary.read}, gönderilen ${summary.sent + summary.delivered + summary.accepted + summary.rejected}, teslim ${summary.delivered}, kabul ${summary.accepted}, red ${summary.rejected}, hatalı ${summary.failed.length + summary.invalid.length}, bekleyen ${summary.open + summary.queued}`,
+            ...summary.invalid.map((d) => `  ✗ ${d.erpNumber}: ${d.reasons.join('; ')}`),
+            ...summary.failed.map((d) => `  ✗ ${d.erpNumber} ${d.number ?? ''}: ${d.code ?? ''} ${d.reason ?? ''}`),
+            ...summary.writeBack.missing.map((d) => `  ! ${d.erpNumber}: muhasebe programında artık yok; sonuç yazılamadı (ETTN ${d.ettn})`),
+          ].join('\n'),
+        );
+        if (summary.failed.length + summary.invalid.length > 0) setExit(1);
+      }),
+    );
+
+  program
+    .command('status')
+    .description('giden kutusundaki belgelerin durumu')
+    .option('--module <module>', 'efatura | earsiv')
+    .option('--limit <n>', 'en çok bu kadar belge', '50')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const o = program.commands.find((c) => c.name() === 'status')!.opts<{ module?: string; limit: string }>();
+        const r = await api['outbox.status']({ ...(o.module ? { module: o.module } : {}), limit: Number(o.limit) });
+        printResult(out, r, () =>
+          [
+            Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ') || 'Giden kutusu boş.',
+            table(['Modül', 'Belge no (ERP)', 'GİB no', 'ETTN', 'Durum', 'GİB kodu', 'Açıklama'], r.documents.map((d) => [d.module, d.erpNumber, d.number ?? '', d.ettn, d.state, d.gibCode ?? '', d.message ?? ''])),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  program
+    .command('sandbox')
+    .description('yerel eFinans uyumlu deneme sunucusu (yalnızca 127.0.0.1)')
+    .option('--port <port>', 'port', '8480')
+    .requiredOption('--data <folder>', 'sandbox verilerinin tutulacağı klasör')
+    .option('--step-ms <ms>', 'belgelerin bir durumdan diğerine geçme süresi', '2000')
+    .action(
+      run(async () => {
+        const o = program.commands.find((c) => c.name() === 'sandbox')!.opts<{ port: string; data: string; stepMs: string }>();
+        await runSandboxCommand({ port: Number(o.port), dataDir: o.data, stepMs: Number(o.stepMs) });
+      }),
+    );
+
   program
     .command('validate')
     .description('UBL-TR fatura dosyalarını GİB XSD ve şematronuna göre doğrular')
@@ -306,6 +390,20 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   return program;
 }
 
+let progressShown = false;
+/** A one-line progress bar on stderr while documents are being sent. */
+function drawProgress(done: number, total: number): void {
+  if (!process.stderr.isTTY || total === 0) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`);
+  progressShown = true;
+}
+function progressDone(): void {
+  if (progressShown) process.stderr.write('\n');
+  progressShown = false;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
   const connections = new ErpConnections();
@@ -321,6 +419,9 @@ export async function main(argv: string[]): Promise<number> {
     connections,
     store: openStore,
     settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+    onSendEvent: (e) => {
+      if (e.type === 'progress') drawProgress(e.done, e.total);
+    },
   });
   let exitCode = 0;
   const program = buildProgram(api, (c) => (exitCode = c));

@@ -11,6 +11,9 @@ import { validatePrefix } from '../documents/numbering';
 import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
 import { parseUserList } from '../documents/userList';
 import { createValidator, type DocumentKind, type DocumentValidator } from '../validation';
+import { createIntegratorClients } from '../integrator';
+import { endpointsFromBase } from '../integrator/types';
+import { runSend, type SendRunOptions, type SendRunSummary } from '../outbox';
 import { locateGibPackage } from '../validation/gibPackage';
 import { listConnectors, getConnector } from '../../connectors/registry';
 import type { ConnectionTestResult, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
@@ -30,6 +33,11 @@ export interface ConnectorSummary {
   modules: readonly Module[];
 }
 
+export interface OutboxStatusReport {
+  counts: Record<string, number>;
+  documents: { module: string; erpNumber: string; number?: string; ettn: string; state: string; gibCode?: string; message?: string; updatedAt: string }[];
+}
+
 export interface FileValidation {
   file: string;
   kind: DocumentKind;
@@ -47,6 +55,8 @@ export interface KonnektorApi {
   'documents.export'(input: ApiInput<'documents.export'>): Promise<ExportReport>;
   'documents.validate'(input: ApiInput<'documents.validate'>): Promise<FileValidation[]>;
   'documents.preview'(input: ApiInput<'documents.preview'>): Promise<{ html: string }>;
+  'documents.send'(input: ApiInput<'documents.send'>): Promise<SendRunSummary>;
+  'outbox.status'(input: ApiInput<'outbox.status'>): Promise<OutboxStatusReport>;
   'registry.import'(input: ApiInput<'registry.import'>): Promise<{ users: number; source: string }>;
   'registry.chooseAlias'(input: ApiInput<'registry.chooseAlias'>): Promise<{ identifier: string; alias: string }>;
 }
@@ -61,6 +71,8 @@ export interface ApiDeps {
   /** Settings: the GİB package folder (default: located by core/validation), series prefixes per module. */
   settings?: { gibPackage?: string; prefixes?: Partial<Record<'efatura' | 'earsiv', string>> };
   now?: () => Date;
+  /** Progress of `documents.send` (the CLI draws its progress bar from it). */
+  onSendEvent?: SendRunOptions['onEvent'];
 }
 
 /** Default series prefixes until the company sets its own (3 of A-Z/0-9, separate per module). */
@@ -195,6 +207,75 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
         ...(input.iban ? { iban: input.iban } : {}),
         ...(deps.now ? { now: deps.now() } : {}),
       });
+    },
+    async 'documents.send'(raw) {
+      const input = parseInput('documents.send', raw);
+      const module = moduleOf(input.module);
+      if (module !== 'efatura' && module !== 'earsiv') {
+        throw new KonnektorError('MODULE_NOT_SUPPORTED', `Sending ${module} documents is not built yet`, { value: module });
+      }
+      const target = normalizeTarget(input.target);
+      const from = dateOf(input.from);
+      const to = dateOf(input.to);
+      const connector = getConnector(target.connector);
+      const prefix = validatePrefix(input.prefix ?? deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
+      const v = await getValidator();
+      const clients = createIntegratorClients({
+        endpoints: endpointsFromBase(input.integrator),
+        credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
+        erpCode: input.erpCode ?? 'KONNEKTOR',
+      });
+      try {
+        return await runSend({
+          store: await deps.store(),
+          ctx,
+          connector,
+          target,
+          module,
+          efatura: clients.efatura,
+          earsiv: clients.earsiv,
+          export: {
+            filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+            prefix,
+            validator: v,
+            codelists: loadGibCodelists(locateGibPackage(deps.settings?.gibPackage)),
+            view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+            ...(input.iban ? { iban: input.iban } : {}),
+            ...(deps.now ? { now: deps.now() } : {}),
+          },
+          ...(input.wait ? { wait: true } : {}),
+          ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+          ...(input.ratePerMinute ? { ratePerMinute: input.ratePerMinute } : {}),
+          ...(input.deadlineSec ? { deadlineMs: input.deadlineSec * 1000 } : {}),
+          ...(deps.onSendEvent ? { onEvent: deps.onSendEvent } : {}),
+        });
+      } finally {
+        await clients.close();
+      }
+    },
+    async 'outbox.status'(raw) {
+      const input = parseInput('outbox.status', raw);
+      const module = input.module ? moduleOf(input.module) : undefined;
+      const db = await deps.store();
+      const q = db('outbox').orderBy('id', 'desc').limit(input.limit ?? 1000);
+      if (module) q.where('module', module);
+      const rows = (await q) as Record<string, unknown>[];
+      const counts: Record<string, number> = {};
+      const countRows = (await db('outbox').modify((b) => { if (module) b.where('module', module); }).select('state').count({ n: '*' }).groupBy('state')) as { state: string; n: number }[];
+      for (const r of countRows) counts[r.state] = Number(r.n);
+      return {
+        counts,
+        documents: rows.map((r) => ({
+          module: String(r.module),
+          erpNumber: String(r.erp_number),
+          ...(r.number ? { number: String(r.number) } : {}),
+          ettn: String(r.ettn),
+          state: String(r.state),
+          ...(r.gib_code ? { gibCode: String(r.gib_code) } : {}),
+          ...(r.error_detail ?? r.gib_message ? { message: String(r.error_detail ?? r.gib_message) } : {}),
+          updatedAt: String(r.updated_at),
+        })),
+      };
     },
     async 'documents.validate'(raw) {
       const input = parseInput('documents.validate', raw);

@@ -41,6 +41,26 @@ export const apiSchemas = {
       viewXslt: z.string().optional(),
     })
     .strict(),
+  'documents.send': z
+    .object({
+      target: erpTargetInputSchema,
+      module: z.string().min(1),
+      integrator: z.string().min(1),
+      user: z.string().min(1),
+      password: z.string().min(1),
+      erpCode: z.string().optional(),
+      auth: z.enum(['usernameToken', 'wsLogin']).optional(),
+      prefix: z.string().optional(),
+      from: z.string().optional(),
+      to: z.string().optional(),
+      iban: z.string().optional(),
+      wait: z.boolean().optional(),
+      concurrency: z.number().int().min(1).max(32).optional(),
+      ratePerMinute: z.number().int().min(1).max(10000).optional(),
+      deadlineSec: z.number().int().min(1).optional(),
+    })
+    .strict(),
+  'outbox.status': z.object({ module: z.string().optional(), limit: z.number().int().min(1).max(100000).optional() }).strict(),
   'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
   'registry.import': z.object({ file: z.string().min(1) }).strict(),

@@ -1,7 +1,9 @@
 /**
  * The eFinans (QNB eSolutions) integrator as the rest of Konnektör sees it. Names follow the real web services
  * (integrator-api.md): connectorService for e-Fatura, EarsivWebService for e-Arşiv, userService for wsLogin.
- * Implemented over SOAP 1.1 in ./soap*; the sandbox (sandbox/) serves the same protocol on 127.0.0.1.
+ * Implemented over SOAP 1.1 (index.ts builds the clients: soap.ts envelopes, caller.ts authentication, transport.ts
+ * HTTP, faults.ts error mapping, connectorService.ts / earsivService.ts the operations); the sandbox (sandbox/)
+ * serves the same protocol on 127.0.0.1.
  */
 
 export interface IntegratorEndpoints {
@@ -35,8 +37,20 @@ export interface IntegratorClientOptions {
   credentials: IntegratorCredentials;
   /** QNB-assigned ERP vendor code (erpKodu). */
   erpCode: string;
-  /** Per-request timeout. */
+  /** Per-request timeout (connect, send and the whole answer); default 60 s. */
   timeoutMs?: number;
+  /**
+   * Case of the belgeHash hex (integrator-api.md §6, §20.2). QNB's C#/Java samples send lowercase (the default);
+   * the SoapUI sample and one client use uppercase.
+   */
+  belgeHashCase?: 'lower' | 'upper';
+  /**
+   * Plain `http:` sends the password unencrypted, so it is refused unless the host is the loopback (the sandbox,
+   * tests) or this is set.
+   */
+  allowInsecureHttp?: boolean;
+  /** Upper bound of one answer; the GİB user list is the largest. Default 256 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** belgeGonderExt for FATURA_UBL: the raw, unsigned UBL bytes; `localDocNo` is belgeNo (Konnektör uses the ETTN). */
@@ -46,6 +60,8 @@ export interface SendInvoiceRequest {
   xml: Buffer;
   receiverAlias?: string;
   senderAlias?: string;
+  /** FATURA_UBL (default) or UYGULAMA_YANITI_UBL for a KABUL/RED answer (integrator-api.md §10). */
+  belgeTuru?: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL';
 }
 
 /** gidenBelgeDurumSorgulaExt result (gidenBelgeDurumv2 fields). */
@@ -65,6 +81,13 @@ export interface OutgoingStatus {
   yanitDetayi?: string;
   ulastiMi?: boolean;
   yenidenGonderilebilirMi?: boolean;
+  /** Timestamps as the integrator writes them: yyyyMMddHHmmssSSS, Türkiye time. */
+  alimTarihi?: string;
+  olusturulmaTarihi?: string;
+  gonderimTarihi?: string;
+  yanitTarihi?: string;
+  /** The belgeOid (only with donusTipiVersiyon ≥ 3). */
+  yerelBelgeOid?: string;
 }
 
 export type StatusQueryKey = { by: 'YEREL' | 'OID' | 'ETTN'; value: string };
@@ -77,18 +100,74 @@ export interface RegisteredUserInfo {
   registeredAt?: string;
 }
 
+/** Which belgeleriTekrarGonder* variant: by ETTN (default), by belgeOid, or by the local number (belgeNo). */
+export interface ResendOptions {
+  by?: 'ETTN' | 'OID' | 'YEREL';
+  receiverAlias?: string;
+  senderAlias?: string;
+  /** FATURA (default) or UYGULAMA_YANITI. */
+  belgeTuru?: 'FATURA' | 'UYGULAMA_YANITI';
+}
+
+export interface RegisteredUserListOptions {
+  urun?: 'EFATURA' | 'EIRSALIYE';
+  /** gecmisEklensin=1: include alias history. */
+  withHistory?: boolean;
+}
+
 export interface EfaturaClient {
   sendInvoice(req: SendInvoiceRequest): Promise<{ belgeOid: string }>;
   /** Status of one outgoing document; undefined when the integrator does not know it. */
   outgoingStatus(senderVkn: string, key: StatusQueryKey): Promise<OutgoingStatus | undefined>;
-  /** belgeleriTekrarGonder: resend in a new envelope (after 1215/1230). */
-  resend(senderVkn: string, ettns: string[]): Promise<boolean>;
+  /** belgeleriTekrarGonder*: resend in a new envelope (after 1215/1230); `keys` are ETTNs unless `options.by` says otherwise. */
+  resend(senderVkn: string, keys: string[], options?: ResendOptions): Promise<boolean>;
   /** efaturaKullaniciBilgisi: one taxpayer's registered aliases. */
   registeredUser(vkn: string): Promise<RegisteredUserInfo[]>;
   /** kayitliKullaniciListeleExtended: GİB's whole user list, as UserList XML text (unzipped). */
-  registeredUserList(): Promise<string>;
-  /** kontorBilgisiGetir: remaining credits. */
-  creditBalance(vkn: string): Promise<number>;
+  registeredUserList(options?: RegisteredUserListOptions): Promise<string>;
+  /** kontorBilgisiGetir: remaining credits (kontorTipi FATURA by default, ARSIV for e-Arşiv). */
+  creditBalance(vkn: string, kontorTipi?: 'FATURA' | 'ARSIV'): Promise<number>;
+}
+
+/** belgeTuru of the incoming calls (without `_UBL`: integrator-api.md §6, §9). */
+export type IncomingDocType = 'FATURA' | 'UYGULAMA_YANITI' | 'IRSALIYE' | 'IRSALIYE_YANITI';
+
+/** One row of gelenBelgeleriListeleExt (belgev6). Every value stays the integrator's text: ids, VKNs and amounts. */
+export interface IncomingDocument {
+  /** The increasing cursor: the next call passes the highest one seen. */
+  belgeSiraNo: string;
+  ettn: string;
+  belgeNo?: string;
+  /** yyyyMMdd as the integrator sends it. */
+  belgeTarihi?: string;
+  belgeTuru?: string;
+  gonderenVknTckn?: string;
+  gonderenEtiket?: string;
+  alanEtiket?: string;
+  saticiUnvan?: string;
+  aliciUnvan?: string;
+  zarfId?: string;
+  odenecekTutar?: string;
+  odenecekTutarDovizCinsi?: string;
+  faturaGelisTarihi?: string;
+  profileId?: string;
+}
+
+/** One file of a gelenBelgeleriIndirExt zip. */
+export interface IncomingFile {
+  name: string;
+  /** The ETTN, when the file is named after it. */
+  ettn?: string;
+  data: Buffer;
+}
+
+export interface IncomingClient {
+  /** gelenBelgeleriListeleExt: at most 100 documents after the cursor (`after`: the last belgeSiraNo seen, "0" at first). */
+  list(receiverVkn: string, options: { after: string; belgeTuru?: IncomingDocType }): Promise<IncomingDocument[]>;
+  /** gelenBelgeleriIndirExt: the documents' files, unzipped (UBL by default). */
+  download(receiverVkn: string, ettns: string[], options?: { belgeTuru?: IncomingDocType; belgeFormati?: 'UBL' | 'HTML' | 'PDF' }): Promise<IncomingFile[]>;
+  /** belgelerAlindi: marks documents as taken into the ERP. */
+  markReceived(receiverVkn: string, ettns: string[], belgeTuru?: IncomingDocType): Promise<void>;
 }
 
 export interface EarsivCreateRequest {
@@ -106,6 +185,8 @@ export interface EarsivResult {
   faturaNo?: string;
   uuid?: string;
   faturaURL?: string;
+  /** Every resultExtra entry (islemID, uuid, faturaNo, faturaURL, iptalTarihi…). */
+  resultExtra?: Record<string, string>;
 }
 
 export interface EarsivClient {

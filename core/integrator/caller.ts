@@ -1,0 +1,240 @@
+import type { Element } from '@xmldom/xmldom';
+import { KonnektorError, isKonnektorError } from '../errors';
+import { logger } from '../logging';
+import { authError, badResponse, classifyFault, faultError, httpError, type FaultClass } from './faults';
+import { NS, SoapBuildError, SoapParseError, buildEnvelope, childText, parseEnvelope, readFault, responseElement, type Field } from './soap';
+import { SoapTransport, endpointLabel, type CallContext } from './transport';
+import type { IntegratorCredentials } from './types';
+
+/**
+ * Every call to eFinans goes through here: it builds the envelope, authenticates, posts, and turns the answer into
+ * the operation's response element or a KonnektorError.
+ *
+ * Authentication (integrator-api.md §3):
+ * - `usernameToken` (default): a WS-Security UsernameToken with the password as PasswordText in every header.
+ * - `wsLogin`: one userService.wsLogin; its session cookie (CSAPSESSIONID, TEST_CSAPSESSIONID on test) goes with
+ *   every later call to any of the three services, as QNB's samples share one cookie container. When the session
+ *   has expired (an authentication/session fault, or HTTP 401/403) the call logs in again **once** and is repeated
+ *   once; concurrent calls share one login.
+ *
+ * A refused password is never retried, and once refused this client answers every later call with the same
+ * INTEGRATOR_AUTH_FAILED without touching the network: QNB blocks a user that keeps presenting a wrong password,
+ * and the portal forces a new password every 3 months. A new client (new settings) starts afresh.
+ */
+export interface SoapCall {
+  url: URL;
+  namespace: string;
+  operation: string;
+  params: readonly Field[];
+}
+
+export interface SoapCallerOptions {
+  credentials: IntegratorCredentials;
+  userService: URL;
+  transport: SoapTransport;
+}
+
+type Attempt = { ok: true; response: Element } | { ok: false; error: KonnektorError; authClass: boolean };
+
+const AUTH_CLASSES: ReadonlySet<FaultClass> = new Set(['auth', 'session']);
+
+export class SoapCaller {
+  private readonly mode: 'usernameToken' | 'wsLogin';
+  private readonly cookies = new Map<string, string>();
+  private login?: Promise<void>;
+  /** Bumped on every successful login, so a call can tell whether someone else already logged in again. */
+  private generation = 0;
+  private refused?: KonnektorError;
+
+  constructor(private readonly options: SoapCallerOptions) {
+    this.mode = options.credentials.auth ?? 'usernameToken';
+  }
+
+  /** The `<operation>Response` element of a successful call. */
+  async call(call: SoapCall): Promise<Element> {
+    const ctx: CallContext = { operation: call.operation, endpoint: endpointLabel(call.url) };
+    this.throwIfRefused(ctx);
+    if (this.mode === 'usernameToken') return this.settle(await this.attempt(call, ctx, true));
+
+    const before = this.generation;
+    await this.ensureLoggedIn();
+    const generation = this.generation;
+    const first = await this.attempt(call, ctx, false);
+    // A session this very call just opened has not expired: a refusal then is final.
+    if (first.ok || !first.authClass || generation !== before) return this.settle(first);
+    // The session may have expired (about 30 minutes): one new login, one more try.
+    logger.info('eFinans session rejected; logging in again once', { operation: call.operation });
+    await this.relogin(generation);
+    return this.settle(await this.attempt(call, ctx, false));
+  }
+
+  /** Ends a wsLogin session (best effort). */
+  async logout(): Promise<void> {
+    if (this.mode !== 'wsLogin' || this.cookies.size === 0 || this.refused) return;
+    const call: SoapCall = { url: this.options.userService, namespace: NS.user, operation: 'logout', params: [] };
+    try {
+      await this.attempt(call, { operation: 'logout', endpoint: endpointLabel(call.url) }, false);
+    } catch {
+      // The session times out on its own.
+    }
+    this.cookies.clear();
+  }
+
+  private throwIfRefused(ctx: CallContext): void {
+    if (!this.refused) return;
+    throw new KonnektorError('INTEGRATOR_AUTH_FAILED', `${ctx.operation}: not sent, eFinans already refused these credentials: ${this.refused.message}`, {
+      ...this.refused.details,
+      ...ctx,
+      transient: false,
+      notSent: true,
+      mayHaveReachedServer: false,
+    });
+  }
+
+  private settle(result: Attempt): Element {
+    if (result.ok) return result.response;
+    if (result.error.code === 'INTEGRATOR_AUTH_FAILED') this.refuse(result.error);
+    throw result.error;
+  }
+
+  /** From now on every call fails at once: the password is not presented again. */
+  private refuse(error: KonnektorError): void {
+    if (this.refused) return;
+    this.refused = error;
+    logger.warn('eFinans refused the credentials; no further calls with them', { operation: error.details.operation, faultstring: error.details.faultstring });
+  }
+
+  private ensureLoggedIn(): Promise<void> {
+    if (this.generation > 0 && !this.login) return Promise.resolve();
+    return this.relogin(this.generation);
+  }
+
+  private relogin(seen: number): Promise<void> {
+    if (this.login) return this.login;
+    this.throwIfRefused({ operation: 'wsLogin', endpoint: endpointLabel(this.options.userService) });
+    if (this.generation !== seen) return Promise.resolve();
+    this.login = this.wsLogin().finally(() => (this.login = undefined));
+    return this.login;
+  }
+
+  private async wsLogin(): Promise<void> {
+    const { user, password } = this.options.credentials;
+    const call: SoapCall = {
+      url: this.options.userService,
+      namespace: NS.user,
+      operation: 'wsLogin',
+      params: [
+        ['userId', user],
+        ['password', password],
+        ['lang', 'tr'],
+      ],
+    };
+    const ctx: CallContext = { operation: 'wsLogin', endpoint: endpointLabel(call.url) };
+    this.cookies.clear();
+    const result = await this.attempt(call, ctx, false);
+    if (!result.ok) {
+      // Any refusal of wsLogin itself is about the credentials.
+      const refusal = result.authClass || (result.error.code === 'INTEGRATOR_FAULT' && result.error.details.transient !== true);
+      const error = refusal ? authError(ctx, String(result.error.details.faultstring ?? result.error.message), result.error.details) : result.error;
+      if (error.code === 'INTEGRATOR_AUTH_FAILED') this.refuse(error);
+      throw error;
+    }
+    if (childText(result.response, 'return') === 'false') {
+      const error = authError(ctx, 'wsLogin returned false');
+      this.refuse(error);
+      throw error;
+    }
+    if (this.cookies.size === 0) throw badResponse(ctx, 'wsLogin answered without a session cookie', false);
+    this.generation += 1;
+    logger.debug('eFinans wsLogin', { cookies: [...this.cookies.keys()] });
+  }
+
+  /** One HTTP exchange; never throws a KonnektorError, returns it. */
+  private async attempt(call: SoapCall, ctx: CallContext, withToken: boolean): Promise<Attempt> {
+    const { user, password } = this.options.credentials;
+    let envelope: string;
+    try {
+      envelope = buildEnvelope({
+        namespace: call.namespace,
+        operation: call.operation,
+        params: call.params,
+        ...(withToken ? { usernameToken: { username: user, password } } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof SoapBuildError)) throw e;
+      // The value itself stays out of the error: it may be the password.
+      throw new KonnektorError('INPUT_INVALID', `${call.operation}: ${e.message}`, { ...ctx, field: e.field });
+    }
+    const body = Buffer.from(envelope, 'utf8');
+    const headers: Record<string, string> = {
+      'Content-Type': 'text/xml; charset=utf-8',
+      Accept: 'text/xml',
+      SOAPAction: '""',
+    };
+    if (this.mode === 'wsLogin' && this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+
+    const started = Date.now();
+    let reply;
+    try {
+      reply = await this.options.transport.post(call.url, body, headers, ctx);
+    } catch (e) {
+      if (isKonnektorError(e)) {
+        logger.warn('eFinans call failed', { operation: call.operation, code: e.code, reason: e.details.reason, ms: Date.now() - started });
+        return { ok: false, error: e, authClass: false };
+      }
+      throw e;
+    }
+    if (this.mode === 'wsLogin') this.keepCookies(reply.headers['set-cookie']);
+    logger.debug('eFinans call', { operation: call.operation, status: reply.status, requestBytes: body.length, responseBytes: reply.body.length, ms: Date.now() - started });
+    const result = this.interpret(reply.status, reply.body, call.operation, ctx, reply.headers.location);
+    if (!result.ok) logger.info('eFinans refused a call', { operation: call.operation, code: result.error.code, status: reply.status, faultstring: result.error.details.faultstring });
+    return result;
+  }
+
+  private interpret(status: number, raw: Buffer, operation: string, ctx: CallContext, location: string | undefined): Attempt {
+    const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+    let bodyEl: Element | undefined;
+    let parseProblem: string | undefined;
+    try {
+      bodyEl = parseEnvelope(text);
+    } catch (e) {
+      if (!(e instanceof SoapParseError)) throw e;
+      parseProblem = e.message;
+    }
+    const fault = bodyEl ? readFault(bodyEl) : undefined;
+    if (fault) {
+      const cls = classifyFault(fault);
+      return { ok: false, error: faultError(fault, ctx, status, cls), authClass: AUTH_CLASSES.has(cls) };
+    }
+    if (status === 401 || status === 403) {
+      return { ok: false, error: authError(ctx, `HTTP ${status}`, { status }), authClass: true };
+    }
+    if (status < 200 || status >= 300) {
+      // A redirect to a login page is how a servlet container often says the session is gone.
+      const toLogin = status >= 300 && status < 400 && /login/i.test(location ?? '');
+      return { ok: false, error: httpError(status, ctx, text.slice(0, 200).replace(/\s+/g, ' ').trim()), authClass: toLogin && this.mode === 'wsLogin' };
+    }
+    if (!bodyEl) {
+      // Garbled or cut: an infrastructure hiccup more often than a protocol change.
+      return { ok: false, error: badResponse(ctx, parseProblem ?? 'no SOAP envelope', true, { status }), authClass: false };
+    }
+    const response = responseElement(bodyEl, operation);
+    if (!response) {
+      return { ok: false, error: badResponse(ctx, `the SOAP body holds no ${operation}Response`, false, { status }), authClass: false };
+    }
+    return { ok: true, response };
+  }
+
+  private keepCookies(setCookie: string[] | undefined): void {
+    for (const line of setCookie ?? []) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = pair?.indexOf('=') ?? -1;
+      if (!pair || eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attributes.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+}

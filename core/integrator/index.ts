@@ -1,0 +1,84 @@
+import { KonnektorError } from '../errors';
+import { SoapCaller } from './caller';
+import { createConnectorClients } from './connectorService';
+import { createEarsivClient } from './earsivService';
+import { SoapTransport } from './transport';
+import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
+
+/**
+ * The eFinans clients over SOAP 1.1, built by hand: envelopes with xmlbuilder2, answers read namespace-aware with
+ * @xmldom/xmldom, HTTP with node:http(s) keep-alive agents, zips with fflate.
+ *
+ * Why not the `soap` package: it needs the WSDL at run time (a request to QNB on every start, or a copy to keep in
+ * step), decides itself how base64Binary and namespaces are written — exactly where other clients went wrong
+ * (double base64 → "Hash hatası", qualified parameters ignored by JAXB) — and its errors would need the same
+ * mapping anyway. The requests are a handful of fixed document/literal wrappers, so writing them out keeps every
+ * byte on the wire visible, testable against QNB's samples, and independent of the sandbox's WSDL.
+ *
+ * No retries inside (the outbox owns retry and backoff) except one new wsLogin when a session has expired.
+ */
+export interface IntegratorClients {
+  efatura: EfaturaClient;
+  earsiv: EarsivClient;
+  incoming: IncomingClient;
+  /** Ends a wsLogin session and closes idle connections. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+function serviceUrl(name: string, value: string, allowInsecureHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address is not a URL`, { value });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address must be https://`, { value });
+  }
+  if (url.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK.test(url.hostname)) {
+    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address must be https:// (the password would travel unencrypted)`, { value });
+  }
+  return url;
+}
+
+export function createIntegratorClients(options: IntegratorClientOptions): IntegratorClients {
+  const insecure = options.allowInsecureHttp ?? false;
+  const urls = {
+    connector: serviceUrl('connectorService', options.endpoints.connectorService, insecure),
+    user: serviceUrl('userService', options.endpoints.userService, insecure),
+    earsiv: serviceUrl('EarsivWebService', options.endpoints.earsivService, insecure),
+  };
+  const transport = new SoapTransport({
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  });
+  const caller = new SoapCaller({ credentials: options.credentials, userService: urls.user, transport });
+  const { efatura, incoming } = createConnectorClients(caller, {
+    url: urls.connector,
+    erpCode: options.erpCode,
+    belgeHashCase: options.belgeHashCase ?? 'lower',
+  });
+  const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode });
+  return {
+    efatura,
+    earsiv,
+    incoming,
+    async close() {
+      try {
+        await caller.logout();
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}
+
+export { earsivError, EARSIV_OK } from './earsivService';
+export { classifyFault } from './faults';
+export type * from './types';
+export { endpointsFromBase } from './types';

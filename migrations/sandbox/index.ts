@@ -1,0 +1,13 @@
+import type Database from 'better-sqlite3';
+import * as m0001 from './0001_initial';
+
+export interface SandboxMigration {
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/**
+ * The sandbox integrator's schema, in order; the database's `user_version` is the number applied. A new migration
+ * is a new numbered file added here, never an edit of an applied one.
+ */
+export const sandboxMigrations: SandboxMigration[] = [{ name: '0001_initial', ...m0001 }];

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { startSandbox, type SandboxDescription } from './index';
+
+export interface SandboxCommandOptions {
+  port: number;
+  dataDir: string;
+  stepMs: number;
+}
+
+/** Plain-text banner of a running sandbox: where it listens, the sandbox-only accounts and the admin token. */
+export function sandboxBanner(d: SandboxDescription): string {
+  return [
+    `eFinans sandbox çalışıyor: ${d.url}  (yalnızca 127.0.0.1)`,
+    `  connectorService  ${d.endpoints.connectorService}   (WSDL: ?wsdl)`,
+    `  userService       ${d.endpoints.userService}`,
+    `  EarsivWebService  ${d.endpoints.earsivService}`,
+    `  veri klasörü      ${d.dataDir}   adım süresi ${d.stepMs} ms   GİB doğrulaması ${d.validate ? 'açık' : 'kapalı'}`,
+    '',
+    'Hesaplar (YALNIZCA bu sandbox için; gerçek eFinans’ta geçersizdir):',
+    ...d.accounts.map((a) => `  ${a.userId} / ${a.password}${a.staff ? '   [destek personeli: tüm VKN’ler]' : `   VKN: ${a.vkns.join(', ')}`}`),
+    `  oturum çerezi: ${d.sessionCookie} (userService.wsLogin)`,
+    '',
+    `Yönetim API’si (hata enjeksiyonu, belge durumları, teslimler): ${d.url}/admin/state`,
+    `  Authorization: Bearer ${d.adminToken}`,
+    '',
+    'Durdurmak için Ctrl+C.',
+  ].join('\n');
+}
+
+/** `konnektor sandbox --port P --data <folder> [--step-ms N]`: runs until SIGINT/SIGTERM. */
+export async function runSandboxCommand(options: SandboxCommandOptions): Promise<void> {
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`--port must be 0…65535, got ${options.port}`);
+  if (!Number.isFinite(options.stepMs) || options.stepMs < 0) throw new Error(`--step-ms must be ≥ 0, got ${options.stepMs}`);
+  const sandbox = await startSandbox({ port: options.port, dataDir: path.resolve(options.dataDir), stepMs: options.stepMs });
+  process.stdout.write(`${sandboxBanner(sandbox.describe())}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  process.stdout.write('Sandbox kapatılıyor…\n');
+  await sandbox.close();
+}

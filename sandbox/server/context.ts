@@ -1,0 +1,19 @@
+import type { Element } from '@xmldom/xmldom';
+import type { DocumentValidator } from '../../core/validation';
+import type { Account } from './accounts';
+import type { OutgoingDocuments } from './outgoing';
+import type { SandboxDb } from './store';
+
+/** What an operation handler sees: the store, the clock, the caller's account and the services it may use. */
+export interface ServiceContext {
+  db: SandboxDb;
+  now(): number;
+  /** http://127.0.0.1:port, for URLs the integrator hands out (faturaURL). */
+  baseUrl: string;
+  account: Account;
+  outgoing: OutgoingDocuments;
+  validator: DocumentValidator | undefined;
+}
+
+/** Returns the inner XML of `<ns2:operationResponse>`. */
+export type OperationHandler = (body: Element, ctx: ServiceContext) => string | Promise<string>;
