@@ -32,6 +32,14 @@ export interface DatabaseInfo {
   recognised: boolean;
 }
 
+/** Whose books a target holds: what tells a company's next year apart from another company's database. */
+export interface CompanyIdentity {
+  /** The company's title as the program names it. */
+  name: string;
+  /** VKN (10 digits) or TCKN (11) when the program keeps it. */
+  taxId?: string;
+}
+
 export interface ConnectionCheck {
   name: 'reachable' | 'login' | 'database' | 'tables' | 'columns' | 'read';
   ok: boolean;
@@ -89,6 +97,9 @@ export interface ErpConnector {
 
   /** Reachable, credentials accepted, database present, the module's tables and columns there, readable. */
   testConnection(ctx: ConnectorContext, target: ErpTarget, module: Module): Promise<ConnectionTestResult>;
+
+  /** The company whose books the target holds (Logo L_CAPIFIRM, Netsis SIRKETLER30); same checks as testConnection. */
+  companyOf?(ctx: ConnectorContext, target: ErpTarget): Promise<CompanyIdentity>;
 
   /** Documents of the module that have not been sent yet, in the canonical model. */
   readOutgoing(ctx: ConnectorContext, target: ErpTarget, module: Module, filter?: OutgoingFilter): Promise<CanonicalDocument[]>;

@@ -95,6 +95,13 @@ export const logoConnector: ErpConnector = {
     };
   },
 
+  async companyOf(ctx, target) {
+    const { erp, firm } = await openChecked(ctx, target);
+    const row = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
+    const supplier = row ? supplierOf(row) : undefined;
+    return { name: supplier?.name ?? firm, ...(supplier?.taxId.value ? { taxId: supplier.taxId.value } : {}) };
+  },
+
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
     const m = invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);

@@ -211,6 +211,12 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
       };
     },
 
+    async companyOf(ctx, target) {
+      const { company } = await openCompany(ctx, target.server, requireDatabase(target));
+      const taxId = company.supplier?.taxId.value;
+      return { name: company.title ?? company.company, ...(taxId ? { taxId } : {}) };
+    },
+
     async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
       const m = invoiceModule(module);
       checkFilter(filter);

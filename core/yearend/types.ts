@@ -1,0 +1,146 @@
+import type { Knex } from 'knex';
+import type { CompanyIdentity, ConnectionCheck, ErpConnector } from '../../connectors/contract';
+import type { ErpConnections } from '../../db/erp';
+import type { Profile } from '../../db/profiles';
+import type { ErpTarget } from '../erp/target';
+import type { Module } from '../modules';
+
+/** Who changes a mapping: the module's user, or an eFinans staff member supporting that user. */
+export interface YearEndActor {
+  user: string;
+  staff: boolean;
+  /** The staff member's own login when `staff` (the audit names the person, not the customer's account). */
+  staffUser?: string;
+}
+
+export interface YearEndContext {
+  /** Konnektör's local store (profiles, audit log). */
+  store: Knex;
+  connections: ErpConnections;
+  /** Today, read as a Türkiye date. */
+  now: Date;
+  /** The connector a profile names; tests swap in one whose helper objects fail half-way. */
+  connectorOf?: (id: string) => ErpConnector;
+  /** The ERP server URL with its secret: the store keeps it without the password (vault). */
+  serverOf?: (profile: Profile) => string;
+}
+
+/** Which profiles a call is about: a session narrows it to its company (and branch). */
+export interface YearEndScope {
+  module?: Module;
+  companyVkn?: string;
+  branch?: string;
+}
+
+/**
+ * Why a module needs its database updated:
+ * - `period-ended`: the mapped period (or company-year database) ended before today;
+ * - `newer-period` / `newer-database`: the program already has the company's next period or database;
+ * - `year-ended`: the profile's fiscal year is behind today's and the program could not be asked.
+ */
+export type YearEndReason = 'period-ended' | 'newer-period' | 'newer-database' | 'year-ended';
+
+export interface YearEndProposal {
+  target: ErpTarget;
+  fiscalYear: number;
+  /** "001 / 02 (2026-01-01 – 2026-12-31)" or "ORNEKTEKSTIL2026". */
+  label: string;
+}
+
+export interface YearEndWarning {
+  code: 'YEAREND_MODULES_DIFFERENT_YEARS' | 'YEAREND_TARGET_YEAR_DIFFERS';
+  message: string;
+  companyVkn: string;
+  branch: string;
+  /** Fiscal year each module of the company points at. */
+  years: Partial<Record<Module, number>>;
+}
+
+export interface YearEndItem {
+  module: Module;
+  companyVkn: string;
+  branch: string;
+  profileId: number;
+  fiscalYear: number;
+  /** The current mapping (server without its password). */
+  current: ErpTarget;
+  currentPeriod?: { begin: string; end: string };
+  needed: boolean;
+  reasons: YearEndReason[];
+  proposal?: YearEndProposal;
+  /** The program could not be asked; `needed` then rests on the fiscal year alone. */
+  error?: { code: string; message: string };
+}
+
+export interface YearEndCheck {
+  /** Today as a Türkiye date (YYYY-MM-DD). */
+  today: string;
+  items: YearEndItem[];
+  warnings: YearEndWarning[];
+}
+
+/** What the user chose in the wizard; empty fields take the proposal's value, then the current mapping's. */
+export interface YearEndTargetChoice {
+  server?: string;
+  database?: string;
+  firm?: string;
+  period?: string;
+}
+
+/** `yearend`: moving to the next fiscal year. `change`: "İsteğe bağlı veri tabanı geçişi", same year, no year check. */
+export type YearEndMode = 'yearend' | 'change';
+
+export interface YearEndStep {
+  name: string;
+  description: string;
+}
+
+export interface YearEndPlan {
+  module: Module;
+  mode: YearEndMode;
+  profileId: number;
+  companyVkn: string;
+  branch: string;
+  from: { target: ErpTarget; fiscalYear: number };
+  to: { target: ErpTarget; fiscalYear: number };
+  company: CompanyIdentity;
+  /** "Bağlantınızı Test Edin": reachability, login, database, the module's tables and columns, read permission. */
+  test: { ok: true; checks: ConnectionCheck[]; tables: string[] };
+  /** Helper objects still to install in the new database (empty when they are already there). */
+  steps: YearEndStep[];
+  /** Helper objects the new database already has. */
+  installed: string[];
+  warnings: YearEndWarning[];
+}
+
+export interface YearEndRequest {
+  module: Module;
+  companyVkn?: string;
+  branch?: string;
+  target: YearEndTargetChoice;
+  mode?: YearEndMode;
+  /** Staff sessions only: a new integrator endpoint for the profile. */
+  integratorEndpoint?: string;
+}
+
+export interface YearEndApplyRequest extends YearEndRequest {
+  /** "Aynı seçimi diğer modüllere de uygula": each is tested on its own. */
+  alsoModules?: Module[];
+  dryRun?: boolean;
+}
+
+export interface YearEndModuleResult {
+  module: Module;
+  outcome: 'applied' | 'planned' | 'failed';
+  plan?: YearEndPlan;
+  /** Helper objects installed by this call. */
+  appliedSteps?: string[];
+  profile?: Profile;
+  error?: { code: string; message: string; detail: string };
+}
+
+export interface YearEndApplyResult {
+  dryRun: boolean;
+  results: YearEndModuleResult[];
+  warnings: YearEndWarning[];
+}
