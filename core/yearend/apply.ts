@@ -1,7 +1,7 @@
 import { appendAudit } from '../../db/audit';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { listProfiles, saveProfile, type Profile } from '../../db/profiles';
-import { requireDatabase } from '../erp/target';
+import { redactServer, requireDatabase } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
 import type { Module } from '../modules';
 import { currentProfiles, differentYearWarnings, shownTarget } from './detect';
@@ -75,6 +75,12 @@ async function commit(ctx: YearEndContext, actor: YearEndActor, req: YearEndRequ
     await auditFailure(ctx, actor, req, failure, change);
     throw failure;
   }
+  // A server typed with its password goes to the vault under the new year's profile; otherwise the old reference stays.
+  let erpSecretRef = profile.erpSecretRef;
+  if (ctx.vault && redactServer(live.server) !== live.server) {
+    erpSecretRef = `erp:${profile.module}:${profile.companyVkn}:${plan.to.fiscalYear}`;
+    await ctx.vault.put(erpSecretRef, live.server);
+  }
   const saved = await ctx.store.transaction(async (trx) => {
     const next = await saveProfile(
       trx,
@@ -85,7 +91,7 @@ async function commit(ctx: YearEndContext, actor: YearEndActor, req: YearEndRequ
         branch: profile.branch,
         target: live,
         integrator: { ...profile.integrator, ...(req.integratorEndpoint ? { endpoint: req.integratorEndpoint } : {}) },
-        ...(profile.erpSecretRef ? { erpSecretRef: profile.erpSecretRef } : {}),
+        ...(erpSecretRef ? { erpSecretRef } : {}),
       },
       ctx.now,
     );

@@ -12,8 +12,11 @@ export function connectorFor(ctx: YearEndContext, id: string): ErpConnector {
 }
 
 /** The profile's target as a connection can use it: the store keeps the server URL without its password. */
-export function liveTarget(ctx: YearEndContext, profile: Profile): ErpTarget {
-  return { ...profile.target, server: ctx.serverOf?.(profile) ?? profile.target.server };
+export async function liveTarget(ctx: YearEndContext, profile: Profile): Promise<ErpTarget> {
+  const known = ctx.serverOf?.(profile);
+  if (known) return { ...profile.target, server: known };
+  const secret = profile.erpSecretRef && ctx.vault ? await ctx.vault.get(profile.erpSecretRef) : undefined;
+  return { ...profile.target, server: secret ?? profile.target.server };
 }
 
 export function shownTarget(target: ErpTarget): ErpTarget {
@@ -92,7 +95,7 @@ export function proposalOf(connector: ErpConnector, base: ErpTarget, fp: FirmPer
 /** Looks at one module's current profile: has its period ended, does the program have a newer one, what comes next. */
 export async function inspectProfile(ctx: YearEndContext, profile: Profile, periods?: Map<string, Promise<FirmPeriod[]>>): Promise<YearEndItem & { live: ErpTarget }> {
   const { date: today, year } = turkeyDateTime(ctx.now);
-  const live = liveTarget(ctx, profile);
+  const live = await liveTarget(ctx, profile);
   const item: YearEndItem & { live: ErpTarget } = {
     module: profile.module,
     companyVkn: profile.companyVkn,

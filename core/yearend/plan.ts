@@ -135,7 +135,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
   }
   const inspected = mode === 'yearend' ? await inspectProfile(ctx, profile) : undefined;
   const proposal = inspected?.proposal ? { ...inspected.proposal.target, server: inspected.live.server } : undefined;
-  const current = inspected?.live ?? liveTarget(ctx, profile);
+  const current = inspected?.live ?? (await liveTarget(ctx, profile));
   const live = chooseTarget(connector, current, req.target, proposal);
   const cctx = { connections: ctx.connections };
 

@@ -21,8 +21,13 @@ export interface YearEndContext {
   now: Date;
   /** The connector a profile names; tests swap in one whose helper objects fail half-way. */
   connectorOf?: (id: string) => ErpConnector;
-  /** The ERP server URL with its secret: the store keeps it without the password (vault). */
-  serverOf?: (profile: Profile) => string;
+  /**
+   * Where ERP server passwords live: the store keeps the server URL without its password and a reference into this
+   * vault (`erpSecretRef`). A new server typed in the wizard goes there too.
+   */
+  vault?: { get(ref: string): Promise<string | undefined>; put(ref: string, secret: string): Promise<void> };
+  /** The live server URL of a profile when the caller already holds it (the logged-in session's). */
+  serverOf?: (profile: Profile) => string | undefined;
 }
 
 /** Which profiles a call is about: a session narrows it to its company (and branch). */
