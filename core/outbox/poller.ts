@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import PQueue from 'p-queue';
+import { isKonnektorError } from '../errors';
 import type { EfaturaClient, OutgoingStatus } from '../integrator/types';
 import { entriesIn, touch, transition, type OutboxEntry } from './store';
 import type { OutboxState } from './states';
@@ -43,6 +45,8 @@ export interface PollOptions {
   efatura: EfaturaClient;
   now?: () => Date;
   onEvent?: (e: { entry: OutboxEntry; outcome: StatusOutcome }) => void;
+  /** Status queries in parallel (default 4). */
+  concurrency?: number;
 }
 
 export interface PollSummary {
@@ -50,21 +54,29 @@ export interface PollSummary {
   changed: number;
   resent: number;
   open: number;
+  /** Queries that failed for a passing reason; asked again next round. */
+  deferred: number;
 }
 
 export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
   const now = opts.now ?? (() => new Date());
-  const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0 };
+  const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 };
   const open = [
     ...(await entriesIn(opts.store, ['sent', 'processing'], 'efatura')),
     ...(await entriesIn(opts.store, ['delivered'], 'efatura')).filter((e) => e.profile === 'TICARIFATURA'),
   ];
-  for (const e of open) {
+  // A status query that fails for a passing reason (timeout, HTTP 5xx, dropped connection) is tried again in the
+  // next round; several in a row mean the integrator is unwell, and the round ends early.
+  let transientInARow = 0;
+  let stop = false;
+  const pollOne = async (e: OutboxEntry): Promise<void> => {
+    if (stop) return;
     summary.polled++;
-    const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+    const status: OutgoingStatus | undefined = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+    transientInARow = 0;
     if (!status) {
       summary.open++;
-      continue;
+      return;
     }
     const outcome = interpretStatus(status, e.profile);
     opts.onEvent?.({ entry: e, outcome });
@@ -77,7 +89,7 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
     } else if (outcome.kind === 'wait') {
       if (e.state === 'delivered') {
         summary.open++;
-        continue;
+        return;
       }
       if (e.state !== outcome.state || e.gibCode !== outcome.code) {
         await transition(opts.store, e.id, e.state, outcome.state, fields, outcome.code, now());
@@ -89,6 +101,21 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
       summary.changed++;
       if (outcome.state === 'delivered' && e.profile === 'TICARIFATURA') summary.open++;
     } else summary.open++;
-  }
+  };
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
+  await Promise.all(
+    open.map((e) =>
+      queue.add(async () => {
+        try {
+          await pollOne(e);
+        } catch (err) {
+          if (!(isKonnektorError(err) && err.details.transient === true)) throw err;
+          summary.open++;
+          summary.deferred++;
+          if (++transientInARow >= 3) stop = true;
+        }
+      }),
+    ),
+  );
   return summary;
 }

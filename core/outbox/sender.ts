@@ -116,12 +116,25 @@ async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary):
       await touch(opts.store, e.id, { in_flight_since: null, attempts: e.attempts, error_code: code, error_detail: detail }, now());
       throw err;
     }
-    if (transient(err) && e.attempts + 1 < maxAttempts) {
-      const wait = backoff(e.attempts + 1, opts.backoffMs ?? 2000);
-      await touch(opts.store, e.id, { in_flight_since: null, next_attempt_at: new Date(now().getTime() + wait).toISOString(), error_code: code, error_detail: detail }, now());
-      summary.retrying++;
-      opts.onEvent?.({ type: 'retry', entry: e, code, inMs: wait });
-      return;
+    // An answer that could not be read says nothing about whether the integrator took the document: in doubt.
+    if (transient(err) || code === 'INTEGRATOR_BAD_RESPONSE') {
+      const details = (err as KonnektorError).details;
+      // A call that may have reached the integrator (timeout, answer lost) stays "in doubt": the next round asks
+      // the integrator about it before anything is sent again.
+      const inDoubt = details.mayHaveReachedServer !== false;
+      if (!inDoubt && code === 'INTEGRATOR_UNREACHABLE') {
+        // The integrator is not there at all: this attempt does not count against the document.
+        await touch(opts.store, e.id, { in_flight_since: null, attempts: e.attempts, error_code: code, error_detail: detail }, now());
+        throw err;
+      }
+      if (e.attempts + 1 < maxAttempts || inDoubt) {
+        const wait = backoff(e.attempts + 1, opts.backoffMs ?? 2000);
+        await touch(opts.store, e.id, { ...(inDoubt ? {} : { in_flight_since: null }), next_attempt_at: new Date(now().getTime() + wait).toISOString(), error_code: code, error_detail: detail }, now());
+        summary.retrying++;
+        opts.onEvent?.({ type: 'retry', entry: e, code, inMs: wait });
+        if (e.attempts + 1 >= maxAttempts) throw new KonnektorError(code as 'INTEGRATOR_TIMEOUT', `${detail} (after ${e.attempts + 1} attempts)`, { ...details, transient: true });
+        return;
+      }
     }
     await transition(opts.store, e.id, 'queued', 'failed', { in_flight_since: null, error_code: code, error_detail: detail }, detail, now());
     summary.failed++;

@@ -15,6 +15,9 @@ const STATUS_OF: Partial<Record<OutboxState, WriteBackStatus>> = {
   failed: 'failed',
 };
 
+/** The ERP row is gone: reported once, never written again (a later status change has nowhere to go). */
+const ERP_ROW_GONE = 'erp_row_gone';
+
 export interface WriteBackSummary {
   written: number;
   /** ERP rows that no longer exist (deleted between read and write-back): reported, never retried. */
@@ -32,6 +35,7 @@ export async function writeBackOutcomes(store: Knex, connector: ErpConnector, ct
       (e.ref.firm ?? '') === (target.firm ?? '') &&
       (e.ref.period ?? '') === (target.period ?? '') &&
       e.writtenBackState !== STATUS_OF[e.state] &&
+      e.writtenBackState !== ERP_ROW_GONE &&
       e.number,
   );
   for (const e of entries) {
@@ -48,7 +52,7 @@ export async function writeBackOutcomes(store: Knex, connector: ErpConnector, ct
       summary.written++;
     } catch (err) {
       if (isKonnektorError(err) && err.code === 'ERP_DOCUMENT_NOT_FOUND') {
-        await touch(store, e.id, { written_back_state: status, error_code: err.code, error_detail: err.message });
+        await touch(store, e.id, { written_back_state: ERP_ROW_GONE, error_code: err.code, error_detail: err.message });
         summary.missing.push({ ettn: e.ettn, erpNumber: e.erpNumber });
       } else {
         summary.errors++;

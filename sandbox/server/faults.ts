@@ -15,7 +15,7 @@ import { z } from 'zod';
  * - `responses` / `rejectShare`: how receivers answer TICARIFATURA invoices (KABUL unless told otherwise).
  */
 const faultRule = z.object({
-  kind: z.enum(['http', 'drop', 'soapFault']),
+  kind: z.enum(['http', 'drop', 'soapFault', 'malformed']),
   status: z.union([z.literal(500), z.literal(503)]).optional(),
   message: z.string().min(1).optional(),
   afterProcessing: z.boolean().optional(),
@@ -49,7 +49,8 @@ export type FaultRule = z.infer<typeof faultRule>;
 export type FaultAction =
   | { kind: 'http'; status: 500 | 503 }
   | { kind: 'drop'; afterProcessing: boolean }
-  | { kind: 'soapFault'; message: string };
+  | { kind: 'soapFault'; message: string }
+  | { kind: 'malformed'; afterProcessing: boolean };
 
 interface LiveRule extends FaultRule {
   remaining?: number;
@@ -83,7 +84,7 @@ export class FaultInjector {
   private responses: { key: DocumentKey; yanit: 'KABUL' | 'RED'; detail?: string }[] = [];
   private rejectShare = 0;
   private readonly random: () => number;
-  readonly injected = { http: 0, drop: 0, soapFault: 0, outcomes: 0 };
+  readonly injected = { http: 0, drop: 0, soapFault: 0, malformed: 0, outcomes: 0 };
 
   constructor(seed: number) {
     this.random = seededRandom(seed);
@@ -136,6 +137,7 @@ export class FaultInjector {
       this.injected[rule.kind] += 1;
       if (rule.kind === 'http') return { kind: 'http', status: rule.status ?? 500 };
       if (rule.kind === 'drop') return { kind: 'drop', afterProcessing: rule.afterProcessing ?? false };
+      if (rule.kind === 'malformed') return { kind: 'malformed', afterProcessing: rule.afterProcessing ?? false };
       return { kind: 'soapFault', message: rule.message ?? 'Sistem hatası. Lütfen daha sonra tekrar deneyiniz. (injected)' };
     }
     return undefined;

@@ -13,7 +13,7 @@ import { earsivInvoiceXml, earsivOperations } from './earsiv';
 import { FaultInjector, type FaultConfig } from './faults';
 import { OutgoingDocuments } from './outgoing';
 import { SEED_ACCOUNTS, seedSandbox } from './seed';
-import { field, NAMESPACES, parseSoapRequest, SoapFault, soapFaultXml, soapResponse, type SoapRequest } from './soap';
+import { field, NAMESPACES, parseSoapRequest, SoapFault, soapFaultXml, soapResponse, xmlFields, type SoapRequest } from './soap';
 import { getMeta, openSandboxDb } from './store';
 import { SERVICES, serviceForPath, wsdlFor, type ServiceName } from './wsdl';
 
@@ -94,6 +94,10 @@ const NAMESPACE: Record<ServiceName, string> = {
   earsivService: NAMESPACES.earsiv,
 };
 
+/** An answer cut short in the middle of its body: well-formed up to the cut, never parseable. */
+const brokenEnvelope = (namespace: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><ns2:belgeGonderExtResponse xmlns:ns2="${namespace}"><return>`;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -157,6 +161,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
         res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0`);
         return soapResponse(namespace, 'logout', '');
       }
+      if (request.operation === 'kullaniciBilgisiGetir') {
+        // Who the presented credentials belong to, and whether they are eFinans support staff: the one way a
+        // client can tell a privileged support login from a customer's, without trusting its own checkbox.
+        const account = auth.authenticate(request, sessionIdFromCookie(cookie));
+        return soapResponse(namespace, 'kullaniciBilgisiGetir', `<return>${xmlFields([['kullaniciAdi', account.userId], ['unvan', account.title], ['personel', account.staff]])}</return>`);
+      }
       throw unknown();
     }
     const handler = OPERATIONS[service][request.operation];
@@ -196,6 +206,11 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       res.end(`<html><body><h1>${action.status === 503 ? '503 Service Unavailable' : '500 Internal Server Error'}</h1></body></html>`);
       return;
     }
+    if (action?.kind === 'malformed' && !action.afterProcessing) {
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+      res.end(brokenEnvelope(namespace));
+      return;
+    }
     try {
       if (action?.kind === 'soapFault') throw new SoapFault(action.message);
       if (!request) request = parseSoapRequest(body.toString('utf8'));
@@ -215,7 +230,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       return;
     }
     res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8' });
-    res.end(payload);
+    res.end(action?.kind === 'malformed' ? brokenEnvelope(namespace) : payload);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

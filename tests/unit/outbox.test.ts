@@ -106,7 +106,7 @@ describe('outbox', () => {
     await db.destroy();
   });
 
-  it('retries transient faults with backoff and fails after the last attempt', async () => {
+  it('retries transient faults with backoff; a transient fault never fails a document', async () => {
     const db = await openLocalStore(':memory:');
     const fake = fakeIntegrator();
     await enqueueValid(db, 'efatura', entry(1), '<x/>');
@@ -121,14 +121,34 @@ describe('outbox', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(await sendQueued({ store: db, ...fake, backoffMs: 10 })).toMatchObject({ sent: 1 });
 
+    // Refused connections: the integrator is not there. The batch stops at once, the attempt does not count.
     await enqueueValid(db, 'efatura', entry(2), '<x/>');
-    fake.fail(...Array.from({ length: 3 }, () => transientError('INTEGRATOR_UNREACHABLE')));
+    fake.fail(new KonnektorError('INTEGRATOR_UNREACHABLE', 'ECONNREFUSED', { transient: true, mayHaveReachedServer: false }));
+    await expect(sendQueued({ store: db, ...fake, backoffMs: 1 })).rejects.toMatchObject({ code: 'INTEGRATOR_UNREACHABLE' });
+    const [refused] = await entriesIn(db, ['queued']);
+    expect(refused).toMatchObject({ erpNumber: 'SAT2', attempts: 0, errorCode: 'INTEGRATOR_UNREACHABLE' });
+    expect(refused!.inFlightSince).toBeUndefined();
+
+    // Timeouts may have reached the integrator: the document stays in doubt and, after the last attempt, the batch
+    // stops with the document still queued, to be looked up before any resend.
+    fake.fail(...Array.from({ length: 3 }, () => new KonnektorError('INTEGRATOR_TIMEOUT', 'no answer', { transient: true, mayHaveReachedServer: true })));
+    const outcomes: string[] = [];
     for (let i = 0; i < 3; i++) {
-      await sendQueued({ store: db, ...fake, backoffMs: 1, maxAttempts: 3 });
+      await sendQueued({ store: db, ...fake, backoffMs: 1, maxAttempts: 3 }).then(
+        () => outcomes.push('ok'),
+        (e: KonnektorError) => outcomes.push(e.code),
+      );
       await new Promise((r) => setTimeout(r, 10));
     }
-    const [failed] = await entriesIn(db, ['failed']);
-    expect(failed).toMatchObject({ erpNumber: 'SAT2', errorCode: 'INTEGRATOR_UNREACHABLE', attempts: 3 });
+    expect(outcomes).toEqual(['ok', 'ok', 'INTEGRATOR_TIMEOUT']);
+    expect(await entriesIn(db, ['failed'])).toHaveLength(0);
+    const [doubt] = await entriesIn(db, ['queued']);
+    expect(doubt).toMatchObject({ erpNumber: 'SAT2', attempts: 3 });
+    expect(doubt!.inFlightSince).toBeDefined();
+    // Each later round asked the integrator first (status by local number) before trying again.
+    expect(fake.calls.filter((c) => c === `status ${entry(2).ettn}`).length).toBeGreaterThanOrEqual(2);
+    await sendQueued({ store: db, ...fake, backoffMs: 1, maxAttempts: 10 });
+    expect((await entriesIn(db, ['sent'])).map((e) => e.erpNumber).sort()).toEqual(['SAT1', 'SAT2']);
     await db.destroy();
   });
 
