@@ -7,3 +7,4 @@ export { checkYearEnd, currentProfiles, differentYearWarnings, laterPeriods } fr
 export { chooseTarget, planYearEnd, resolveProfile } from './plan';
 export { applyYearEnd, cancelYearEnd, listYearProfiles } from './apply';
 export type * from './types';
+export { listYearDocuments, type YearDocument, type YearDocuments } from './documents';
