@@ -82,6 +82,24 @@ export const ERROR_CATALOG = {
   REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },
+  AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },
+  AUTH_SESSION_EXPIRED: { kind: 'input', tr: 'Oturumunuzun süresi doldu; lütfen yeniden giriş yapın.' },
+  AUTH_STAFF_REQUIRED: { kind: 'input', tr: 'Bu ekranı yalnızca eFinans personeli oturumu açabilir.' },
+  AUTH_NOT_STAFF: {
+    kind: 'input',
+    tr: 'Bu kullanıcı eFinans personeli değil. “eFinans Personeli” kutusunu yalnızca personel kullanıcılarıyla işaretleyin.',
+  },
+  AUTH_USER_REQUIRED: { kind: 'input', tr: 'Entegratör kullanıcı adını girin.' },
+  AUTH_PASSWORD_REQUIRED: { kind: 'input', tr: 'Entegratör şifresini girin.' },
+  AUTH_SERVER_REQUIRED: { kind: 'input', tr: 'Muhasebe programının sunucu adresini girin.' },
+  AUTH_CONNECTOR_REQUIRED: { kind: 'input', tr: 'Muhasebe programını seçin.' },
+  AUTH_INTEGRATOR_REQUIRED: { kind: 'input', tr: 'Entegratör (eFinans) adresi ayarlarda tanımlı değil.' },
+  AUTH_CUSTOMER_REQUIRED: { kind: 'input', tr: 'Personel girişinde destek verilecek müşterinin entegratör kullanıcı adını girin.' },
+  VAULT_UNAVAILABLE: { kind: 'internal', tr: 'Şifre kasası açılamadı; şifreler kaydedilemiyor.' },
+  SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
+  DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
+  DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
+  BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -26,3 +26,30 @@ export const logger = winston.createLogger({
   format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
   transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] })],
 });
+
+/**
+ * Rotating log files in the user data folder (one file a day, 14 days kept, 20 MB each), through the same
+ * redaction as the console. Called once by the desktop app and browser mode; returns the folder for the log view.
+ */
+export async function addFileLogging(dir: string, level = 'info'): Promise<string> {
+  const { default: DailyRotateFile } = await import('winston-daily-rotate-file');
+  if (!logger.transports.some((t) => t instanceof DailyRotateFile)) {
+    logger.add(
+      new DailyRotateFile({
+        dirname: dir,
+        filename: 'konnektor-%DATE%.log',
+        datePattern: 'YYYY-MM-DD',
+        maxSize: '20m',
+        maxFiles: '14d',
+        level,
+        format: winston.format.combine(redactFormat(), winston.format.timestamp(), winston.format.json()),
+      }),
+    );
+    if (logger.levels[logger.level]! < logger.levels[level]!) {
+      // The console keeps its quieter level; only the file gets the detail.
+      for (const t of logger.transports) if (!(t instanceof DailyRotateFile) && !t.level) t.level = logger.level;
+      logger.level = level;
+    }
+  }
+  return dir;
+}

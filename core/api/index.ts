@@ -25,6 +25,7 @@ import { KonnektorError } from '../errors';
 import { logger } from '../logging';
 import { isModule, type Module } from '../modules';
 import { apiSchemas, isoDate, type ApiInput, type ApiMethod } from './schemas';
+import { createSessionHandlers, onlyDocuments, type SessionApi, type SessionDeps } from './session';
 
 export interface ConnectorSummary {
   id: string;
@@ -45,7 +46,7 @@ export interface FileValidation {
   issues: DocumentIssue[];
 }
 
-export interface KonnektorApi {
+export interface KonnektorApi extends SessionApi {
   'connectors.list'(input: ApiInput<'connectors.list'>): Promise<ConnectorSummary[]>;
   'erp.listDatabases'(input: ApiInput<'erp.listDatabases'>): Promise<DatabaseInfo[]>;
   'erp.listFirmPeriods'(input: ApiInput<'erp.listFirmPeriods'>): Promise<FirmPeriod[]>;
@@ -73,6 +74,8 @@ export interface ApiDeps {
   now?: () => Date;
   /** Progress of `documents.send` (the CLI draws its progress bar from it). */
   onSendEvent?: SendRunOptions['onEvent'];
+  /** Login, sessions, vault and the desktop app's defaults (core/api/session.ts). */
+  session?: SessionDeps;
 }
 
 /** Default series prefixes until the company sets its own (3 of A-Z/0-9, separate per module). */
@@ -137,6 +140,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     }
   };
   const handlers: KonnektorApi = {
+    ...createSessionHandlers(deps, () => wrapped),
     async 'connectors.list'() {
       return listConnectors().map((c) => ({ id: c.id, title: c.title, shape: c.shape, modules: c.modules }));
     },
@@ -229,7 +233,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
         return await runSend({
           store: await deps.store(),
           ctx,
-          connector,
+          connector: input.refs ? onlyDocuments(connector, input.refs) : connector,
           target,
           module,
           efatura: clients.efatura,

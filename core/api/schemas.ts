@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { erpTargetInputSchema } from '../erp/target';
+import { sessionSchemas } from './sessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -44,6 +45,8 @@ export const apiSchemas = {
   'documents.send': z
     .object({
       target: erpTargetInputSchema,
+      /** Only these ERP documents (keys of the document screen's selection); every unsent one when absent. */
+      refs: z.array(z.string().min(1).max(256)).max(100_000).optional(),
       module: z.string().min(1),
       integrator: z.string().min(1),
       user: z.string().min(1),
@@ -65,6 +68,7 @@ export const apiSchemas = {
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
+  ...sessionSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;

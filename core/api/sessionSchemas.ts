@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { erpTargetInputSchema } from '../erp/target';
+
+/**
+ * Inputs of the login, document-screen, settings and diagnostics methods. Every method after login names its
+ * session; the session says which module, ERP target and integrator account the call acts for.
+ */
+const sessionId = z.string().min(1).max(128);
+const date = z.string().max(10).optional();
+
+export const sessionSchemas = {
+  'session.defaults': z.object({ module: z.string().min(1) }).strict(),
+  'session.login': z
+    .object({
+      module: z.string().min(1),
+      /** Integrator user and password; with `staff`, the support member's own credentials. */
+      user: z.string().max(128),
+      password: z.string().max(256),
+      staff: z.boolean().optional(),
+      /** Integrator base URL; the module's saved settings or the embedded default when absent. */
+      integrator: z.string().max(512).optional(),
+      target: erpTargetInputSchema.partial({ connector: true, server: true }),
+    })
+    .strict(),
+  'session.get': z.object({ sessionId }).strict(),
+  'session.logout': z.object({ sessionId }).strict(),
+  'session.status': z.object({ sessionId }).strict(),
+  'session.documents': z
+    .object({
+      sessionId,
+      from: date,
+      to: date,
+      status: z.enum(['all', 'unsent', 'inProgress', 'delivered', 'failed']).optional(),
+      customer: z.string().max(200).optional(),
+    })
+    .strict(),
+  'session.send': z.object({ sessionId, keys: z.array(z.string().min(1).max(256)).max(100_000) }).strict(),
+  'session.resend': z.object({ sessionId, ettns: z.array(z.string().uuid()).min(1).max(10_000) }).strict(),
+  'session.job': z.object({ sessionId, jobId: z.string().min(1).max(64) }).strict(),
+  'session.history': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  'session.preview': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  'session.exportXml': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  'settings.get': z.object({ sessionId }).strict(),
+  'settings.test': z
+    .object({ sessionId, target: erpTargetInputSchema.partial({ connector: true, server: true }), integrator: z.string().max(512).optional() })
+    .strict(),
+  'settings.save': z
+    .object({ sessionId, target: erpTargetInputSchema.partial({ connector: true, server: true }), integrator: z.string().max(512).optional() })
+    .strict(),
+  'diagnostics.logs': z.object({ sessionId, lines: z.number().int().min(1).max(5000).optional() }).strict(),
+  'diagnostics.audit': z.object({ sessionId, limit: z.number().int().min(1).max(1000).optional() }).strict(),
+} as const;

@@ -1,0 +1,3 @@
+export * from './sessions';
+export * from './vault';
+export { verifyIntegratorLogin, creditBalanceOf } from './integratorLogin';
