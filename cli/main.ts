@@ -13,6 +13,7 @@ import { KonnektorError } from '../core/errors';
 import { runSandboxCommand } from '../sandbox/server/cli';
 import { printResult, reportError, table, type Output } from './output';
 import { runStart } from './start';
+import { registerYearEndCommands } from './yearend';
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -387,6 +388,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  registerYearEndCommands(program, api, setExit);
   return program;
 }
 
@@ -419,6 +421,7 @@ export async function main(argv: string[]): Promise<number> {
     connections,
     store: openStore,
     settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+    localActor: { user: os.userInfo().username, staff: false },
     onSendEvent: (e) => {
       if (e.type === 'progress') drawProgress(e.done, e.total);
     },

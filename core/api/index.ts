@@ -25,6 +25,7 @@ import { KonnektorError } from '../errors';
 import { logger } from '../logging';
 import { isModule, type Module } from '../modules';
 import { apiSchemas, isoDate, type ApiInput, type ApiMethod } from './schemas';
+import { createYearEndHandlers, type YearEndApi } from './yearend';
 import { createSessionHandlers, onlyDocuments, type SessionApi, type SessionDeps } from './session';
 
 export interface ConnectorSummary {
@@ -46,7 +47,7 @@ export interface FileValidation {
   issues: DocumentIssue[];
 }
 
-export interface KonnektorApi extends SessionApi {
+export interface KonnektorApi extends SessionApi, YearEndApi {
   'connectors.list'(input: ApiInput<'connectors.list'>): Promise<ConnectorSummary[]>;
   'erp.listDatabases'(input: ApiInput<'erp.listDatabases'>): Promise<DatabaseInfo[]>;
   'erp.listFirmPeriods'(input: ApiInput<'erp.listFirmPeriods'>): Promise<FirmPeriod[]>;
@@ -74,6 +75,8 @@ export interface ApiDeps {
   now?: () => Date;
   /** Progress of `documents.send` (the CLI draws its progress bar from it). */
   onSendEvent?: SendRunOptions['onEvent'];
+  /** The CLI's administrator (OS user) for year-end calls without a session; the app and browser mode never set it. */
+  localActor?: { user: string; staff: false };
   /** Login, sessions, vault and the desktop app's defaults (core/api/session.ts). */
   session?: SessionDeps;
 }
@@ -140,6 +143,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     }
   };
   const handlers: KonnektorApi = {
+    ...createYearEndHandlers(deps),
     ...createSessionHandlers(deps, () => wrapped),
     async 'connectors.list'() {
       return listConnectors().map((c) => ({ id: c.id, title: c.title, shape: c.shape, modules: c.modules }));

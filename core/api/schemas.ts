@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { erpTargetInputSchema } from '../erp/target';
+import { yearendSchemas } from './yearendSchemas';
 import { sessionSchemas } from './sessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
@@ -68,6 +69,7 @@ export const apiSchemas = {
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
+  ...yearendSchemas,
   ...sessionSchemas,
 } as const;
 

@@ -1,0 +1,202 @@
+import type { z } from 'zod';
+import type { DatabaseInfo, FirmPeriod } from '../../connectors/contract';
+import { getConnector } from '../../connectors/registry';
+import { listProfiles, type Profile } from '../../db/profiles';
+import { sessionsFor, type Session } from '../auth';
+import { redactServer } from '../erp/target';
+import { KonnektorError } from '../errors';
+import { isModule, type Module } from '../modules';
+import {
+  applyYearEnd,
+  cancelYearEnd,
+  checkYearEnd,
+  listYearDocuments,
+  listYearProfiles,
+  planYearEnd,
+  type YearEndActor,
+  type YearEndApplyResult,
+  type YearEndCheck,
+  type YearEndContext,
+  type YearEndPlan,
+  type YearEndScope,
+  type YearDocuments,
+} from '../yearend';
+import type { ApiDeps } from './index';
+import { parseInput } from './index';
+import type { yearendSchemas } from './yearendSchemas';
+
+type In<M extends keyof typeof yearendSchemas> = z.input<(typeof yearendSchemas)[M]>;
+
+export interface YearEndCheckView extends YearEndCheck {
+  /** The session's module: the wizard starts with it. */
+  module?: Module;
+  /** A staff session may also change the integrator endpoint. */
+  staff: boolean;
+}
+
+/** "Firma/Dönem Ara" and "Veri tabanı Ara" inside the wizard, on the module's saved server. */
+export interface YearEndSearch {
+  connector: string;
+  shape: 'firm-period' | 'database-per-year';
+  periods: (FirmPeriod & { fiscalYear?: number })[];
+  databases: DatabaseInfo[];
+}
+
+export interface YearEndApi {
+  'yearend.check'(input: In<'yearend.check'>): Promise<YearEndCheckView>;
+  'yearend.search'(input: In<'yearend.search'>): Promise<YearEndSearch>;
+  'yearend.plan'(input: In<'yearend.plan'>): Promise<YearEndPlan>;
+  'yearend.apply'(input: In<'yearend.apply'>): Promise<YearEndApplyResult>;
+  'yearend.cancel'(input: In<'yearend.cancel'>): Promise<{ cancelled: true; module: Module; profileId: number; fiscalYear: number }>;
+  'yearend.profiles'(input: In<'yearend.profiles'>): Promise<Profile[]>;
+  'yearend.documents'(input: In<'yearend.documents'>): Promise<YearDocuments>;
+}
+
+function moduleOf(value: string): Module {
+  const m = value.trim().toLowerCase();
+  if (!isModule(m)) throw new KonnektorError('MODULE_UNKNOWN', `Unknown module ${JSON.stringify(value)}`, { value });
+  return m;
+}
+
+interface Caller {
+  actor: YearEndActor;
+  session?: Session;
+  scope: YearEndScope;
+}
+
+/**
+ * The year-end wizard over core/yearend. A call names its session, which fixes the company and branch (a user
+ * updates only their own company's modules) and the actor of the audit entry. Without a session only the CLI's local
+ * administrator (`ApiDeps.localActor`) may act; the desktop app and browser mode never set it.
+ */
+export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
+  const sessions = () => deps.session?.registry ?? sessionsFor(deps);
+  const now = () => (deps.now ? deps.now() : new Date());
+
+  const callerOf = async (input: { sessionId?: string | undefined; companyVkn?: string | undefined; branch?: string | undefined }): Promise<Caller> => {
+    if (input.sessionId !== undefined) {
+      const session = sessions().require(input.sessionId);
+      let companyVkn = session.companyVkn;
+      if (!companyVkn && session.profileId !== undefined) {
+        companyVkn = (await listProfiles(await deps.store(), { module: session.module })).find((p) => p.id === session.profileId)?.companyVkn;
+      }
+      return {
+        actor: { user: session.user, staff: session.staff, ...(session.staffUser ? { staffUser: session.staffUser } : {}) },
+        session,
+        scope: { ...(companyVkn ? { companyVkn } : {}), branch: session.target.branch ?? '' },
+      };
+    }
+    if (!deps.localActor) throw new KonnektorError('YEAREND_SESSION_REQUIRED', 'Year-end calls need a session');
+    return {
+      actor: deps.localActor,
+      scope: { ...(input.companyVkn ? { companyVkn: input.companyVkn } : {}), ...(input.branch !== undefined ? { branch: input.branch } : {}) },
+    };
+  };
+
+  const contextOf = async (caller: Caller): Promise<YearEndContext> => {
+    const session = caller.session;
+    return {
+      store: await deps.store(),
+      connections: deps.connections,
+      now: now(),
+      ...(deps.session?.vault ? { vault: deps.session.vault } : {}),
+      // The session holds the server with its password; profiles on that server use it.
+      ...(session ? { serverOf: (p: Profile) => (p.target.server === redactServer(session.target.server) ? session.target.server : undefined) } : {}),
+    };
+  };
+
+  const moduleFor = (caller: Caller, module: string | undefined): Module => {
+    if (module) return moduleOf(module);
+    if (caller.session) return caller.session.module;
+    throw new KonnektorError('INPUT_INVALID', 'module is required without a session', { fields: ['module'] });
+  };
+
+  return {
+    async 'yearend.check'(raw) {
+      const input = parseInput('yearend.check', raw);
+      const caller = await callerOf(input);
+      const check = await checkYearEnd(await contextOf(caller), { ...caller.scope, ...(input.module ? { module: moduleOf(input.module) } : {}) });
+      return { ...check, ...(caller.session ? { module: caller.session.module } : {}), staff: caller.actor.staff };
+    },
+
+    async 'yearend.search'(raw) {
+      const input = parseInput('yearend.search', raw);
+      const caller = await callerOf(input);
+      const ctx = await contextOf(caller);
+      const module = moduleFor(caller, input.module);
+      const profile = (await listYearProfiles(ctx, { module, ...caller.scope }))[0];
+      if (!profile) throw new KonnektorError('YEAREND_PROFILE_NOT_FOUND', `No profile for ${module}`, { value: module });
+      const connector = getConnector(profile.target.connector);
+      const stored = (await listProfiles(ctx.store, { module })).find((p) => p.id === profile.id)!;
+      const typed = input.server?.trim();
+      const server = typed || ctx.serverOf?.(stored) || (stored.erpSecretRef && ctx.vault ? await ctx.vault.get(stored.erpSecretRef) : undefined) || stored.target.server;
+      const cctx = { connections: deps.connections };
+      const periods =
+        connector.shape === 'firm-period' && !profile.target.database
+          ? []
+          : await connector.listFirmPeriods(cctx, { connector: connector.id, server, ...(profile.target.database ? { database: profile.target.database } : {}) });
+      const databases = await connector.listDatabases(cctx, server);
+      return {
+        connector: connector.id,
+        shape: connector.shape,
+        periods: periods.map((p) => {
+          const year = Number(p.periodBegin.slice(0, 4));
+          return { ...p, ...(Number.isInteger(year) && year > 1900 ? { fiscalYear: year } : {}) };
+        }),
+        databases,
+      };
+    },
+
+    async 'yearend.plan'(raw) {
+      const input = parseInput('yearend.plan', raw);
+      const caller = await callerOf(input);
+      return planYearEnd(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope, target: input.target, ...(input.mode ? { mode: input.mode } : {}) });
+    },
+
+    async 'yearend.apply'(raw) {
+      const input = parseInput('yearend.apply', raw);
+      const caller = await callerOf(input);
+      const module = moduleFor(caller, input.module);
+      const result = await applyYearEnd(await contextOf(caller), caller.actor, {
+        module,
+        ...caller.scope,
+        target: input.target,
+        ...(input.mode ? { mode: input.mode } : {}),
+        ...(input.alsoModules ? { alsoModules: input.alsoModules.map(moduleOf) } : {}),
+        ...(input.dryRun ? { dryRun: true } : {}),
+        ...(input.integratorEndpoint ? { integratorEndpoint: input.integratorEndpoint } : {}),
+      });
+      // The logged-in module goes on working on the new year without logging in again.
+      const session = caller.session;
+      const mine = session ? result.results.find((r) => r.module === session.module && r.outcome === 'applied' && r.profile) : undefined;
+      if (session && mine?.profile) {
+        const server = input.target.server?.trim() || session.target.server;
+        sessions().update(session.id, {
+          target: { ...mine.profile.target, server },
+          profileId: mine.profile.id,
+          fiscalYear: mine.profile.fiscalYear,
+          ...(input.integratorEndpoint ? { integrator: input.integratorEndpoint } : {}),
+        });
+      }
+      return result;
+    },
+
+    async 'yearend.cancel'(raw) {
+      const input = parseInput('yearend.cancel', raw);
+      const caller = await callerOf(input);
+      return cancelYearEnd(await contextOf(caller), caller.actor, { module: moduleFor(caller, input.module), ...caller.scope, ...(input.mode ? { mode: input.mode } : {}) });
+    },
+
+    async 'yearend.profiles'(raw) {
+      const input = parseInput('yearend.profiles', raw);
+      const caller = await callerOf(input);
+      return listYearProfiles(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope });
+    },
+
+    async 'yearend.documents'(raw) {
+      const input = parseInput('yearend.documents', raw);
+      const caller = await callerOf(input);
+      return listYearDocuments(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope, fiscalYear: input.fiscalYear });
+    },
+  };
+}
