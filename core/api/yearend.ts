@@ -200,3 +200,5 @@ export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
     },
   };
 }
+
+export type { YearEndApplyResult, YearEndCheck, YearEndItem, YearEndModuleResult, YearEndPlan, YearEndWarning, YearDocuments, YearDocument } from '../yearend';
