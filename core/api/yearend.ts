@@ -80,10 +80,12 @@ export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
       if (!companyVkn && session.profileId !== undefined) {
         companyVkn = (await listProfiles(await deps.store(), { module: session.module })).find((p) => p.id === session.profileId)?.companyVkn;
       }
+      // A session never sees other companies: without a known VKN it is scoped to profiles saved without one.
+      companyVkn ??= '';
       return {
         actor: { user: session.user, staff: session.staff, ...(session.staffUser ? { staffUser: session.staffUser } : {}) },
         session,
-        scope: { ...(companyVkn ? { companyVkn } : {}), branch: session.target.branch ?? '' },
+        scope: { companyVkn, branch: session.target.branch ?? '' },
       };
     }
     if (!deps.localActor) throw new KonnektorError('YEAREND_SESSION_REQUIRED', 'Year-end calls need a session');

@@ -167,7 +167,7 @@ export async function applyYearEnd(ctx: YearEndContext, actor: YearEndActor, req
     }
   }
 
-  const company = currentProfiles(await listProfiles(ctx.store, { companyVkn: first.profile.companyVkn }), { branch: first.profile.branch });
+  const company = currentProfiles(await listProfiles(ctx.store, { companyVkn: first.profile.companyVkn }), { companyVkn: first.profile.companyVkn, branch: first.profile.branch });
   const years = dryRun
     ? company.map((p) => {
         const planned = results.find((r) => r.plan?.profileId === p.id);
@@ -191,5 +191,6 @@ export async function cancelYearEnd(
 /** Every year's mapping of a module, newest first: last year's stays readable after a year-end. */
 export async function listYearProfiles(ctx: YearEndContext, scope: { module: Module; companyVkn?: string; branch?: string }): Promise<Profile[]> {
   const all = await listProfiles(ctx.store, { module: scope.module, ...(scope.companyVkn ? { companyVkn: scope.companyVkn } : {}) });
-  return all.filter((p) => scope.branch === undefined || p.branch === scope.branch).map((p) => ({ ...p, target: shownTarget(p.target) }));
+  return all
+    .filter((p) => (scope.companyVkn === undefined || p.companyVkn === scope.companyVkn) && (scope.branch === undefined || p.branch === scope.branch)).map((p) => ({ ...p, target: shownTarget(p.target) }));
 }

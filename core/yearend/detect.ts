@@ -33,7 +33,7 @@ export function currentProfiles(profiles: readonly Profile[], scope: YearEndScop
   const latest = new Map<string, Profile>();
   for (const p of profiles) {
     if (scope.module && p.module !== scope.module) continue;
-    if (scope.companyVkn && p.companyVkn !== scope.companyVkn) continue;
+    if (scope.companyVkn !== undefined && p.companyVkn !== scope.companyVkn) continue;
     if (scope.branch !== undefined && p.branch !== scope.branch) continue;
     const seen = latest.get(groupKey(p));
     if (!seen || p.fiscalYear > seen.fiscalYear) latest.set(groupKey(p), p);
@@ -181,7 +181,7 @@ export function differentYearWarnings(profiles: readonly Pick<Profile, 'module' 
  */
 export async function checkYearEnd(ctx: YearEndContext, scope: YearEndScope = {}): Promise<YearEndCheck> {
   const stored = await listProfiles(ctx.store, scope.companyVkn ? { companyVkn: scope.companyVkn } : {});
-  const company = currentProfiles(stored, { ...(scope.companyVkn ? { companyVkn: scope.companyVkn } : {}), ...(scope.branch !== undefined ? { branch: scope.branch } : {}) });
+  const company = currentProfiles(stored, { ...(scope.companyVkn !== undefined ? { companyVkn: scope.companyVkn } : {}), ...(scope.branch !== undefined ? { branch: scope.branch } : {}) });
   const chosen = scope.module ? company.filter((p) => p.module === scope.module) : company;
   const periods = new Map<string, Promise<FirmPeriod[]>>();
   const items: YearEndItem[] = [];

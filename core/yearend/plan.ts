@@ -22,7 +22,11 @@ import type { YearEndContext, YearEndPlan, YearEndRequest, YearEndWarning } from
 /** The profile a wizard step is about: the module's current mapping for the company and branch. */
 export async function resolveProfile(ctx: YearEndContext, req: Pick<YearEndRequest, 'module' | 'companyVkn' | 'branch'>): Promise<Profile> {
   const stored = await listProfiles(ctx.store, { module: req.module, ...(req.companyVkn ? { companyVkn: req.companyVkn } : {}) });
-  const found = currentProfiles(stored, { module: req.module, ...(req.branch !== undefined ? { branch: req.branch } : {}) });
+  const found = currentProfiles(stored, {
+    module: req.module,
+    ...(req.companyVkn !== undefined ? { companyVkn: req.companyVkn } : {}),
+    ...(req.branch !== undefined ? { branch: req.branch } : {}),
+  });
   if (found.length === 0) {
     throw new KonnektorError('YEAREND_PROFILE_NOT_FOUND', `No profile for ${req.module}${req.companyVkn ? ` of ${req.companyVkn}` : ''}`, {
       value: MODULE_TITLES[req.module],
@@ -177,7 +181,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
   const pending = await planErpMigrations(erp, connector.erpMigrations);
   const pendingNames = new Set(pending.map((m) => m.name));
 
-  const others = currentProfiles(await listProfiles(ctx.store, { companyVkn: profile.companyVkn }), { branch: profile.branch });
+  const others = currentProfiles(await listProfiles(ctx.store, { companyVkn: profile.companyVkn }), { companyVkn: profile.companyVkn, branch: profile.branch });
   warnings.push(...differentYearWarnings(others.map((p) => (p.id === profile.id ? { ...p, fiscalYear } : p))));
 
   return {

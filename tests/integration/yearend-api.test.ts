@@ -85,6 +85,15 @@ describe('year-end API', () => {
     expect(check.items[0]!.proposal?.target).toMatchObject({ firm: '001', period: '02' });
   });
 
+  it('a session whose company VKN is unknown sees only profiles saved without one, never other companies', async () => {
+    const s = registry.create(
+      { module: 'efatura', user: 'x', staff: false, target: { connector: 'logo', server, database: 'LOGODB', firm: '001', period: '01' }, integrator: 'http://127.0.0.1:8480' },
+      { user: 'x', password: 'x' },
+    );
+    expect((await api['yearend.check']({ sessionId: s.id })).items).toEqual([]);
+    expect(await codeOf(api['yearend.plan']({ sessionId: s.id, target: {} }))).toBe('YEAREND_PROFILE_NOT_FOUND');
+  });
+
   it('lists the company’s periods for "Firma/Dönem Ara" with their fiscal years', async () => {
     const s = login('efatura', ornek, '001');
     const search = await api['yearend.search']({ sessionId: s.id });
