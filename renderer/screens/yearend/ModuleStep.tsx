@@ -28,6 +28,8 @@ interface Fields {
 const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined }) =>
   [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm].filter(Boolean).join(' · ');
 
+export const PANEL = { maxWidth: 760, margin: '24px auto', background: '#fff', padding: 16, border: '1px solid #d3dae3', borderRadius: 6 } as const;
+
 /** Shows digits as the program writes codes ("2" → "002"); whether a code is valid is core/api's answer. */
 const pad = (value: string, width: number) => {
   const v = value.trim();
@@ -95,7 +97,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
 
   const plan = tested?.plan;
   return (
-    <section className="card yearend-step" data-testid="yearend-step" data-module={item.module}>
+    <section className="yearend-step" style={PANEL} data-testid="yearend-step" data-module={item.module}>
       <h2>
         {mode === 'yearend' ? t('title') : t('titleChange')} — {MODULE_TITLES[item.module]}
       </h2>
@@ -116,7 +118,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       </dl>
       {item.error ? <ErrorMessage error={item.error} /> : null}
 
-      <div className="form-row">
+      <div className="codes" style={{ alignItems: 'flex-end' }}>
         {byDatabase ? (
           <label>
             {t('database')}
@@ -141,7 +143,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       {byDatabase ? null : <p className="hint">{t('optionalCodes')}</p>}
 
       {staff ? (
-        <label className="form-row">
+        <label>
           {t('integrator')}
           <input name="integratorEndpoint" value={endpoint} onChange={(e) => setEndpoint(e.target.value)} />
         </label>
@@ -187,7 +189,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
             <p data-testid="yearend-steps-none">{t('stepsNone')}</p>
           )}
           {plan.warnings.map((w, i) => (
-            <p key={i} className="warning" role="status" data-code={w.code}>
+            <p key={i} className="notice" role="status" data-code={w.code}>
               ⚠ {w.message}
             </p>
           ))}

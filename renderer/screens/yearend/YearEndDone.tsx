@@ -4,6 +4,7 @@ import { MODULE_TITLES } from '../../../core/modules';
 import { errorText, invoke } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useYearEndT } from './messages';
+import { PANEL } from './ModuleStep';
 
 interface Props {
   sessionId: string;
@@ -37,16 +38,16 @@ export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props
   }, [sessionId, plan.module, plan.from.fiscalYear, moved]);
 
   return (
-    <section className="card yearend-done" data-testid="yearend-done">
+    <section className="yearend-done" style={PANEL} data-testid="yearend-done">
       <ul>
         {result.results.map((r) => (
-          <li key={r.module} className={r.outcome === 'applied' ? 'ok' : 'error'} data-module={r.module} data-outcome={r.outcome}>
+          <li key={r.module} className={r.outcome === 'applied' ? 'state-accepted' : 'state-failed'} data-module={r.module} data-outcome={r.outcome}>
             {r.outcome === 'applied' ? '✓' : '✗'} {MODULE_TITLES[r.module]}: {r.outcome === 'applied' ? `${t('done')} (${t('fiscalYear')} ${r.profile?.fiscalYear ?? ''})` : `${t('failed')} — ${r.error?.message ?? ''}`}
           </li>
         ))}
       </ul>
       {result.warnings.map((w, i) => (
-        <p key={i} className="warning" role="status" data-code={w.code}>
+        <p key={i} className="notice" role="status" data-code={w.code}>
           ⚠ {w.message}
         </p>
       ))}
@@ -73,7 +74,7 @@ export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props
                     <td>{d.erpNumber}</td>
                     <td>{d.number ?? ''}</td>
                     <td>{d.issueDate ?? ''}</td>
-                    <td>{d.state}</td>
+                    <td className={`state-${d.state}`}>{d.state}</td>
                   </tr>
                 ))}
               </tbody>
