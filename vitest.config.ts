@@ -1,8 +1,11 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  plugins: [react()],
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    globalSetup: ['./tests/e2e/globalSetup.ts'],
     environment: 'node',
     reporters: ['default', './tests/summaryReporter.ts'],
     pool: 'forks',

@@ -380,11 +380,14 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
 
   program
     .command('start')
-    .description('örnek verilerle Konnektör’ü başlatır (ilk çalıştırmada örnek veri tabanlarını oluşturur)')
+    .description('Konnektör’ü başlatır: Electron varsa masaüstü uygulaması, yoksa tarayıcı modu (ayar yoksa örnek veriler ve sandbox ile)')
+    .option('--browser', 'Electron kurulu olsa da tarayıcı modunda başlat')
+    .option('--port <n>', 'tarayıcı modunun portu (varsayılan: boş bir port)')
     .option('--json', 'JSON çıktı')
     .action(
       run(async (out) => {
-        await runStart(api, { home: konnektorHome(), out });
+        const o = program.commands.find((c) => c.name() === 'start')!.opts<{ browser?: boolean; port?: string }>();
+        await runStart({ home: konnektorHome(), out, ...(o.browser ? { mode: 'browser' as const } : {}), ...(o.port ? { port: Number(o.port) } : {}) });
       }),
     );
 

@@ -1,58 +1,114 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { KonnektorApi } from '../core/api';
-import { isKonnektorError } from '../core/errors';
-import { MODULE_TITLES } from '../core/modules';
-import { printResult, table, type Output } from './output';
+import { fileURLToPath } from 'node:url';
+import { clockFromEnv, startRuntime, type Runtime } from '../electron/runtime';
+import { startBrowserServer, type BrowserServer } from './browser';
+import { printResult, type Output } from './output';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const RENDERER_DIST = path.join(ROOT, 'dist', 'renderer');
 
 interface StartOptions {
   home: string;
   out: Output;
+  /** `browser` never looks for Electron (headless servers, tests). */
+  mode?: 'auto' | 'browser';
+  port?: number;
+}
+
+/** The Electron executable when its binary was installed; undefined under ELECTRON_SKIP_BINARY_DOWNLOAD. */
+export function electronBinary(): string | undefined {
+  try {
+    const bin = createRequire(import.meta.url)('electron') as unknown;
+    return typeof bin === 'string' && fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const st = fs.statSync(path.join(dir, f));
+    if (st.isFile()) newest = Math.max(newest, st.mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer when there is no build yet or the sources are newer than it. */
+export async function ensureRendererBuilt(outDir = RENDERER_DIST): Promise<string> {
+  const index = path.join(outDir, 'index.html');
+  const sources = path.join(ROOT, 'renderer');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(sources)) return outDir;
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/** Runs until SIGINT/SIGTERM: browser mode serves the renderer and the API on 127.0.0.1. */
+export async function serveBrowserMode(runtime: Runtime, port?: number): Promise<BrowserServer> {
+  const staticDir = await ensureRendererBuilt();
+  return startBrowserServer({ api: runtime.api, staticDir, ...(port !== undefined ? { port } : {}) });
+}
+
+function envNumber(name: string): number | undefined {
+  const v = process.env[name];
+  return v === undefined || v === '' ? undefined : Number(v);
 }
 
 /**
- * `npm start` on the embedded demo: creates the demo accounting databases on the first run, then shows what a
- * bookkeeper sees after logging in — each program's firms/periods, the connection test of the current period and
- * the documents waiting to be sent per module.
+ * `npm start`: the desktop app when the Electron binary is present, otherwise browser mode — the same screens and
+ * API at a loopback URL. Without saved settings the embedded demo comes up (demo databases, sandbox, demo login).
  */
-export async function runStart(api: KonnektorApi, { home, out }: StartOptions): Promise<void> {
-  const dir = path.join(home, 'demo');
-  const server = `sqlite:${dir}`;
-  let created = false;
+export async function runStart({ home, out, mode = 'auto', port }: StartOptions): Promise<void> {
+  const electron = mode === 'auto' ? electronBinary() : undefined;
+  if (electron) {
+    const main = path.join(ROOT, 'dist', 'electron', 'main.cjs');
+    if (!fs.existsSync(main)) {
+      const { build } = await import('vite');
+      await build({ configFile: path.join(ROOT, 'electron', 'vite.config.ts'), logLevel: 'warn' });
+    }
+    await ensureRendererBuilt();
+    const child = spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, KONNEKTOR_HOME: home } });
+    await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    return;
+  }
+  const now = clockFromEnv(process.env.KONNEKTOR_NOW);
+  const stepMs = envNumber('KONNEKTOR_SANDBOX_STEP_MS');
+  const demoYear = envNumber('KONNEKTOR_DEMO_YEAR');
+  const runtime = await startRuntime({
+    home,
+    ...(now ? { now } : {}),
+    ...(stepMs !== undefined ? { sandboxStepMs: stepMs } : {}),
+    ...(demoYear !== undefined ? { demoYear } : {}),
+    ...(process.env.KONNEKTOR_INTEGRATOR ? { integrator: process.env.KONNEKTOR_INTEGRATOR } : {}),
+  });
+  let server: BrowserServer | undefined;
   try {
-    await api['demo.init']({ dir });
-    created = true;
-  } catch (e) {
-    if (!(isKonnektorError(e) && e.code === 'DEMO_DIR_INVALID')) throw e;
+    server = await serveBrowserMode(runtime, port ?? envNumber('KONNEKTOR_PORT'));
+    printResult(out, { url: server.url, home, logs: runtime.logDir, ...(runtime.demo ? { demo: runtime.demo } : {}) }, () =>
+      [
+        'Konnektör tarayıcı modunda çalışıyor (Electron bulunamadı).',
+        `  Adres: ${server!.url}`,
+        ...(runtime.demo
+          ? [
+              `  Örnek giriş: kullanıcı ${runtime.demo.user} / şifre ${runtime.demo.password} (e-Fatura, Logo, firma 002)`,
+              `  eFinans deneme sunucusu (sandbox): ${runtime.demo.sandbox}`,
+              `  Örnek veri tabanları: ${runtime.demo.server}`,
+            ]
+          : []),
+        `  Günlük dosyaları: ${runtime.logDir}`,
+        'Durdurmak için Ctrl+C.',
+      ].join('\n'),
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  } finally {
+    await server?.close();
+    await runtime.close();
   }
-  const report: { connector: string; database: string; firm?: string; period?: string; module: string; tables: number; outgoing: number }[] = [];
-  const logoPeriods = await api['erp.listFirmPeriods']({ target: { connector: 'logo', server, database: 'LOGODB' } });
-  for (const fp of logoPeriods.filter((p) => p.active)) {
-    for (const module of ['efatura', 'earsiv']) {
-      const target = { connector: 'logo', server, database: 'LOGODB', firm: fp.firm, period: fp.period };
-      const test = await api['erp.testConnection']({ target, module });
-      const docs = await api['documents.listOutgoing']({ target, module });
-      report.push({ connector: 'logo', database: 'LOGODB', firm: fp.firm, period: fp.period, module, tables: test.tables.length, outgoing: docs.length });
-    }
-  }
-  const netsisPeriods = await api['erp.listFirmPeriods']({ target: { connector: 'netsis', server } });
-  for (const fp of netsisPeriods.filter((p) => p.active && p.database)) {
-    for (const module of ['efatura', 'earsiv']) {
-      const target = { connector: 'netsis', server, database: fp.database! };
-      const test = await api['erp.testConnection']({ target, module });
-      const docs = await api['documents.listOutgoing']({ target, module });
-      report.push({ connector: 'netsis', database: fp.database!, module, tables: test.tables.length, outgoing: docs.length });
-    }
-  }
-  printResult(out, { dir, server, created, report }, () =>
-    [
-      created ? `Örnek veri tabanları oluşturuldu: ${dir}` : `Örnek veri tabanları: ${dir}`,
-      table(
-        ['Program', 'Veri tabanı', 'Firma', 'Dönem', 'Modül', 'Bağlantı', 'Gönderilecek belge'],
-        report.map((r) => [r.connector, r.database, r.firm ?? '', r.period ?? '', MODULE_TITLES[r.module as 'efatura'], `✓ ${r.tables} tablo`, r.outgoing]),
-      ),
-      '',
-      'Belgeleri listelemek için:',
-      `  npx konnektor documents list --connector logo --server ${server} --database LOGODB --firm 1 --period 2 --module efatura`,
-    ].join('\n'),
-  );
 }

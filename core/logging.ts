@@ -33,6 +33,8 @@ export const logger = winston.createLogger({
  */
 export async function addFileLogging(dir: string, level = 'info'): Promise<string> {
   const { default: DailyRotateFile } = await import('winston-daily-rotate-file');
+  // One log folder per process: a second runtime (tests) moves the file transport to its own folder.
+  for (const t of logger.transports.filter((t) => t instanceof DailyRotateFile && (t as { dirname?: string }).dirname !== dir)) logger.remove(t);
   if (!logger.transports.some((t) => t instanceof DailyRotateFile)) {
     logger.add(
       new DailyRotateFile({

@@ -10,7 +10,7 @@ import { actorOf, creditBalanceOf, sessionsFor, verifyIntegratorLogin, type Sess
 import { renderInvoiceHtml } from '../documents/preview';
 import { normalizeTarget, redactServer, type ErpTarget, type ErpTargetInput } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
-import { isModule, type Module } from '../modules';
+import { MODULE_TITLES, MODULES, isModule, type Module } from '../modules';
 import { entriesIn, transition, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES, isTerminal } from '../outbox/states';
 import { trLower } from '../text/turkish';
@@ -37,6 +37,8 @@ export interface SessionDeps {
 /** What the login screen shows before anyone logs in. */
 export interface LoginDefaults {
   module: Module;
+  /** Every module with its title: each has its own login and settings. */
+  modules: { id: Module; title: string }[];
   connectors: ConnectorSummary[];
   prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; user?: string; integrator?: string };
   /** Present when the embedded demo runs: the sandbox login the screen offers. */
@@ -45,6 +47,7 @@ export interface LoginDefaults {
 
 export interface SessionView extends Omit<Session, 'target'> {
   target: ErpTarget;
+  moduleTitle: string;
   /** Ids of a staff session's customer, for the banner. */
   companyName?: string;
 }
@@ -190,7 +193,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
   const now = () => (deps.now ? deps.now() : new Date());
   const jobs = new Map<string, SendJob>();
 
-  const view = (s: Session): SessionView => ({ ...s, target: { ...s.target, server: redactServer(s.target.server) } });
+  const view = (s: Session): SessionView => ({ ...s, moduleTitle: MODULE_TITLES[s.module], target: { ...s.target, server: redactServer(s.target.server) } });
 
   const audit = async (session: Pick<Session, 'user' | 'staff' | 'staffUser' | 'module'>, action: string, outcome: 'ok' | 'failed', extra: { after?: unknown; detail?: string } = {}) => {
     const who = session.staff ? { actor: session.staffUser ?? session.user, staff: true } : { actor: session.user, staff: false };
@@ -368,7 +371,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
         : demo
           ? { connector: demo.connector, server: demo.server, database: demo.database, ...(sd.defaultIntegrator ? { integrator: sd.defaultIntegrator } : {}) }
           : { connector: connectors[0]?.id ?? '', server: '', ...(sd.defaultIntegrator ? { integrator: sd.defaultIntegrator } : {}) };
-      return { module, connectors, prefill, ...(demo ? { demo: { user: demo.user, password: demo.password } } : {}) };
+      return { module, modules: MODULES.map((id) => ({ id, title: MODULE_TITLES[id] })), connectors, prefill, ...(demo ? { demo: { user: demo.user, password: demo.password } } : {}) };
     },
 
     async 'session.login'(raw) {
@@ -381,7 +384,8 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
         if (!user) throw new KonnektorError('AUTH_USER_REQUIRED', 'Integrator user name is empty');
         if (!input.password) throw new KonnektorError('AUTH_PASSWORD_REQUIRED', 'Integrator password is empty');
         const profile = await latestProfile(module);
-        const integrator = input.integrator?.trim() || profile?.integrator.endpoint || sd.defaultIntegrator || '';
+        // The embedded demo's sandbox wins over a saved endpoint: its port may differ from the last run's.
+        const integrator = input.integrator?.trim() || (sd.demo ? sd.defaultIntegrator : undefined) || profile?.integrator.endpoint || sd.defaultIntegrator || '';
         if (!integrator) throw new KonnektorError('AUTH_INTEGRATOR_REQUIRED', 'No integrator address configured');
         // The ERP first: its checks are local and cheap, and a wrong firm code should not cost an integrator login.
         const { target, period } = await checkTarget(module, input.target, profile);

@@ -1,0 +1,94 @@
+import { useCallback, useEffect } from 'react';
+import { invoke } from './api';
+import { StatusBar } from './components/StatusBar';
+import { useT } from './i18n';
+import { DocumentsScreen } from './screens/DocumentsScreen';
+import { LoginScreen } from './screens/LoginScreen';
+import { LogsScreen } from './screens/LogsScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { YearEndWizard } from './screens/yearend';
+import { useDocuments } from './store/documents';
+import { useSession, type Screen } from './store/session';
+
+/** How often a logged-in screen checks that its session is still alive (expiry, especially of staff sessions). */
+const SESSION_CHECK_MS = 30_000;
+
+function StaffBanner() {
+  const t = useT();
+  const session = useSession((s) => s.session);
+  if (!session?.staff) return null;
+  return (
+    <div className="staff-banner" role="note" data-testid="staff-banner">
+      <b>{t('staff.banner')}</b>: {session.staffUser} → {session.user}. {t('staff.audited')} {t('staff.expires')}:{' '}
+      {new Date(session.expiresAt).toLocaleTimeString()}
+    </div>
+  );
+}
+
+export function App() {
+  const t = useT();
+  const { session, screen, setScreen, loggedOut } = useSession();
+  const resetDocuments = useDocuments((s) => s.reset);
+
+  const logout = useCallback(
+    async (notice?: string) => {
+      if (session) await invoke('session.logout', { sessionId: session.id }).catch(() => undefined);
+      resetDocuments();
+      loggedOut(notice);
+    },
+    [session, loggedOut, resetDocuments],
+  );
+
+  useEffect(() => {
+    if (!session) return;
+    const timer = setInterval(() => {
+      invoke('session.get', { sessionId: session.id }).catch((e: { code?: string; message?: string }) => {
+        if (e.code === 'AUTH_SESSION_EXPIRED' || e.code === 'AUTH_REQUIRED') {
+          resetDocuments();
+          loggedOut(e.message);
+        }
+      });
+    }, SESSION_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [session, loggedOut, resetDocuments]);
+
+  if (!session || screen === 'login') return <LoginScreen />;
+
+  if (screen === 'yearend') {
+    return (
+      <div className="app">
+        <StaffBanner />
+        <YearEndWizard sessionId={session.id} onDone={() => setScreen('documents')} onCancel={() => setScreen('documents')} />
+      </div>
+    );
+  }
+
+  const tabs: [Screen, string][] = [
+    ['documents', t('nav.documents')],
+    ['settings', t('nav.settings')],
+    ...(session.staff ? ([['logs', t('nav.logs')]] as [Screen, string][]) : []),
+  ];
+  return (
+    <div className={`app${session.staff ? ' staff' : ''}`}>
+      <StaffBanner />
+      <nav className="tabs">
+        <b className="module-title">{session.moduleTitle}</b>
+        {tabs.map(([id, label]) => (
+          <button key={id} type="button" className={screen === id ? 'active' : ''} aria-current={screen === id ? 'page' : undefined} onClick={() => setScreen(id)}>
+            {label}
+          </button>
+        ))}
+        <span className="spacer" />
+        <button type="button" onClick={() => void logout()}>
+          {t('nav.logout')}
+        </button>
+      </nav>
+      <div className="content">
+        {screen === 'documents' ? <DocumentsScreen /> : null}
+        {screen === 'settings' ? <SettingsScreen /> : null}
+        {screen === 'logs' && session.staff ? <LogsScreen /> : null}
+      </div>
+      <StatusBar />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import { create } from 'zustand';
+import type { LoginDefaults } from '../../core/api/session';
+import type { Module } from '../../core/modules';
+
+/**
+ * What the user types on the login screen. Codes are shown the way the ERP writes them ("2" → "002", "1" → "01")
+ * as soon as the field is left; whether a code is valid is decided by core/api, which answers with the exact
+ * error, so this only pads digits and never rejects.
+ */
+export interface LoginForm {
+  module: Module;
+  user: string;
+  password: string;
+  staff: boolean;
+  connector: string;
+  server: string;
+  database: string;
+  firm: string;
+  period: string;
+  integrator?: string;
+}
+
+export function padCodeForDisplay(value: string, width: 2 | 3): string {
+  const v = value.trim();
+  return /^\d+$/.test(v) && v.length < width ? v.padStart(width, '0') : v;
+}
+
+interface LoginState {
+  form: LoginForm;
+  defaults?: LoginDefaults;
+  set(changes: Partial<LoginForm>): void;
+  applyDefaults(d: LoginDefaults): void;
+  blurCode(field: 'firm' | 'period'): void;
+  useDemo(): void;
+}
+
+const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '' };
+
+export const useLogin = create<LoginState>((set, get) => ({
+  form: empty,
+  set: (changes) => set((s) => ({ form: { ...s.form, ...changes } })),
+  applyDefaults: (d) =>
+    set((s) => ({
+      defaults: d,
+      form: {
+        ...s.form,
+        module: d.module,
+        connector: d.prefill.connector,
+        server: d.prefill.server,
+        database: d.prefill.database ?? '',
+        firm: d.prefill.firm ?? '',
+        period: d.prefill.period ?? '',
+        user: d.prefill.user ?? s.form.user,
+        password: '',
+        ...(d.prefill.integrator ? { integrator: d.prefill.integrator } : {}),
+      },
+    })),
+  blurCode: (field) => set((s) => ({ form: { ...s.form, [field]: padCodeForDisplay(s.form[field], field === 'firm' ? 3 : 2) } })),
+  useDemo: () => {
+    const demo = get().defaults?.demo;
+    if (demo) set((s) => ({ form: { ...s.form, user: demo.user, password: demo.password, staff: false } }));
+  },
+}));
