@@ -3,6 +3,7 @@ import type { YearDocuments, YearEndApplyResult, YearEndPlan } from '../../../co
 import { MODULE_TITLES } from '../../../core/modules';
 import { errorText, invoke } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { useT, type MessageKey } from '../../i18n';
 import { useYearEndT } from './messages';
 import { PANEL } from './ModuleStep';
 
@@ -21,6 +22,7 @@ interface Props {
  */
 export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props) {
   const t = useYearEndT();
+  const appT = useT();
   const [docs, setDocs] = useState<YearDocuments>();
   const [error, setError] = useState<{ code: string; message: string }>();
   const moved = plan.mode === 'yearend' && plan.from.fiscalYear !== plan.to.fiscalYear;
@@ -70,11 +72,11 @@ export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props
               </thead>
               <tbody>
                 {docs.documents.map((d) => (
-                  <tr key={d.key} data-key={d.key}>
+                  <tr key={d.key} data-key={d.key} data-state={d.state}>
                     <td>{d.erpNumber}</td>
                     <td>{d.number ?? ''}</td>
                     <td>{d.issueDate ?? ''}</td>
-                    <td className={`state-${d.state}`}>{d.state}</td>
+                    <td className={`state-${d.state}`}>{appT(`state.${d.state}` as MessageKey) ?? d.state}</td>
                   </tr>
                 ))}
               </tbody>
