@@ -3,6 +3,7 @@ import { errorText, invoke, type Output } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useT } from '../i18n';
 import { useSession } from '../store/session';
+import { DatabaseChangeEntry } from './yearend/DatabaseChange';
 
 type Settings = Output<'settings.get'>;
 type TestResult = Output<'settings.test'>;
@@ -108,6 +109,7 @@ export function SettingsScreen() {
           {t('settings.saved')}
         </p>
       ) : null}
+      <DatabaseChangeEntry sessionId={session.id} />
     </section>
   );
 }
