@@ -70,7 +70,8 @@ export interface ExportReport {
   module: 'efatura' | 'earsiv';
   target: Omit<ErpTarget, 'server'>;
   schematronRelease: string;
-  summary: { documents: number; valid: number; invalid: number };
+  /** `read`: rows the connector returned, including those `skip` passed over. */
+  summary: { read: number; documents: number; valid: number; invalid: number };
   timings: { readMs: number; buildMs: number; xsdMs: number; schematronMs: number; totalMs: number };
   documents: ExportEntry[];
 }
@@ -187,7 +188,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     module: opts.module,
     target: { connector: opts.target.connector, ...(opts.target.database ? { database: opts.target.database } : {}), ...(opts.target.firm ? { firm: opts.target.firm } : {}), ...(opts.target.period ? { period: opts.target.period } : {}) },
     schematronRelease: opts.validator.schematronRelease,
-    summary: { documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },
+    summary: { read: docs.length, documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },
     timings: { readMs, buildMs, xsdMs, schematronMs, totalMs: performance.now() - started },
     documents: entries,
   };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
-import { exportInvoices, type ExportOptions } from '../documents/export';
+import { exportInvoices, type ExportOptions, type ExportReport } from '../documents/export';
 import type { ErpTarget } from '../erp/target';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { enqueueValid, isInOutbox, recordInvalid } from './enqueue';
@@ -21,6 +21,8 @@ export interface SendRunOptions {
   export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'module' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** Documents read, built and checked at a time (default 100). */
+  pageSize?: number;
   /** Keep polling until every document of this run reached a final state (or the deadline). */
   wait?: boolean;
   pollIntervalMs?: number;
@@ -49,17 +51,38 @@ export interface SendRunSummary {
  * follow them (with `wait`) and write each outcome back into the ERP.
  */
 export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
-  const report = await exportInvoices({
-    ...opts.export,
+  // The batch is read, built, checked and queued a page at a time, and each page is sent while the next one is
+  // read: memory stays flat for any batch size, and the first documents leave before the last are built. Offsets
+  // stay valid because nothing is written back into the ERP until every page has been read.
+  const pageSize = opts.pageSize ?? 100;
+  const report = { documents: [] as ExportReport['documents'], read: 0 };
+  const sendOptions = {
     store: opts.store,
-    connections: opts.ctx.connections,
-    connector: opts.connector,
-    target: opts.target,
-    module: opts.module,
-    skip: (doc, key) => isInOutbox(opts.store, key.companyVkn, opts.module, doc),
-    onValid: (entry, xml) => enqueueValid(opts.store, opts.module, entry, xml),
-    onInvalid: (entry) => recordInvalid(opts.store, opts.module, entry),
-  });
+    efatura: opts.efatura,
+    earsiv: opts.earsiv,
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.ratePerMinute ? { ratePerMinute: opts.ratePerMinute } : {}),
+    ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+  };
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await exportInvoices({
+      ...opts.export,
+      filter: { ...opts.export.filter, limit: pageSize, offset },
+      store: opts.store,
+      connections: opts.ctx.connections,
+      connector: opts.connector,
+      target: opts.target,
+      module: opts.module,
+      skip: (doc, key) => isInOutbox(opts.store, key.companyVkn, opts.module, doc),
+      onValid: (entry, xml) => enqueueValid(opts.store, opts.module, entry, xml),
+      onInvalid: (entry) => recordInvalid(opts.store, opts.module, entry),
+    });
+    report.read += page.summary.documents;
+    report.documents.push(...page.documents);
+    if (page.summary.valid > 0) await sendQueued(sendOptions);
+    if (page.summary.read < pageSize) break;
+  }
   // This run follows its own documents and any of this target left unfinished by an earlier (interrupted) run.
   const sameTarget = (e: { module: string; ref: { connector: string; database: string; firm?: string; period?: string } }) =>
     e.module === opts.module &&
@@ -67,9 +90,8 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     e.ref.database.toLowerCase() === (opts.target.database ?? '').toLowerCase() &&
     (e.ref.firm ?? '') === (opts.target.firm ?? '') &&
     (e.ref.period ?? '') === (opts.target.period ?? '');
-  const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'])).filter((e) => sameTarget(e) && !isTerminal(e.state, e.profile));
+  const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'], undefined, { withXml: false })).filter((e) => sameTarget(e) && !isTerminal(e.state, e.profile));
   const mine = new Set([...report.documents.map((d) => d.ettn), ...unfinished.map((e) => e.ettn)]);
-  const clients = { efatura: opts.efatura, earsiv: opts.earsiv };
   const deadline = Date.now() + (opts.deadlineMs ?? 10 * 60_000);
   const writeBack: WriteBackSummary = { written: 0, missing: [], errors: 0 };
   const addWriteBack = (w: WriteBackSummary) => {
@@ -78,30 +100,23 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     writeBack.errors += w.errors;
   };
   const progress = async () => {
-    const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'])).filter((e) => mine.has(e.ettn));
+    const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter((e) => mine.has(e.ettn));
     const done = all.filter((e) => (opts.wait ? isTerminal(e.state, e.profile) : e.state !== 'queued')).length;
     opts.onEvent?.({ type: 'progress', done, total: all.length });
     return { all, done };
   };
   for (;;) {
-    await sendQueued({
-      store: opts.store,
-      ...clients,
-      ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-      ...(opts.ratePerMinute ? { ratePerMinute: opts.ratePerMinute } : {}),
-      ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
-      ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
-    });
+    await sendQueued(sendOptions);
     if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura });
     addWriteBack(await writeBackOutcomes(opts.store, opts.connector, opts.ctx, opts.target));
     const { all, done } = await progress();
     if (done === all.length || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, opts.pollIntervalMs ?? 2000));
   }
-  const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'])).filter((e) => mine.has(e.ettn));
+  const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter((e) => mine.has(e.ettn));
   const count = (s: string) => all.filter((e) => e.state === s).length;
   return {
-    read: report.summary.documents,
+    read: report.read,
     invalid: report.documents.filter((d) => !d.valid).map((d) => ({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) })),
     queued: count('queued'),
     sent: count('sent') + count('processing'),

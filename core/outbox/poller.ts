@@ -62,8 +62,8 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
   const now = opts.now ?? (() => new Date());
   const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 };
   const open = [
-    ...(await entriesIn(opts.store, ['sent', 'processing'], 'efatura')),
-    ...(await entriesIn(opts.store, ['delivered'], 'efatura')).filter((e) => e.profile === 'TICARIFATURA'),
+    ...(await entriesIn(opts.store, ['sent', 'processing'], 'efatura', { withXml: false })),
+    ...(await entriesIn(opts.store, ['delivered'], 'efatura', { withXml: false })).filter((e) => e.profile === 'TICARIFATURA'),
   ];
   // A status query that fails for a passing reason (timeout, HTTP 5xx, dropped connection) is tried again in the
   // next round; several in a row mean the integrator is unwell, and the round ends early.

@@ -3,7 +3,7 @@ import PQueue from 'p-queue';
 import { KonnektorError, isKonnektorError } from '../errors';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { logger } from '../logging';
-import { entriesIn, touch, transition, type OutboxEntry } from './store';
+import { entriesIn, touch, transition, xmlOf, type OutboxEntry } from './store';
 
 /**
  * Sends queued documents to the integrator: bounded concurrency, a request-rate limit under the integrator's
@@ -51,27 +51,37 @@ const transient = (e: unknown) => isKonnektorError(e) && e.details.transient ===
 /** Looks up documents whose send call never returned, and settles them before anything is sent again. */
 export async function reconcileInFlight(opts: SendOptions): Promise<number> {
   const now = opts.now ?? (() => new Date());
-  const inDoubt = (await entriesIn(opts.store, ['queued'])).filter((e) => e.inFlightSince);
+  const inDoubt = (await entriesIn(opts.store, ['queued'], undefined, { withXml: false })).filter((e) => e.inFlightSince);
   for (const e of inDoubt) {
-    if (e.module === 'efatura') {
-      const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
-      if (status) {
-        await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'found at the integrator after an interrupted send', now());
-      } else {
-        await touch(opts.store, e.id, { in_flight_since: null }, now());
-      }
-      opts.onEvent?.({ type: 'reconciled', entry: e, found: status !== undefined });
-    } else {
-      const result = await opts.earsiv.queryInvoice(e.companyVkn, e.ettn);
-      if (result && result.resultCode === 'AE00000') {
-        await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_message: result.faturaURL ?? null }, 'found at the integrator after an interrupted send', now());
-      } else {
-        await touch(opts.store, e.id, { in_flight_since: null }, now());
-      }
-      opts.onEvent?.({ type: 'reconciled', entry: e, found: result?.resultCode === 'AE00000' });
+    try {
+      await reconcileOne(opts, e, now);
+    } catch (err) {
+      // Still in doubt: it stays marked and is not sent this round; the next round asks again.
+      if (!transient(err)) throw err;
+      logger.warn('outbox: could not look up a document in doubt', { ettn: e.ettn, code: isKonnektorError(err) ? err.code : 'UNEXPECTED' });
     }
   }
   return inDoubt.length;
+}
+
+async function reconcileOne(opts: SendOptions, e: OutboxEntry, now: () => Date): Promise<void> {
+  if (e.module === 'efatura') {
+    const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+    if (status) {
+      await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'found at the integrator after an interrupted send', now());
+    } else {
+      await touch(opts.store, e.id, { in_flight_since: null }, now());
+    }
+    opts.onEvent?.({ type: 'reconciled', entry: e, found: status !== undefined });
+  } else {
+    const result = await opts.earsiv.queryInvoice(e.companyVkn, e.ettn);
+    if (result && result.resultCode === 'AE00000') {
+      await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_message: result.faturaURL ?? null }, 'found at the integrator after an interrupted send', now());
+    } else {
+      await touch(opts.store, e.id, { in_flight_since: null }, now());
+    }
+    opts.onEvent?.({ type: 'reconciled', entry: e, found: result?.resultCode === 'AE00000' });
+  }
 }
 
 async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary): Promise<void> {
@@ -85,14 +95,14 @@ async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary):
       const { belgeOid } = await opts.efatura.sendInvoice({
         senderVkn: e.companyVkn,
         localDocNo: e.ettn,
-        xml: Buffer.from(e.xml ?? '', 'utf8'),
+        xml: Buffer.from(await xmlOf(opts.store, e.id), 'utf8'),
         ...(e.alias ? { receiverAlias: e.alias } : {}),
       });
       await transition(opts.store, e.id, 'queued', 'sent', { belge_oid: belgeOid, in_flight_since: null, error_code: null, error_detail: null }, `belgeOid ${belgeOid}`, now());
       summary.sent++;
       opts.onEvent?.({ type: 'sent', entry: e, belgeOid });
     } else {
-      const r = await opts.earsiv.createInvoice({ senderVkn: e.companyVkn, islemId: e.ettn, xml: Buffer.from(e.xml ?? '', 'utf8') });
+      const r = await opts.earsiv.createInvoice({ senderVkn: e.companyVkn, islemId: e.ettn, xml: Buffer.from(await xmlOf(opts.store, e.id), 'utf8') });
       if (r.resultCode !== 'AE00000') {
         throw new KonnektorError('INTEGRATOR_FAULT', `${r.resultCode} ${r.resultText ?? ''}`.trim(), { aeCode: r.resultCode, transient: false });
       }
@@ -148,7 +158,8 @@ export async function sendQueued(opts: SendOptions): Promise<SendSummary> {
   const summary: SendSummary = { attempted: 0, sent: 0, retrying: 0, failed: 0, reconciled: 0 };
   summary.reconciled = await reconcileInFlight(opts);
   const now = (opts.now ?? (() => new Date()))().toISOString();
-  const due = (await entriesIn(opts.store, ['queued'])).filter((e) => !e.nextAttemptAt || e.nextAttemptAt <= now);
+  // Entries still in doubt (their lookup failed) wait until the integrator has answered for them.
+  const due = (await entriesIn(opts.store, ['queued'], undefined, { withXml: false })).filter((e) => !e.inFlightSince && (!e.nextAttemptAt || e.nextAttemptAt <= now));
   const rate = opts.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE;
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4, intervalCap: Math.max(1, Math.floor(rate / 6)), interval: 10_000, carryoverConcurrencyCount: true });
   let fatal: unknown;

@@ -106,10 +106,21 @@ export async function findEntry(db: Knex, companyVkn: string, module: string, re
   return row ? entryOf(row) : undefined;
 }
 
-export async function entriesIn(db: Knex, states: readonly OutboxState[], module?: string): Promise<OutboxEntry[]> {
+/**
+ * Entries in the given states, oldest first. `withXml: false` leaves the document bytes out: the outbox's own loops
+ * run over every open entry each round, and with thousands of invoices the XML would be most of the memory.
+ */
+export async function entriesIn(db: Knex, states: readonly OutboxState[], module?: string, options: { withXml?: boolean } = {}): Promise<OutboxEntry[]> {
   const q = db('outbox').whereIn('state', states).orderBy('id');
+  if (options.withXml === false) q.select(db.raw("outbox.*, NULL AS xml"));
   if (module) q.where('module', module);
   return ((await q) as Row[]).map(entryOf);
+}
+
+/** The exact bytes that were queued for one entry. */
+export async function xmlOf(db: Knex, id: number): Promise<string> {
+  const row = (await db('outbox').where({ id }).first('xml')) as { xml: string | null } | undefined;
+  return row?.xml ?? '';
 }
 
 export async function historyOf(db: Knex, id: number): Promise<{ from?: string; to: string; detail?: string }[]> {

@@ -28,7 +28,7 @@ export interface WriteBackSummary {
 /** Writes each document's latest outcome (ETTN, number, status, GİB code) back into the ERP row it came from. */
 export async function writeBackOutcomes(store: Knex, connector: ErpConnector, ctx: ConnectorContext, target: ErpTarget): Promise<WriteBackSummary> {
   const summary: WriteBackSummary = { written: 0, missing: [], errors: 0 };
-  const entries = (await entriesIn(store, ['sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'])).filter(
+  const entries = (await entriesIn(store, ['sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter(
     (e) =>
       e.ref.connector === target.connector &&
       e.ref.database.toLowerCase() === (target.database ?? '').toLowerCase() &&

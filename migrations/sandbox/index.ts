@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_submissions';
 
 export interface SandboxMigration {
   name: string;
@@ -10,4 +11,7 @@ export interface SandboxMigration {
  * The sandbox integrator's schema, in order; the database's `user_version` is the number applied. A new migration
  * is a new numbered file added here, never an edit of an applied one.
  */
-export const sandboxMigrations: SandboxMigration[] = [{ name: '0001_initial', ...m0001 }];
+export const sandboxMigrations: SandboxMigration[] = [
+  { name: '0001_initial', ...m0001 },
+  { name: '0002_submissions', ...m0002 },
+];

@@ -30,6 +30,8 @@ export interface DocumentSummary {
   receiverVkn: string | null;
   receiverAlias: string | null;
   envelopes: number;
+  /** belgeGonderExt calls that carried this document; more than 1 means a client resent without asking. */
+  submissions: number;
   receivedAt: string;
   status: Record<string, unknown>;
 }
@@ -115,6 +117,7 @@ export function createAdmin(deps: {
     receiverVkn: r.receiver_vkn,
     receiverAlias: r.receiver_alias,
     envelopes: r.envelopes,
+    submissions: r.submissions,
     receivedAt: new Date(r.received_at).toISOString(),
     status: statusFields(outgoing.status(r)),
   });

@@ -61,7 +61,10 @@ function send(ctx: ServiceContext, p: SendParams): string {
   // belgeNo is the sender's key: the same document again is the same belgeOid (a retry after a lost answer).
   const earlier = ctx.outgoing.findByLocalNo(vkn, p.belgeNo);
   if (earlier) {
-    if (earlier.hash === md5) return earlier.belge_oid;
+    if (earlier.hash === md5) {
+      ctx.outgoing.countSubmission(earlier.belge_oid);
+      return earlier.belge_oid;
+    }
     throw new SoapFault(CONNECTOR_FAULTS.duplicateBelgeNo(p.belgeNo));
   }
   if (p.belgeTuru === 'FATURA_UBL' && !hasKontor(ctx.db, vkn, 'FATURA')) throw new SoapFault(CONNECTOR_FAULTS.kontor);

@@ -56,6 +56,7 @@ export interface OutgoingRow {
   gonderen_etiket: string | null;
   user_id: string;
   received_at: number;
+  submissions: number;
   ettn: string | null;
   invoice_id: string | null;
   profile_id: string | null;
@@ -145,6 +146,11 @@ export class OutgoingDocuments {
     private readonly faults: FaultInjector,
     private readonly validator: DocumentValidator | undefined,
   ) {}
+
+  /** One more belgeGonderExt that carried an already received document (same belgeNo and bytes). */
+  countSubmission(belgeOid: string): void {
+    this.db.prepare('UPDATE outgoing SET submissions = submissions + 1 WHERE belge_oid = ?').run(belgeOid);
+  }
 
   /** Same sender and belgeNo: the earlier document (belgeNo is the sender's idempotency key). */
   findByLocalNo(senderVkn: string, belgeNo: string): OutgoingRow | undefined {
