@@ -15,9 +15,33 @@ export interface IntegratorEndpoints {
   earsivService: string;
 }
 
-/** Base URL of a sandbox or integrator host → the three service URLs with production's paths. */
+/**
+ * QNB's own environments. e-Fatura and e-Arşiv live on different hosts, and the test e-Fatura host uses
+ * `/efatura/ws/` paths (integrator-api.md §2: production [R] as quoted by QNB support, test [C] from QNB's samples).
+ * Kept in this one table so a changed address is a one-line fix.
+ */
+export const EFINANS_ENVIRONMENTS: Record<'production' | 'test', IntegratorEndpoints> = {
+  production: {
+    connectorService: 'https://efaturaconnector.qnbesolutions.com.tr/connector/ws/connectorService',
+    userService: 'https://efaturaconnector.qnbesolutions.com.tr/connector/ws/userService',
+    earsivService: 'https://earsivconnector.qnbesolutions.com.tr/earsiv/ws/EarsivWebService',
+  },
+  test: {
+    connectorService: 'https://erpefaturatest1.qnbesolutions.com.tr/efatura/ws/connectorService',
+    userService: 'https://erpefaturatest1.qnbesolutions.com.tr/efatura/ws/userService',
+    earsivService: 'https://earsivtest.qnbesolutions.com.tr/earsiv/ws/EarsivWebService',
+  },
+};
+
+/**
+ * The integrator setting → the three service URLs: `production` (also `canli`) or `test` for QNB's environments,
+ * otherwise the base URL of a host that serves production's paths (the sandbox, a proxy).
+ */
 export function endpointsFromBase(base: string): IntegratorEndpoints {
-  const b = base.replace(/\/+$/, '');
+  const name = base.trim().toLowerCase();
+  if (name === 'production' || name === 'canli' || name === 'canlı') return { ...EFINANS_ENVIRONMENTS.production };
+  if (name === 'test') return { ...EFINANS_ENVIRONMENTS.test };
+  const b = base.trim().replace(/\/+$/, '');
   return {
     connectorService: `${b}/connector/ws/connectorService`,
     userService: `${b}/connector/ws/userService`,
