@@ -231,7 +231,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
 
   withTarget(program.command('send').description('gönderilmemiş faturaları entegratöre (eFinans) gönderir, sonucu izler ve muhasebe programına yazar'))
     .requiredOption('--module <module>', 'efatura | earsiv')
-    .requiredOption('--integrator <url>', 'entegratör adresi (ör. https://efaturaconnector.qnbesolutions.com.tr veya sandbox http://127.0.0.1:8480)')
+    .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
     .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
     .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
     .option('--erp-code <code>', 'QNB’nin verdiği ERP kodu (erpKodu)')
