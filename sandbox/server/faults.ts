@@ -66,7 +66,7 @@ const matches = (rule: DocumentKey, doc: DocumentKey) =>
   (rule.invoiceId !== undefined && rule.invoiceId === doc.invoiceId);
 
 /** mulberry32: a small seeded generator, so share-based faults repeat from run to run. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@ import { GIB_ID } from '../../core/documents/numbering';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { seededRandom } from '../../sandbox/server/faults';
 
 /**
  * "Nothing lost, nothing sent twice" under the worst interruption there is: the sending process is killed with
@@ -25,18 +26,6 @@ let root: string;
 let home: string;
 let server: string;
 let sandbox: SandboxHandle;
-
-/** mulberry32, so a failing run can be repeated with the same kill moments. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sendProcess(): ChildProcess {
   const args = [
@@ -99,7 +88,8 @@ afterAll(async () => {
 
 describe('send under SIGKILL', () => {
   it('delivers every document of a 200-document batch exactly once across random kills and restarts', async () => {
-    const random = seeded(Number(process.env.KNK_CRASH_SEED ?? 7));
+    // Seeded, so a failing run can be repeated with the same kill moments.
+    const random = seededRandom(Number(process.env.KNK_CRASH_SEED ?? 7));
     const kills: { at: string; received: number; delivered: number }[] = [];
     const received = () => sandbox.admin.documents().length;
     const delivered = () => Object.keys(sandbox.admin.deliveries().byEttn).length;
