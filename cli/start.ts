@@ -47,6 +47,16 @@ export async function ensureRendererBuilt(outDir = RENDERER_DIST): Promise<strin
   return outDir;
 }
 
+/** The sandboxed preload (one CommonJS file) the desktop window loads. */
+export async function ensurePreloadBuilt(): Promise<string> {
+  const file = path.join(ROOT, 'dist', 'electron', 'preload.cjs');
+  const source = path.join(ROOT, 'electron', 'preload.ts');
+  if (fs.existsSync(file) && fs.statSync(file).mtimeMs >= fs.statSync(source).mtimeMs) return file;
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'electron', 'vite.config.ts'), logLevel: 'warn' });
+  return file;
+}
+
 /** Runs until SIGINT/SIGTERM: browser mode serves the renderer and the API on 127.0.0.1. */
 export async function serveBrowserMode(runtime: Runtime, port?: number): Promise<BrowserServer> {
   const staticDir = await ensureRendererBuilt();
@@ -65,13 +75,9 @@ function envNumber(name: string): number | undefined {
 export async function runStart({ home, out, mode = 'auto', port }: StartOptions): Promise<void> {
   const electron = mode === 'auto' ? electronBinary() : undefined;
   if (electron) {
-    const main = path.join(ROOT, 'dist', 'electron', 'main.cjs');
-    if (!fs.existsSync(main)) {
-      const { build } = await import('vite');
-      await build({ configFile: path.join(ROOT, 'electron', 'vite.config.ts'), logLevel: 'warn' });
-    }
+    await ensurePreloadBuilt();
     await ensureRendererBuilt();
-    const child = spawn(electron, [main], { stdio: 'inherit', env: { ...process.env, KONNEKTOR_HOME: home } });
+    const child = spawn(electron, [path.join(ROOT, 'electron', 'desktop.mjs')], { stdio: 'inherit', env: { ...process.env, KONNEKTOR_HOME: home } });
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));
     return;
   }

@@ -100,6 +100,7 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
+  BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

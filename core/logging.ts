@@ -55,3 +55,16 @@ export async function addFileLogging(dir: string, level = 'info'): Promise<strin
   }
   return dir;
 }
+
+/** Stops writing log files (a runtime shutting down, a test removing its folder). */
+export async function removeFileLogging(): Promise<void> {
+  const { default: DailyRotateFile } = await import('winston-daily-rotate-file');
+  for (const t of logger.transports.filter((t) => t instanceof DailyRotateFile)) {
+    logger.remove(t);
+    await new Promise<void>((resolve) => {
+      t.once('finish', () => resolve());
+      t.end();
+      setTimeout(resolve, 200);
+    });
+  }
+}

@@ -3,13 +3,12 @@ import { apiSchemas, type ApiMethod } from '../core/api/schemas';
 import type { KonnektorApi } from '../core/api';
 import { KonnektorError, isKonnektorError } from '../core/errors';
 import { jsonReplacer } from '../core/api/serialize';
+import type { InvokeReply } from '../core/api/bridge';
 
 /** The one IPC channel between the renderer and core/api. */
 export const INVOKE_CHANNEL = 'konnektor:invoke';
 
-export type InvokeReply =
-  | { ok: true; value: unknown }
-  | { ok: false; error: { code: string; message: string; detail: string; details?: unknown } };
+export type { InvokeReply } from '../core/api/bridge';
 
 function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.hasOwn(apiSchemas, name);

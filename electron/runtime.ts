@@ -4,7 +4,7 @@ import { createKonnektorApi, type KonnektorService } from '../core/api';
 import type { SessionDeps } from '../core/api/session';
 import { createFileKeyVault, type Vault } from '../core/auth';
 import { isKonnektorError } from '../core/errors';
-import { addFileLogging, logger } from '../core/logging';
+import { addFileLogging, logger, removeFileLogging } from '../core/logging';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore, type LocalStore } from '../db/local';
 import { listProfiles } from '../db/profiles';
@@ -124,6 +124,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await sandbox?.close();
       await connections.closeAll();
       await store.destroy();
+      await removeFileLogging();
     },
   };
 }

@@ -8,11 +8,9 @@ export type Method = keyof KonnektorApi;
 export type Input<M extends Method> = Parameters<KonnektorApi[M]>[0];
 export type Output<M extends Method> = Awaited<ReturnType<KonnektorApi[M]>>;
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string; detail?: string } };
+import type { InvokeReply as Reply, KonnektorBridge } from '../core/api/bridge';
 
-export interface KonnektorBridge {
-  invoke(method: string, input: unknown): Promise<Reply>;
-}
+export type { KonnektorBridge };
 
 declare global {
   interface Window {
@@ -55,12 +53,12 @@ export function httpBridge(base = ''): KonnektorBridge {
           body: JSON.stringify({ method, input }),
         });
       } catch {
-        return { ok: false, error: { code: 'BRIDGE_UNREACHABLE', message: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' } };
+        return { ok: false, error: { code: 'BRIDGE_UNREACHABLE', message: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.', detail: 'fetch failed' } };
       }
       try {
         return (await res.json()) as Reply;
       } catch {
-        return { ok: false, error: { code: 'BRIDGE_UNREACHABLE', message: 'Konnektör’den anlaşılamayan bir yanıt geldi.' } };
+        return { ok: false, error: { code: 'BRIDGE_UNREACHABLE', message: 'Konnektör’den anlaşılamayan bir yanıt geldi.', detail: 'not JSON' } };
       }
     },
   };
