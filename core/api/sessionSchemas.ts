@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { erpTargetInputSchema } from '../erp/target';
 
 /**
  * Inputs of the login, document-screen, settings and diagnostics methods. Every method after login names its
@@ -7,6 +6,18 @@ import { erpTargetInputSchema } from '../erp/target';
  */
 const sessionId = z.string().min(1).max(128);
 const date = z.string().max(10).optional();
+/** What the login form sends: any field may be empty, each gets its own message (core/api/session.ts). */
+const formTarget = z
+  .object({
+    connector: z.string().max(64),
+    server: z.string().max(1024),
+    database: z.string().max(256),
+    firm: z.string().max(16),
+    period: z.string().max(16),
+    branch: z.string().max(32),
+  })
+  .partial()
+  .strict();
 
 export const sessionSchemas = {
   'session.defaults': z.object({ module: z.string().min(1) }).strict(),
@@ -19,7 +30,7 @@ export const sessionSchemas = {
       staff: z.boolean().optional(),
       /** Integrator base URL; the module's saved settings or the embedded default when absent. */
       integrator: z.string().max(512).optional(),
-      target: erpTargetInputSchema.partial({ connector: true, server: true }),
+      target: formTarget,
     })
     .strict(),
   'session.get': z.object({ sessionId }).strict(),
@@ -42,10 +53,10 @@ export const sessionSchemas = {
   'session.exportXml': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'settings.get': z.object({ sessionId }).strict(),
   'settings.test': z
-    .object({ sessionId, target: erpTargetInputSchema.partial({ connector: true, server: true }), integrator: z.string().max(512).optional() })
+    .object({ sessionId, target: formTarget, integrator: z.string().max(512).optional() })
     .strict(),
   'settings.save': z
-    .object({ sessionId, target: erpTargetInputSchema.partial({ connector: true, server: true }), integrator: z.string().max(512).optional() })
+    .object({ sessionId, target: formTarget, integrator: z.string().max(512).optional() })
     .strict(),
   'diagnostics.logs': z.object({ sessionId, lines: z.number().int().min(1).max(5000).optional() }).strict(),
   'diagnostics.audit': z.object({ sessionId, limit: z.number().int().min(1).max(1000).optional() }).strict(),

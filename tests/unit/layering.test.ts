@@ -34,6 +34,30 @@ describe('layering (ARCHITECTURE.md §1)', () => {
     expect(violations(['renderer'], /^(node:|fs|path|os|child_process|knex|better-sqlite3|mssql|tedious|electron)(\/|$)|\.\.\/(db|connectors|sandbox)\//)).toEqual([]);
   });
 
+  it('the renderer takes only types from core/ (or a dependency-free constant module), never electron/ or cli/', () => {
+    const bad: string[] = [];
+    for (const file of sourceFiles('renderer')) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/^\s*(import|export)(\s+type)?\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        const [, , isType, spec] = m;
+        const target = path.normalize(path.join(path.dirname(file), spec!));
+        if (/^(electron|cli)(\/|$)/.test(target)) bad.push(`${file} → ${spec}`);
+        if (!isType && /^core(\/|$)/.test(target)) {
+          // Runtime code from core/ would drag Node into the bundle; a module with no imports of its own cannot.
+          const resolved = ['.ts', '/index.ts'].map((ext) => target + ext).find((f) => fs.existsSync(path.join(ROOT, f)));
+          if (!resolved || importsOf(resolved).length > 0) bad.push(`${file} → ${spec} (runtime import from core)`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the preload gives the renderer nothing but the invoke bridge', () => {
+    const text = fs.readFileSync(path.join(ROOT, 'electron/preload.ts'), 'utf8');
+    expect(importsOf('electron/preload.ts').filter((i) => !i.startsWith('../core/api/bridge'))).toEqual(['electron']);
+    expect([...text.matchAll(/exposeInMainWorld\(/g)]).toHaveLength(1);
+  });
+
   it('finds the imports it checks', () => {
     // Guards the checker itself: a known import must be seen.
     expect(importsOf('db/local.ts')).toContain('knex');

@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoginScreen } from '../../renderer/screens/LoginScreen';
+import { padCodeForDisplay, useLogin } from '../../renderer/store/login';
+import { useSession } from '../../renderer/store/session';
+import { DEFAULTS, SESSION, apiError, fakeBridge } from './fakeBridge';
+
+describe('login store', () => {
+  it('pads firm code 2 to 002 and period 1 to 01, and leaves 2a for the API to refuse', () => {
+    expect(padCodeForDisplay('2', 3)).toBe('002');
+    expect(padCodeForDisplay(' 12 ', 3)).toBe('012');
+    expect(padCodeForDisplay('1', 2)).toBe('01');
+    expect(padCodeForDisplay('2a', 3)).toBe('2a');
+    expect(padCodeForDisplay('', 3)).toBe('');
+  });
+});
+
+describe('login screen', () => {
+  beforeEach(() => {
+    useLogin.setState({ form: { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '' }, defaults: undefined });
+    useSession.setState({ session: undefined, screen: 'login', kontor: undefined, notice: undefined });
+  });
+  afterEach(cleanup);
+
+  it('offers every module, the demo login and the search button of the connector’s shape', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS });
+    render(<LoginScreen />);
+    for (const m of ['e-Fatura', 'e-Arşiv', 'e-İrsaliye', 'e-Defter', 'e-SMM', 'e-MM']) expect(await screen.findByRole('radio', { name: m })).toBeTruthy();
+    expect(screen.getByText('demo123')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Firma/Dönem Ara' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Veri tabanı Ara' })).toBeNull();
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'netsis' } });
+    expect(screen.getByRole('button', { name: 'Veri tabanı Ara' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Firma/Dönem Ara' })).toBeNull();
+    // Netsis keeps a company-year per database: no firm or period fields.
+    expect(document.querySelector('input[name="firm"]')).toBeNull();
+  });
+
+  it('shows 002 after typing 2 and leaving the field', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS });
+    render(<LoginScreen />);
+    const firm = (await screen.findByLabelText('Firma Kodu')) as HTMLInputElement;
+    fireEvent.change(firm, { target: { value: '2' } });
+    fireEvent.blur(firm);
+    expect(firm.value).toBe('002');
+    const period = screen.getByLabelText('Dönem Kodu') as HTMLInputElement;
+    fireEvent.change(period, { target: { value: '1' } });
+    fireEvent.blur(period);
+    expect(period.value).toBe('01');
+  });
+
+  it('shows the API’s Turkish message and code when the login fails, and stays on the login screen', async () => {
+    const bridge = fakeBridge({
+      'session.defaults': () => DEFAULTS,
+      'session.login': () => {
+        throw apiError('INTEGRATOR_AUTH_FAILED', 'Entegratör (eFinans) kullanıcı adı veya şifresi hatalı.');
+      },
+    });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('şifresi hatalı');
+    expect(alert.getAttribute('data-code')).toBe('INTEGRATOR_AUTH_FAILED');
+    expect(bridge.of('session.login')[0]!.input).toMatchObject({ module: 'efatura', user: 'demo', password: 'demo123', staff: false, target: { connector: 'logo', database: 'LOGODB' } });
+    expect(useSession.getState().session).toBeUndefined();
+  });
+
+  it('sends the staff flag and opens the year-end wizard when the check says so', async () => {
+    const bridge = fakeBridge({
+      'session.defaults': () => DEFAULTS,
+      'session.login': () => ({ session: { ...SESSION, staff: true, staffUser: 'efinans.destek' }, kontor: 42 }),
+      'yearend.check': () => ({ today: '2027-01-05', items: [{ needed: true }], warnings: [] }),
+    });
+    render(<LoginScreen />);
+    fireEvent.change(await screen.findByLabelText('Kullanıcı Adı'), { target: { value: 'efinans.destek' } });
+    fireEvent.change(screen.getByLabelText('Şifre'), { target: { value: 'destek123' } });
+    fireEvent.click(screen.getByLabelText('eFinans Personeli'));
+    expect(screen.getByText(/denetim kaydına yazılır/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(useSession.getState().screen).toBe('yearend'));
+    expect(bridge.of('session.login')[0]!.input.staff).toBe(true);
+    expect(bridge.of('yearend.check')[0]!.input).toEqual({ sessionId: 'sess-1' });
+    expect(useSession.getState().kontor).toBe(42);
+  });
+
+  it('goes to the documents when no year-end check exists', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS, 'session.login': () => ({ session: SESSION }) });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(useSession.getState().screen).toBe('documents'));
+  });
+});
