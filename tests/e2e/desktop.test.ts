@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
 import { openLocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
-import { chromiumAvailable, login, startApp, type AppHarness } from './harness';
+import { login, startApp, type AppHarness } from './harness';
 import path from 'node:path';
 
 const thisYear = new Date().getFullYear();
 
-describe.runIf(chromiumAvailable())('the desktop app in browser mode (demo databases + sandbox, Debian chromium)', () => {
+describe('the desktop app in browser mode (demo databases + sandbox, Debian chromium)', () => {
   let app: AppHarness;
 
   beforeAll(async () => {

@@ -39,6 +39,8 @@ export function chromiumAvailable(): boolean {
 }
 
 export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarness> {
+  // Not a skip: without the browser the end-to-end tests fail and say why (.ci/run installs Debian's chromium).
+  if (!chromiumAvailable()) throw new Error(`No chromium at ${CHROMIUM}: apt-get install chromium, or set KONNEKTOR_CHROMIUM`);
   const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'konnektor-e2e-'));
   const now = clockFromEnv(options.now);
   const runtime = await startRuntime({
