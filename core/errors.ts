@@ -76,6 +76,10 @@ export const ERROR_CATALOG = {
   INTEGRATOR_BAD_RESPONSE: { kind: 'target', tr: 'Entegratörden (eFinans) anlaşılamayan bir yanıt geldi.' },
   INTEGRATOR_FAULT: { kind: 'target', tr: 'Entegratör (eFinans) isteği reddetti.' },
   INTEGRATOR_HASH_MISMATCH: { kind: 'target', tr: 'Belgenin özet değeri (hash) entegratörde tutmadı.' },
+  INTEGRATOR_NO_CREDIT: {
+    kind: 'target',
+    tr: 'eFinans kontör bakiyeniz yetersiz; kontör yükledikten sonra tekrar gönderin. Belgeler sırada bekliyor, hiçbiri kaybolmadı.',
+  },
   INTEGRATOR_DUPLICATE: { kind: 'target', tr: 'Bu belge entegratörde daha önce kayıtlı.' },
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },

@@ -12,7 +12,7 @@ import type { CallContext } from './transport';
  * `details.transient` tells the outbox what is worth another attempt: network trouble, timeouts, 5xx and "try
  * later" faults are; wrong passwords, hash and validation faults are not.
  */
-export type FaultClass = 'auth' | 'session' | 'hash' | 'duplicate' | 'retryLater' | 'other';
+export type FaultClass = 'auth' | 'session' | 'hash' | 'duplicate' | 'noCredit' | 'retryLater' | 'other';
 
 /** Standard WS-Security fault codes (OASIS WSS 1.0 §12). */
 const WSSE_AUTH_CODES = /(^|:)(FailedAuthentication|InvalidSecurity|InvalidSecurityToken|FailedCheck|SecurityTokenUnavailable)$/;
@@ -23,6 +23,12 @@ const SESSION_TEXT = /oturum|session|giri[şs]\s+yap(ın|iniz|manız)|login\s+re
 const HASH_TEXT = /\bhash\b|özet\s+de[ğg]er/i;
 const DUPLICATE_TEXT =
   /daha\s+önce\b.*\b(gönderil|kaydedil|kayded|kullan[ıi]l|al[ıi]n|olu[şs]tur)|zaten\s+(mevcut|kay[ıi]tl[ıi]|gönderil|var)|mükerrer|already\s+exists?|duplicate|sistemde\s+(mevcut|kay[ıi]tl[ıi])/i;
+/**
+ * The account's kontör (credit) is used up. QNB's exact wording is not documented (integrator-api.md §13); this
+ * matches the usual Turkish and English phrasings. It is about the account, not the document: every further document
+ * would be refused the same way.
+ */
+const NO_CREDIT_TEXT = /kont[öo]r\S*\s+(bakiye\S*\s+)?(yetersiz|bitmi[şs]|kalmam[ıi][şs]|yok)|bakiye\S*\s+yetersiz|insufficient\s+(credit|balance)|no\s+credits?\s+left/i;
 const RETRY_LATER_TEXT = /tekrar\s+deneyin|daha\s+sonra\s+(tekrar\s+)?dene|ge[çc]ici\s+(olarak|bir)|temporar|try\s+again|service\s+unavailable|zaman\s+a[şs][ıi]m[ıi]/i;
 
 export function classifyFault(fault: SoapFaultInfo): FaultClass {
@@ -30,6 +36,7 @@ export function classifyFault(fault: SoapFaultInfo): FaultClass {
   if (WSSE_AUTH_CODES.test(fault.faultcode) || AUTH_TEXT.test(text)) return 'auth';
   if (HASH_TEXT.test(text)) return 'hash';
   if (DUPLICATE_TEXT.test(text)) return 'duplicate';
+  if (NO_CREDIT_TEXT.test(text)) return 'noCredit';
   if (SESSION_TEXT.test(text)) return 'session';
   // A client fault is about our request: sending it again changes nothing.
   if (!/(^|:)Client$/i.test(fault.faultcode) && RETRY_LATER_TEXT.test(text)) return 'retryLater';
@@ -62,6 +69,8 @@ export function faultError(fault: SoapFaultInfo, ctx: CallContext, httpStatus: n
       );
     case 'duplicate':
       return new KonnektorError('INTEGRATOR_DUPLICATE', `${ctx.operation}: eFinans already has this document (“${fault.faultstring}”)`, { ...details, transient: false });
+    case 'noCredit':
+      return new KonnektorError('INTEGRATOR_NO_CREDIT', `${ctx.operation}: eFinans reports the account's credit (kontör) is used up: ${fault.faultstring}`, { ...details, transient: false });
     case 'retryLater':
       return new KonnektorError('INTEGRATOR_FAULT', `${ctx.operation}: eFinans fault, retry later: ${fault.faultstring}`, { ...details, transient: true });
     default:

@@ -122,7 +122,9 @@ async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary):
         return;
       }
     }
-    if (code === 'INTEGRATOR_AUTH_FAILED') {
+    // Account-wide refusals: every further call would be refused the same way, so the batch stops here and the
+    // documents stay queued for the next run (a wrong password must not be retried; kontör must be topped up).
+    if (code === 'INTEGRATOR_AUTH_FAILED' || code === 'INTEGRATOR_NO_CREDIT') {
       await touch(opts.store, e.id, { in_flight_since: null, attempts: e.attempts, error_code: code, error_detail: detail }, now());
       throw err;
     }

@@ -295,6 +295,23 @@ describe('send pipeline against the eFinans sandbox', () => {
     expectDeliveredOnce(w, summary.delivered + summary.accepted);
   });
 
+  it('kontör used up: the batch stops with INTEGRATOR_NO_CREDIT, nothing failed, sent after the top-up', async () => {
+    const w = await world();
+    const vkn = w.sandbox.describe().accounts.find((a) => a.userId === 'demo')!.vkns;
+    for (const v of vkn) w.sandbox.admin.setKontor(v, 'FATURA', 0);
+    await expect(w.send({ concurrency: 1 })).rejects.toMatchObject({ code: 'INTEGRATOR_NO_CREDIT' });
+    expect(w.sandbox.admin.state().outgoing.total).toBe(0);
+    const queued = await entriesIn(w.store, ['queued']);
+    expect(queued.length).toBeGreaterThan(0);
+    expect(await entriesIn(w.store, ['failed'])).toEqual([]);
+    for (const v of vkn) w.sandbox.admin.setKontor(v, 'FATURA', 1000);
+    const summary = await w.send();
+    expect(summary.failed).toEqual([]);
+    const total = (await entriesIn(w.store, ['delivered', 'accepted'])).length;
+    expect(total).toBe(queued.length);
+    expectDeliveredOnce(w, total);
+  });
+
   it('an empty batch makes no integrator call', async () => {
     const w = await world();
     const summary = await w.send({ from: '2001-01-01', to: '2001-12-31' });
