@@ -96,12 +96,12 @@ export async function yearEndErrorOf(ctx: YearEndContext, connector: ErpConnecto
     case 'ERP_COMPANY_NOT_FOUND': {
       // Not in the program's company list: another program's database, or one the program does not know.
       const owner = await databaseOwner(ctx, connector, target);
-      return rename('YEAREND_DATABASE_OTHER_PROGRAM', { value: target.database, ...(owner ? { owner: owner.title } : {}), company: undefined });
+      return rename('YEAREND_DATABASE_OTHER_PROGRAM', { value: target.database, ...(owner ? { owner: owner.title, company: `${owner.title} veri tabanı` } : { company: undefined }) });
     }
     case 'ERP_TABLES_MISSING':
     case 'ERP_COLUMN_MISSING': {
       const owner = await databaseOwner(ctx, connector, target);
-      if (owner) return rename('YEAREND_DATABASE_OTHER_PROGRAM', { value: target.database, owner: owner.title, tables: undefined });
+      if (owner) return rename('YEAREND_DATABASE_OTHER_PROGRAM', { value: target.database, owner: owner.title, company: `${owner.title} veri tabanı`, tables: undefined });
       return rename('YEAREND_TABLES_MISSING');
     }
     default:

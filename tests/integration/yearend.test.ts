@@ -302,6 +302,7 @@ describe('year-end wizard: bad input and faults change nothing', () => {
     const before = await snapshot(w);
     const netsis = await expectUnchanged(w, before, () => applyYearEnd(w.ctx, accountant, { module: 'earsiv', target: { database: 'LOGODB' } }), 'YEAREND_DATABASE_OTHER_PROGRAM');
     expect(netsis.details.owner).toBe('Logo Tiger / Go');
+    expect(netsis.userMessage).toContain('Logo Tiger / Go veri tabanı');
     const logo = await expectUnchanged(w, before, () => applyYearEnd(w.ctx, accountant, { module: 'efatura', target: { database: 'ORNEKTEKSTIL2026', period: '02' } }), 'YEAREND_DATABASE_OTHER_PROGRAM');
     expect(logo.details.owner).toBe('Netsis 3');
   });
