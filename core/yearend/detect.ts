@@ -79,7 +79,8 @@ export function laterPeriods(all: readonly FirmPeriod[], current: FirmPeriod): F
   return all
     .filter((fp) => fp !== current && (fp.firm === current.firm || (title !== '' && fp.firmName.trim().toLocaleUpperCase('tr-TR') === title)))
     .filter((fp) => fp.periodBegin !== '' && current.periodEnd !== '' && fp.periodBegin > current.periodEnd)
-    .sort((a, b) => a.periodBegin.localeCompare(b.periodBegin) || a.firm.localeCompare(b.firm));
+    // Same start: the firm's own period before a copy's.
+    .sort((a, b) => a.periodBegin.localeCompare(b.periodBegin) || Number(b.firm === current.firm) - Number(a.firm === current.firm) || a.firm.localeCompare(b.firm));
 }
 
 /** Every firm/period (or company database) on the target's server, for all firms. */

@@ -234,6 +234,28 @@ describe('year-end wizard: Logo from last year’s period to this year’s', () 
   });
 });
 
+describe('year-end wizard: Logo sites that copy the company into a new firm number each year', () => {
+  it('proposes the new firm’s period, accepts it as the same company and saves the new firm code', async () => {
+    const w = await world(new Date('2027-01-05T07:30:00Z'));
+    const db = new Database(path.join(w.dir, 'LOGODB.sqlite'));
+    try {
+      // Firm 003 is 001 copied for 2027: same title and tax number, its own period 01.
+      const cols = (db.prepare('PRAGMA table_info(L_CAPIFIRM)').all() as { name: string }[]).map((c) => c.name).filter((c) => c !== 'LOGICALREF' && c !== 'NR');
+      db.prepare(`INSERT INTO L_CAPIFIRM (NR, ${cols.join(', ')}) SELECT 3, ${cols.join(', ')} FROM L_CAPIFIRM WHERE NR = 1`).run();
+      db.prepare("INSERT INTO L_CAPIPERIOD (FIRMNR, NR, BEGDATE, ENDDATE, ACTIVE) VALUES (3, 1, '2027-01-01', '2027-12-31', 1)").run();
+      for (const t of ['CLCARD', 'ITEMS', 'SRVCARD', 'UNITSETL']) db.exec(`CREATE TABLE LG_003_${t} AS SELECT * FROM LG_001_${t}`);
+      for (const t of ['INVOICE', 'STLINE']) db.exec(`CREATE TABLE LG_003_01_${t} AS SELECT * FROM LG_001_02_${t} WHERE 0`);
+    } finally {
+      db.close();
+    }
+    await logoProfile(w, 'efatura', { period: '02', fiscalYear: 2026 });
+    const [item] = (await checkYearEnd(w.ctx)).items;
+    expect(item).toMatchObject({ needed: true, reasons: ['period-ended', 'newer-period'], proposal: { fiscalYear: 2027, target: { firm: '003', period: '01' } } });
+    const result = await applyYearEnd(w.ctx, accountant, { module: 'efatura', target: {} });
+    expect(result.results[0]).toMatchObject({ outcome: 'applied', plan: { company: { taxId: ornekVkn } }, profile: { fiscalYear: 2027, target: { firm: '003', period: '01' } } });
+  });
+});
+
 describe('year-end wizard: Netsis from last year’s company database to this year’s', () => {
   it('tests ORNEKTEKSTIL2026, installs the helper objects there and saves the 2026 profile', async () => {
     const w = await world();

@@ -29,6 +29,11 @@ describe('later periods of a company', () => {
     expect(laterPeriods(all, all[0]!).map((p) => p.firm)).toEqual(['006']);
   });
 
+  it('prefers the firm’s own new period over a copy starting the same day', () => {
+    const all = [fp('009', '01', '2025-01-01', '2025-12-31', 'A'), fp('004', '01', '2026-01-01', '2026-12-31', 'A'), fp('009', '02', '2026-01-01', '2026-12-31', 'A')];
+    expect(laterPeriods(all, all[0]!).map((p) => `${p.firm}/${p.period}`)).toEqual(['009/02', '004/01']);
+  });
+
   it('ignores periods without dates rather than guessing their year', () => {
     const all = [fp('001', '01', '2025-01-01', '2025-12-31'), fp('001', '02', '', '')];
     expect(laterPeriods(all, all[0]!)).toEqual([]);
