@@ -36,6 +36,8 @@ export interface Runtime {
   home: string;
   logDir: string;
   demo?: { server: string; user: string; password: string; sandbox: string };
+  /** The embedded sandbox when the demo runs (tests inject faults through its admin). */
+  sandbox?: SandboxHandle;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     home,
     logDir,
     ...(demo ? { demo } : {}),
+    ...(sandbox ? { sandbox } : {}),
     async close() {
       await api.close();
       await sandbox?.close();

@@ -189,7 +189,7 @@ const RUNNING_STATES = new Set<string>(['pending', 'built', 'validated', 'queued
  */
 export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): SessionApi {
   const sd: SessionDeps = deps.session ?? {};
-  const sessions = sd.registry ?? sessionsFor(deps);
+  const sessions = sessionsFor(deps);
   const now = () => (deps.now ? deps.now() : new Date());
   const jobs = new Map<string, SendJob>();
 

@@ -123,8 +123,9 @@ const registries = new WeakMap<object, SessionRegistry>();
  * The registry belonging to one API instance (keyed by its deps object), so every domain's handlers resolve the
  * same sessions: `sessionsFor(deps).require(input.sessionId)`.
  */
-export function sessionsFor(deps: object & { now?: () => Date; sessions?: SessionRegistry }): SessionRegistry {
+export function sessionsFor(deps: object & { now?: () => Date; sessions?: SessionRegistry; session?: { registry?: SessionRegistry } }): SessionRegistry {
   if (deps.sessions) return deps.sessions;
+  if (deps.session?.registry) return deps.session.registry;
   let registry = registries.get(deps);
   if (!registry) {
     registry = new SessionRegistry(deps.now ? { now: deps.now } : {});

@@ -132,6 +132,23 @@ describe('the desktop app in browser mode (demo databases + sandbox, Debian chro
     expect(JSON.stringify(saved)).not.toContain('demo123');
   });
 
+  it('shows a failed send with its message and sends it again with "Yeniden Gönder"', async () => {
+    const { page } = app;
+    const admin = app.runtime.sandbox!.admin;
+    admin.setFaults({ rules: [{ kind: 'soapFault', message: 'Belge işlenemedi (injected)', operation: 'belgeGonderExt', count: 1 }] });
+    const unsent = page.locator('.doc-scroll [role="row"][data-state="unsent"]').first();
+    const key = (await unsent.getAttribute('data-key'))!;
+    await unsent.locator('input[type="checkbox"]').check();
+    await page.getByRole('button', { name: /^Gönder/ }).click();
+    const row = page.locator(`.doc-scroll [data-key="${key}"]`);
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toBe('failed');
+    expect(await row.textContent()).toContain('Belge işlenemedi');
+    admin.clearFaults();
+    await row.locator('input[type="checkbox"]').check();
+    await page.getByRole('button', { name: /^Yeniden Gönder/ }).click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000, interval: 500 }).toMatch(/^(delivered|accepted)$/);
+  });
+
   it('tests and updates the connection settings', async () => {
     const { page } = app;
     await page.getByRole('button', { name: 'Bağlantı Ayarları' }).click();
