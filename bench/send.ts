@@ -136,7 +136,6 @@ const summary = await runSend({
   pollIntervalMs: 200,
   deadlineMs: 60 * 60_000,
   concurrency,
-  ratePerMinute: 1_000_000,
   onEvent: (e) => {
     if (e.type === 'sent' && !exportDoneAt) exportDoneAt = performance.now();
     if (e.type === 'progress') {

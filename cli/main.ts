@@ -242,11 +242,11 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--iban <TR…>', 'KAMU faturaları için ödeme IBAN’ı')
     .option('--wait', 'her belge son durumuna (teslim, kabul, red, hata) ulaşana kadar izler')
     .option('--concurrency <n>', 'aynı anda en çok bu kadar istek', '4')
-    .option('--rate <n>', 'dakikada en çok bu kadar istek (entegratör sınırı 180)', '150')
+    .option('--rate <n>', 'dakikada en çok bu kadar istek; durum sorguları dahil (varsayılan 150, entegratör sınırı 180; yerel sandbox için sınırsız)')
     .action(
       run(async (out) => {
         const o = program.commands.find((c) => c.name() === 'send')!.opts<
-          TargetOptions & { module: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; wsLogin?: boolean; from?: string; to?: string; prefix?: string; iban?: string; wait?: boolean; concurrency: string; rate: string }
+          TargetOptions & { module: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; wsLogin?: boolean; from?: string; to?: string; prefix?: string; iban?: string; wait?: boolean; concurrency: string; rate?: string }
         >();
         const password = process.env[o.passwordEnv];
         if (!password) throw new KonnektorError('INPUT_INVALID', `Environment variable ${o.passwordEnv} is empty`, { value: o.passwordEnv });
@@ -264,7 +264,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           ...(o.iban ? { iban: o.iban } : {}),
           ...(o.wait ? { wait: true } : {}),
           concurrency: Number(o.concurrency),
-          ratePerMinute: Number(o.rate),
+          ...(o.rate ? { ratePerMinute: Number(o.rate) } : {}),
         });
         progressDone();
         printResult(out, summary, () =>

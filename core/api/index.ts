@@ -232,6 +232,8 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
         endpoints: endpointsFromBase(input.integrator),
         credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
         erpCode: input.erpCode ?? 'KONNEKTOR',
+        ...(input.timeoutSec ? { timeoutMs: Math.round(input.timeoutSec * 1000) } : {}),
+        ...(input.ratePerMinute ? { ratePerMinute: input.ratePerMinute } : {}),
       });
       try {
         return await runSend({
@@ -253,8 +255,9 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
           },
           ...(input.wait ? { wait: true } : {}),
           ...(input.concurrency ? { concurrency: input.concurrency } : {}),
-          ...(input.ratePerMinute ? { ratePerMinute: input.ratePerMinute } : {}),
           ...(input.deadlineSec ? { deadlineMs: input.deadlineSec * 1000 } : {}),
+          ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}),
+          ...(input.retryBaseMs ? { backoffMs: input.retryBaseMs } : {}),
           ...(deps.onSendEvent ? { onEvent: deps.onSendEvent } : {}),
         });
       } finally {

@@ -62,6 +62,12 @@ export const apiSchemas = {
       concurrency: z.number().int().min(1).max(32).optional(),
       ratePerMinute: z.number().int().min(1).max(10000).optional(),
       deadlineSec: z.number().int().min(1).optional(),
+      /** How long one integrator call may take before it counts as a (transient) timeout. */
+      timeoutSec: z.number().min(0.1).max(600).optional(),
+      /** Pause between status rounds while waiting (default 2 s). */
+      pollIntervalMs: z.number().int().min(10).max(600_000).optional(),
+      /** First retry delay after a transient fault; doubles each attempt (default 2 s). */
+      retryBaseMs: z.number().int().min(1).max(600_000).optional(),
     })
     .strict(),
   'outbox.status': z.object({ module: z.string().optional(), limit: z.number().int().min(1).max(100000).optional() }).strict(),

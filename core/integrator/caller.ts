@@ -1,3 +1,4 @@
+import type { RequestRateLimiter } from './rateLimit';
 import type { Element } from '@xmldom/xmldom';
 import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
@@ -32,6 +33,8 @@ export interface SoapCallerOptions {
   credentials: IntegratorCredentials;
   userService: URL;
   transport: SoapTransport;
+  /** Every HTTP request of this client waits its turn here (none for a loopback sandbox). */
+  limiter?: RequestRateLimiter;
 }
 
 type Attempt = { ok: true; response: Element } | { ok: false; error: KonnektorError; authClass: boolean };
@@ -173,6 +176,7 @@ export class SoapCaller {
     };
     if (this.mode === 'wsLogin' && this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
+    await this.options.limiter?.acquire();
     const started = Date.now();
     let reply;
     try {

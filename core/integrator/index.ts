@@ -2,6 +2,7 @@ import { KonnektorError } from '../errors';
 import { SoapCaller } from './caller';
 import { createConnectorClients } from './connectorService';
 import { createEarsivClient } from './earsivService';
+import { RequestRateLimiter } from './rateLimit';
 import { SoapTransport } from './transport';
 import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
 
@@ -26,6 +27,8 @@ export interface IntegratorClients {
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Under QNB's 180 requests/minute per account (integrator-api.md §4), with room for the portal and other tools. */
+export const DEFAULT_RATE_PER_MINUTE = 150;
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
@@ -57,7 +60,15 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
-  const caller = new SoapCaller({ credentials: options.credentials, userService: urls.user, transport });
+  // The integrator's request limit protects QNB's servers; a sandbox on this machine has none unless asked for.
+  const onLoopback = [urls.connector, urls.user, urls.earsiv].every((u) => LOOPBACK.test(u.hostname));
+  const rate = options.ratePerMinute ?? (onLoopback ? undefined : DEFAULT_RATE_PER_MINUTE);
+  const caller = new SoapCaller({
+    credentials: options.credentials,
+    userService: urls.user,
+    transport,
+    ...(rate ? { limiter: new RequestRateLimiter(rate) } : {}),
+  });
   const { efatura, incoming } = createConnectorClients(caller, {
     url: urls.connector,
     erpCode: options.erpCode,

@@ -61,6 +61,8 @@ export interface IntegratorClientOptions {
   credentials: IntegratorCredentials;
   /** QNB-assigned ERP vendor code (erpKodu). */
   erpCode: string;
+  /** Requests per minute across every call of this client; default 150 (none towards a loopback sandbox). */
+  ratePerMinute?: number;
   /** Per-request timeout (connect, send and the whole answer); default 60 s. */
   timeoutMs?: number;
   /**

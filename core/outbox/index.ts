@@ -28,7 +28,6 @@ export interface SendRunOptions {
   pollIntervalMs?: number;
   deadlineMs?: number;
   concurrency?: number;
-  ratePerMinute?: number;
   backoffMs?: number;
   onEvent?: (e: SendEvent | { type: 'progress'; done: number; total: number }) => void;
 }
@@ -61,7 +60,6 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     efatura: opts.efatura,
     earsiv: opts.earsiv,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-    ...(opts.ratePerMinute ? { ratePerMinute: opts.ratePerMinute } : {}),
     ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   };

@@ -6,8 +6,8 @@ import { logger } from '../logging';
 import { entriesIn, touch, transition, xmlOf, type OutboxEntry } from './store';
 
 /**
- * Sends queued documents to the integrator: bounded concurrency, a request-rate limit under the integrator's
- * 180 requests/minute, retries with exponential backoff for transient faults, and no retry at all after an
+ * Sends queued documents to the integrator: bounded concurrency (the integrator client keeps every request under
+ * its 180 requests/minute), retries with exponential backoff for transient faults, and no retry at all after an
  * authentication failure (a wrong password must not lock the integrator user). Before any resend, a document whose
  * earlier call never returned (`in_flight_since` left by a crash or kill) is looked up at the integrator by its
  * local number (the ETTN), so nothing is sent twice.
@@ -17,7 +17,6 @@ export interface SendOptions {
   efatura: EfaturaClient;
   earsiv: EarsivClient;
   concurrency?: number;
-  ratePerMinute?: number;
   maxAttempts?: number;
   /** First backoff step; doubles each attempt, with jitter, capped at 5 minutes. */
   backoffMs?: number;
@@ -39,7 +38,6 @@ export interface SendSummary {
   reconciled: number;
 }
 
-export const DEFAULT_RATE_PER_MINUTE = 150;
 
 function backoff(attempt: number, base: number): number {
   const exp = Math.min(base * 2 ** Math.max(0, attempt - 1), 300_000);
@@ -162,8 +160,8 @@ export async function sendQueued(opts: SendOptions): Promise<SendSummary> {
   const now = (opts.now ?? (() => new Date()))().toISOString();
   // Entries still in doubt (their lookup failed) wait until the integrator has answered for them.
   const due = (await entriesIn(opts.store, ['queued'], undefined, { withXml: false })).filter((e) => !e.inFlightSince && (!e.nextAttemptAt || e.nextAttemptAt <= now));
-  const rate = opts.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE;
-  const queue = new PQueue({ concurrency: opts.concurrency ?? 4, intervalCap: Math.max(1, Math.floor(rate / 6)), interval: 10_000, carryoverConcurrencyCount: true });
+  // The request rate is the integrator client's (core/integrator/rateLimit.ts): it covers every call, polls too.
+  const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });
   let fatal: unknown;
   for (const e of due) {
     void queue.add(async () => {

@@ -197,10 +197,10 @@ describe('eFinans client: SOAP faults', () => {
     expect(error.details.transient).toBe(true);
   });
 
-  it('reads a fault even when it comes with HTTP 200', async () => {
+  it('reads a fault even when it comes with HTTP 200; used-up kontör is its own code', async () => {
     fake.script(ok(envelope('<S:Fault><faultcode>S:Server</faultcode><faultstring>Kontör bakiyesi yetersiz.</faultstring></S:Fault>')));
     const error = await failure(send(connect()));
-    expect(error.code).toBe('INTEGRATOR_FAULT');
+    expect(error.code).toBe('INTEGRATOR_NO_CREDIT');
     expect(error.details).toMatchObject({ faultstring: 'Kontör bakiyesi yetersiz.', httpStatus: 200, transient: false });
   });
 });

@@ -111,15 +111,15 @@ describe('outbox', () => {
     const fake = fakeIntegrator();
     await enqueueValid(db, 'efatura', entry(1), '<x/>');
     fake.fail(transientError('INTEGRATOR_HTTP_ERROR'));
-    const first = await sendQueued({ store: db, ...fake, backoffMs: 10 });
+    const first = await sendQueued({ store: db, ...fake, backoffMs: 400 });
     expect(first).toMatchObject({ retrying: 1, sent: 0 });
     const [waiting] = await entriesIn(db, ['queued']);
     expect(waiting!.nextAttemptAt).toBeDefined();
     expect(waiting!.errorCode).toBe('INTEGRATOR_HTTP_ERROR');
-    // Not due yet: nothing is attempted.
-    expect((await sendQueued({ store: db, ...fake, backoffMs: 10 })).attempted).toBe(0);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(await sendQueued({ store: db, ...fake, backoffMs: 10 })).toMatchObject({ sent: 1 });
+    // Not due yet: nothing is attempted (the integrator is only asked whether it has the document).
+    expect((await sendQueued({ store: db, ...fake, backoffMs: 400 })).attempted).toBe(0);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(await sendQueued({ store: db, ...fake, backoffMs: 400 })).toMatchObject({ sent: 1 });
 
     // Refused connections: the integrator is not there. The batch stops at once, the attempt does not count.
     await enqueueValid(db, 'efatura', entry(2), '<x/>');
