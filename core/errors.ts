@@ -98,7 +98,6 @@ export const ERROR_CATALOG = {
   AUTH_SERVER_REQUIRED: { kind: 'input', tr: 'Muhasebe programının sunucu adresini girin.' },
   AUTH_CONNECTOR_REQUIRED: { kind: 'input', tr: 'Muhasebe programını seçin.' },
   AUTH_INTEGRATOR_REQUIRED: { kind: 'input', tr: 'Entegratör (eFinans) adresi ayarlarda tanımlı değil.' },
-  AUTH_CUSTOMER_REQUIRED: { kind: 'input', tr: 'Personel girişinde destek verilecek müşterinin entegratör kullanıcı adını girin.' },
   VAULT_UNAVAILABLE: { kind: 'internal', tr: 'Şifre kasası açılamadı; şifreler kaydedilemiyor.' },
   SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },

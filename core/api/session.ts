@@ -10,6 +10,7 @@ import { actorOf, creditBalanceOf, sessionsFor, verifyIntegratorLogin, type Sess
 import { renderInvoiceHtml } from '../documents/preview';
 import { normalizeTarget, redactServer, type ErpTarget, type ErpTargetInput } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
+import { logger } from '../logging';
 import { MODULE_TITLES, MODULES, isModule, type Module } from '../modules';
 import { entriesIn, transition, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES, isTerminal } from '../outbox/states';
@@ -434,6 +435,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
           },
           { user, password: input.password },
         );
+        logger.info('session.login', { module, user: session.user, staff, ...(staff ? { staffUser: user } : {}), expiresAt: session.expiresAt });
         await audit(session, 'session.login', 'ok', { after: { target: { ...target, server: redactServer(target.server) }, integrator } });
         const kontor = await kontorOf(session);
         return { session: view(session), ...(kontor !== undefined ? { kontor } : {}) };
@@ -515,8 +517,22 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
       if (!job || job.sessionId !== session.id) throw new KonnektorError('SEND_JOB_NOT_FOUND', `No job ${input.jobId}`);
       const keys = new Set(job.keys);
       const ettns = new Set(job.ettns);
-      const rows = (await rowsOf(session)).filter((r) => keys.has(r.key) || (r.ettn !== undefined && ettns.has(r.ettn)));
-      const finished = (r: DocumentRow) => r.state !== 'unsent' && (r.state === 'delivered' || isTerminal(r.state));
+      // Progress is polled often: read the outbox only, not the ERP's whole list; a key not there yet is unsent.
+      const entries = (await entriesIn(await deps.store(), OUTBOX_STATES, session.module)).filter(
+        (e) => sameTarget(e, session.module, session.target) && (keys.has(e.ref.key) || ettns.has(e.ettn)),
+      );
+      const seen = new Set(entries.map((e) => e.ref.key));
+      const rows: Pick<DocumentRow, 'key' | 'erpNumber' | 'state' | 'gibCode' | 'message'>[] = [
+        ...entries.map((e) => ({
+          key: e.ref.key,
+          erpNumber: e.erpNumber,
+          state: e.state,
+          ...(e.gibCode ? { gibCode: e.gibCode } : {}),
+          ...(e.gibMessage || e.errorDetail ? { message: e.gibMessage ?? e.errorDetail! } : {}),
+        })),
+        ...job.keys.filter((k) => !seen.has(k)).map((k) => ({ key: k, erpNumber: '', state: 'unsent' as const })),
+      ];
+      const finished = (r: Pick<DocumentRow, 'state'>) => r.state !== 'unsent' && (r.state === 'delivered' || isTerminal(r.state));
       return {
         jobId: job.id,
         state: job.state,
@@ -539,6 +555,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
       const session = sessions.require(input.sessionId);
       const e = await entryByEttn(session, input.ettn);
       const rows = (await (await deps.store())('outbox_history').where({ outbox_id: e.id }).orderBy('id')) as Record<string, unknown>[];
+      await staffAudit(session, 'documents.history', { after: { ettn: e.ettn } });
       return rows.map((r) => ({
         at: String(r.at),
         ...(r.from_state ? { from: String(r.from_state) } : {}),

@@ -3,6 +3,7 @@ import { listAudit } from '../../db/audit';
 import { openLocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
 import { login, startApp, type AppHarness } from './harness';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const thisYear = new Date().getFullYear();
@@ -179,5 +180,12 @@ describe('the desktop app in browser mode (demo databases + sandbox, Debian chro
     // The failed attempt with customer credentials was recorded too, under the name that was typed.
     expect(audit.some((a) => a.actor === 'demo' && a.staff && a.outcome === 'failed')).toBe(true);
     await page.getByRole('button', { name: 'Çıkış' }).click();
+  });
+
+  it('writes its log files in the user data folder without any password', () => {
+    const logs = path.join(app.home, 'logs');
+    const text = fs.readdirSync(logs).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
+    expect(text).toContain('session.login');
+    for (const secret of ['demo123', 'destek123', 'yanlis']) expect(text).not.toContain(secret);
   });
 });

@@ -37,6 +37,16 @@ describe('login screen', () => {
     expect(document.querySelector('input[name="firm"]')).toBeNull();
   });
 
+  it('switches to English and back', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'English' }));
+    expect(screen.getByRole('button', { name: 'Log in' })).toBeTruthy();
+    expect(screen.getByLabelText('Firm code')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Türkçe' }));
+    expect(screen.getByRole('button', { name: 'Giriş' })).toBeTruthy();
+  });
+
   it('shows 002 after typing 2 and leaving the field', async () => {
     fakeBridge({ 'session.defaults': () => DEFAULTS });
     render(<LoginScreen />);

@@ -72,6 +72,20 @@ describe('session API', () => {
     await expect(api['session.documents']({ sessionId: session.id })).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
   });
 
+  it('logs in to a database-per-year program (Netsis) by database alone, and to e-Arşiv with its own settings', async () => {
+    const databases = await api['erp.listDatabases']({ connector: 'netsis', server: `sqlite:${dir}/demo` });
+    const thisYear = databases.find((d) => d.recognised && d.fiscalYear === new Date().getFullYear())!;
+    await expect(api['session.login']({ module: 'earsiv', user: 'demo', password: 'demo123', target: { connector: 'netsis', server: `sqlite:${dir}/demo` } })).rejects.toMatchObject({
+      code: 'ERP_DATABASE_REQUIRED',
+    });
+    const { session } = await api['session.login']({ module: 'earsiv', user: 'demo', password: 'demo123', target: { connector: 'netsis', server: `sqlite:${dir}/demo`, database: thisYear.name } });
+    expect(session).toMatchObject({ module: 'earsiv', target: { connector: 'netsis', database: thisYear.name } });
+    expect(Array.isArray(await api['session.documents']({ sessionId: session.id }))).toBe(true);
+    // e-Fatura keeps its own profile; e-Arşiv got one of its own.
+    expect((await api['session.defaults']({ module: 'efatura' })).prefill.connector).toBe('logo');
+    expect((await api['session.defaults']({ module: 'earsiv' })).prefill).toMatchObject({ connector: 'netsis', database: thisYear.name });
+  });
+
   it('gives staff credentials a marked, shorter session whose every action is audited under the staff name', async () => {
     await expect(api['session.login']({ module: 'efatura', user: 'demo', password: 'demo123', staff: true, target: target() })).rejects.toMatchObject({ code: 'AUTH_NOT_STAFF' });
     const { session } = await api['session.login']({ module: 'efatura', user: 'efinans.destek', password: 'destek123', staff: true, target: target() });
@@ -83,7 +97,7 @@ describe('session API', () => {
     expect(staff).toEqual(expect.arrayContaining(['session.login', 'settings.open', 'diagnostics.audit']));
     expect(audit.find((a) => a.actor === 'demo' && a.staff)).toMatchObject({ outcome: 'failed', detail: 'AUTH_NOT_STAFF' });
     // The staff login did not replace the customer's saved integrator user.
-    expect((await listProfiles(store))[0]!.integrator.user).toBe('demo');
+    expect((await listProfiles(store)).every((p) => p.integrator.user === 'demo')).toBe(true);
     now += 61_000;
     await expect(api['session.get']({ sessionId: session.id })).rejects.toMatchObject({ code: 'AUTH_SESSION_EXPIRED' });
   });
