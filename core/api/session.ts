@@ -315,6 +315,14 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     return rows;
   };
 
+  /** A new integrator address must answer the session's own login before it is tested ok or saved. */
+  const checkIntegrator = async (session: Session, typed: string | undefined): Promise<string> => {
+    const integrator = typed?.trim() || session.integrator;
+    const c = sessions.credentials(session.id);
+    await verifyIntegratorLogin({ integrator, user: c.user, password: c.password, staff: session.staff });
+    return integrator;
+  };
+
   const entryByEttn = async (session: Session, ettn: string): Promise<OutboxEntry> => {
     const e = (await entriesIn(await deps.store(), OUTBOX_STATES, session.module)).find((x) => x.ettn === ettn && sameTarget(x, session.module, session.target));
     if (!e) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No document ${ettn} for this session`, { value: ettn });
@@ -602,8 +610,9 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
       const target = { ...input.target, ...(input.target.server === redactServer(session.target.server) ? { server: session.target.server } : {}) };
       try {
         const { test } = await checkTarget(session.module, target, profile);
+        const integrator = await checkIntegrator(session, input.integrator);
         await staffAudit(session, 'settings.test', { after: { ok: true } });
-        return { ok: true, checks: test.checks, tables: test.tables };
+        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables };
       } catch (e) {
         if (session.staff) await audit(session, 'settings.test', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' });
         throw e;
@@ -616,7 +625,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
       const profile = await latestProfile(session.module);
       const typed = { ...input.target, ...(input.target.server === redactServer(session.target.server) ? { server: session.target.server } : {}) };
       const { target, period } = await checkTarget(session.module, typed, profile);
-      const integrator = input.integrator?.trim() || session.integrator;
+      const integrator = await checkIntegrator(session, input.integrator);
       const companyVkn = (await companyVknOf(session.module, target)) ?? session.companyVkn ?? '';
       const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : (session.fiscalYear ?? now().getFullYear());
       const secretKey = `${session.module}:${companyVkn}:${fiscalYear}`;

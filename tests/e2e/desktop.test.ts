@@ -157,6 +157,13 @@ describe('the desktop app in browser mode (demo databases + sandbox, Debian chro
     await page.getByRole('button', { name: 'Bağlantınızı Test Edin' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Bağlantı başarılı' }).count()).toBe(1);
     await app.screenshot('07-settings');
+    const integrator = await page.locator('input[name="integrator"]').inputValue();
+    await page.locator('input[name="integrator"]').fill('http://127.0.0.1:9');
+    await page.getByRole('button', { name: 'GÜNCELLE' }).click();
+    await expect.poll(() => alert().getAttribute('data-code'), { timeout: 20_000 }).toBe('INTEGRATOR_UNREACHABLE');
+    expect(await alert().textContent()).toContain('ulaşılamıyor');
+    expect((await profiles()).profiles[0]!.integrator.endpoint).toBe(integrator);
+    await page.locator('input[name="integrator"]').fill(integrator);
     await page.locator('input[name="firm"]').fill('2b');
     await page.getByRole('button', { name: 'GÜNCELLE' }).click();
     await expect.poll(() => alert().getAttribute('data-code')).toBe('ERP_FIRM_CODE_INVALID');
