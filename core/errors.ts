@@ -41,6 +41,7 @@ export const ERROR_CATALOG = {
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
+  ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },
   YEAREND_PROFILE_AMBIGUOUS: { kind: 'input', tr: 'Bu modülde birden fazla firma var; güncellenecek firmanın VKN’sini seçin.' },
   YEAREND_FIRM_NOT_FOUND: { kind: 'input', tr: 'Seçilen firma muhasebe programında bulunamadı.' },

@@ -219,6 +219,15 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     return server;
   };
 
+  /** Which other program's database this is ("Logo" chosen, a Netsis company database typed), if any. */
+  const otherProgramOf = async (chosen: string, server: string, database: string): Promise<string | undefined> => {
+    for (const c of listConnectors().filter((x) => x.id !== chosen)) {
+      const dbs = await api()['erp.listDatabases']({ connector: c.id, server }).catch(() => []);
+      if (dbs.some((d) => d.recognised && d.name.toLowerCase() === database.toLowerCase())) return c.title;
+    }
+    return undefined;
+  };
+
   /** The ERP half of a login or a connection test: complete the target from the saved settings, then test it. */
   const checkTarget = async (module: Module, raw: Partial<ErpTargetInput>, profile: Profile | undefined) => {
     const connectorId = raw.connector?.trim() || profile?.target.connector || sd.demo?.connector || '';
@@ -246,7 +255,13 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     } else if (!target.database) {
       throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} keeps each company-year in its own database`);
     }
-    const test = await api()['erp.testConnection']({ target, module });
+    const test = await api()['erp.testConnection']({ target, module }).catch(async (e: unknown) => {
+      if (isKonnektorError(e) && e.code === 'ERP_TABLES_MISSING' && target.database) {
+        const owner = await otherProgramOf(connector.id, target.server, target.database);
+        if (owner) throw new KonnektorError('ERP_DATABASE_OTHER_PROGRAM', `${target.database} is a ${owner} database, not ${connector.title}`, { value: owner }, { cause: e });
+      }
+      throw e;
+    });
     const periods: FirmPeriod[] = await api()['erp.listFirmPeriods']({ target }).catch(() => []);
     const period =
       connector.shape === 'firm-period'

@@ -40,6 +40,9 @@ export function LoginScreen() {
     };
   }, [form.module, applyDefaults]);
 
+  // A message answers the last attempt; once the user changes anything it no longer applies.
+  useEffect(() => setError(undefined), [form]);
+
   const connector = defaults?.connectors.find((c) => c.id === form.connector);
   const shape = connector?.shape;
 

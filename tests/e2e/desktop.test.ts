@@ -71,7 +71,8 @@ describe('the desktop app in browser mode (demo databases + sandbox, Debian chro
     expect(await alert().textContent()).toContain('Firma kodu');
 
     await login(page, { user: 'demo', password: 'demo123', firm: '2', period: '2', database: 'ANADOLUGIDA2026' });
-    await expect.poll(() => alert().getAttribute('data-code')).toBe('ERP_TABLES_MISSING');
+    await expect.poll(() => alert().getAttribute('data-code')).toBe('ERP_DATABASE_OTHER_PROGRAM');
+    expect(await alert().textContent()).toContain('Netsis');
     await page.locator('input[name="database"]').fill('LOGODB');
     expect((await profiles()).profiles).toEqual([]);
   });
