@@ -25,23 +25,26 @@ export interface WriteBackSummary {
   errors: number;
 }
 
-/** Writes each document's latest outcome (ETTN, number, status, GİB code) back into the ERP row it came from. */
+/**
+ * Writes each document's latest outcome (ETTN, number, status, GİB code) back into the ERP row it came from. Rows of
+ * the same program's other databases, firms or periods on the same server are written too: after the year-end
+ * switch, last year's documents still get their final answers, through last year's period or company database.
+ */
 export async function writeBackOutcomes(store: Knex, connector: ErpConnector, ctx: ConnectorContext, target: ErpTarget): Promise<WriteBackSummary> {
   const summary: WriteBackSummary = { written: 0, missing: [], errors: 0 };
   const entries = (await entriesIn(store, ['sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter(
-    (e) =>
-      e.ref.connector === target.connector &&
-      e.ref.database.toLowerCase() === (target.database ?? '').toLowerCase() &&
-      (e.ref.firm ?? '') === (target.firm ?? '') &&
-      (e.ref.period ?? '') === (target.period ?? '') &&
-      e.writtenBackState !== STATUS_OF[e.state] &&
-      e.writtenBackState !== ERP_ROW_GONE &&
-      e.number,
+    (e) => e.ref.connector === target.connector && e.writtenBackState !== STATUS_OF[e.state] && e.writtenBackState !== ERP_ROW_GONE && e.number,
   );
   for (const e of entries) {
     const status = STATUS_OF[e.state]!;
     try {
-      await connector.writeBack(ctx, target, e.ref, {
+      const rowTarget: ErpTarget = {
+        ...target,
+        database: e.ref.database,
+        ...(e.ref.firm ? { firm: e.ref.firm } : {}),
+        ...(e.ref.period ? { period: e.ref.period } : {}),
+      };
+      await connector.writeBack(ctx, rowTarget, e.ref, {
         ettn: e.ettn,
         number: e.number!,
         status,

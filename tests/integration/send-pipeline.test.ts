@@ -312,6 +312,35 @@ describe('send pipeline against the eFinans sandbox', () => {
     expectDeliveredOnce(w, total);
   });
 
+  it('after the switch to the new period, last year’s documents still get their final answer written back', async () => {
+    const w = await world();
+    const lastYear = { ...LOGO, period: '1', server: w.server };
+    // Last year's period still holds a few unsent e-Fatura invoices when the new year begins.
+    const erp = new Database(path.join(w.demoDir, 'LOGODB.sqlite'));
+    erp.prepare('UPDATE LG_002_01_INVOICE SET ESTATUS = 0, GUID = NULL WHERE EINVOICE = 1').run();
+    erp.prepare("DELETE FROM KNK_EBELGE WHERE FIRMA = '002' AND DONEM = '01' AND MODUL = 'efatura'").run();
+    erp.close();
+    const sent = await w.send({ target: lastYear, wait: false });
+    expect(sent.failed).toEqual([]);
+    expect(sent.sent).toBeGreaterThan(0);
+    // The run for this year's period follows last year's documents to their end and writes them into period 01.
+    const summary = await w.send();
+    expect(summary.open).toBe(0);
+    expect(summary.writeBack.errors).toBe(0);
+    const db = new Database(path.join(w.demoDir, 'LOGODB.sqlite'), { readonly: true });
+    try {
+      const last = (await entriesIn(w.store, ['delivered', 'accepted'])).filter((e) => e.ref.period === '01');
+      expect(last).toHaveLength(sent.sent);
+      for (const e of last) {
+        const row = db.prepare('SELECT GUID, ESTATUS FROM LG_002_01_INVOICE WHERE LOGICALREF = ?').get(Number(e.ref.key)) as { GUID: string; ESTATUS: number };
+        expect(row.GUID.toLowerCase()).toBe(e.ettn);
+        expect(e.writtenBackState).toBe(e.state);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
   it('an empty batch makes no integrator call', async () => {
     const w = await world();
     const summary = await w.send({ from: '2001-01-01', to: '2001-12-31' });
