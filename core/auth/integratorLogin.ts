@@ -22,6 +22,10 @@ const DEFAULT_LOGIN_TIMEOUT_MS = 15_000;
  * is INTEGRATOR_AUTH_FAILED, no answer INTEGRATOR_UNREACHABLE), then logout. A staff login additionally asks
  * userService.kullaniciBilgisiGetir who the credentials belong to; only the integrator's `personel` flag makes a
  * staff session — the checkbox in the login form is a request, never a proof.
+ *
+ * Inferred: QNB's published services (integrator-api.md) name no operation that tells a client whether an account
+ * is eFinans staff. `kullaniciBilgisiGetir` with a `personel` flag is Konnektör's assumption, served by the sandbox;
+ * the real operation must come from QNB, and this function is the one place to change when it does.
  */
 export async function verifyIntegratorLogin(check: IntegratorLoginCheck): Promise<{ user: string; title?: string; staff: boolean }> {
   const endpoints = endpointsFromBase(check.integrator);
