@@ -197,7 +197,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
             <fieldset>
               <legend>{t('alsoModules')}</legend>
               {others.map((o) => (
-                <label key={o.module}>
+                <label key={o.module} className="inline">
                   <input
                     type="checkbox"
                     name={`also-${o.module}`}
