@@ -275,7 +275,12 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     return { connector, target, test, period };
   };
 
+  // The company's own record in the program (L_CAPIFIRM, SIRKETLER30) names its VKN; the supplier of an unsent
+  // document is the fallback for a program that keeps none there.
   const companyVknOf = async (module: Module, target: ErpTarget): Promise<string | undefined> => {
+    const connector = getConnector(target.connector);
+    const own = await connector.companyOf?.({ connections: deps.connections }, target).catch(() => undefined);
+    if (own?.taxId) return own.taxId;
     if (module !== 'efatura' && module !== 'earsiv') return undefined;
     const docs = await api()['documents.listOutgoing']({ target, module, limit: 1 }).catch(() => []);
     return docs[0]?.supplier?.taxId.value;
