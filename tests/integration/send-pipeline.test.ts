@@ -251,7 +251,11 @@ describe('send pipeline against the eFinans sandbox', () => {
     const db = new Database(path.join(w.demoDir, 'LOGODB.sqlite'));
     const sentRefs = (await entriesIn(w.store, ['delivered', 'accepted'])).map((e) => Number(e.ref.key));
     const reset = db.prepare('UPDATE LG_002_02_INVOICE SET GUID = NULL, ESTATUS = 0 WHERE LOGICALREF = ?');
-    for (const ref of sentRefs) reset.run(ref);
+    const forget = db.prepare("DELETE FROM KNK_EBELGE WHERE FIRMA = '002' AND DONEM = '02' AND ERP_ANAHTAR = ?");
+    for (const ref of sentRefs) {
+      reset.run(ref);
+      forget.run(String(ref));
+    }
     db.close();
     const fresh2 = await openLocalStore(':memory:');
     const api2 = createKonnektorApi({ connections: w.connections, store: async () => fresh2 });
