@@ -5,7 +5,7 @@ import type { ZodError } from 'zod';
 import { chooseAlias, replaceRegistry } from '../../db/registry';
 import type { LocalStore } from '../../db/local';
 import { exportInvoices, type ExportReport } from '../documents/export';
-import { loadGibCodelists } from '../documents/gibCodelists';
+import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
 import type { DocumentIssue } from '../documents/issues';
 import { validatePrefix } from '../documents/numbering';
 import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
@@ -142,6 +142,41 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
       throw new KonnektorError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as Error).message}`, { value: file });
     }
   };
+  let codelists: GibCodelists | undefined;
+  /**
+   * What an export and a send share: the invoice module, the normalised target and its connector, and the document
+   * layer's options (dates, series prefix, validator, GİB code lists read once, Konnektör's view stylesheet).
+   */
+  const invoiceRun = async (
+    input: { module: string; target: ApiInput<'documents.export'>['target']; from?: string; to?: string; prefix?: string; iban?: string },
+    verb: 'Export' | 'Sending',
+  ) => {
+    const module = moduleOf(input.module);
+    if (module !== 'efatura' && module !== 'earsiv') {
+      throw new KonnektorError('MODULE_NOT_SUPPORTED', `${verb} of ${module} documents is not built yet`, { value: module });
+    }
+    const target = normalizeTarget(input.target);
+    const from = dateOf(input.from);
+    const to = dateOf(input.to);
+    const connector = getConnector(target.connector);
+    const prefix = validatePrefix(input.prefix ?? deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
+    const validator = await getValidator();
+    codelists ??= loadGibCodelists(locateGibPackage(deps.settings?.gibPackage));
+    return {
+      module,
+      target,
+      connector,
+      export: {
+        filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        prefix,
+        validator,
+        codelists,
+        view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+        ...(input.iban ? { iban: input.iban } : {}),
+        ...(deps.now ? { now: deps.now() } : {}),
+      },
+    };
+  };
   const handlers: KonnektorApi = {
     ...createYearEndHandlers(deps),
     ...createSessionHandlers(deps, () => wrapped),
@@ -190,44 +225,21 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     },
     async 'documents.export'(raw) {
       const input = parseInput('documents.export', raw);
-      const module = moduleOf(input.module);
-      if (module !== 'efatura' && module !== 'earsiv') {
-        throw new KonnektorError('MODULE_NOT_SUPPORTED', `Export of ${module} documents is not built yet`, { value: module });
-      }
-      const target = normalizeTarget(input.target);
-      const from = dateOf(input.from);
-      const to = dateOf(input.to);
-      const connector = getConnector(target.connector);
-      const prefix = validatePrefix(input.prefix ?? deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
-      const v = await getValidator();
+      const run = await invoiceRun(input, 'Export');
       return exportInvoices({
+        ...run.export,
         store: await deps.store(),
         connections: deps.connections,
-        connector,
-        target,
-        module,
-        filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        connector: run.connector,
+        target: run.target,
+        module: run.module,
         outDir: path.resolve(input.outDir),
-        prefix,
-        validator: v,
-        codelists: loadGibCodelists(locateGibPackage(deps.settings?.gibPackage)),
-        view: input.viewXslt ? companyView(input.viewXslt) : { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
-        ...(input.iban ? { iban: input.iban } : {}),
-        ...(deps.now ? { now: deps.now() } : {}),
+        ...(input.viewXslt ? { view: companyView(input.viewXslt) } : {}),
       });
     },
     async 'documents.send'(raw) {
       const input = parseInput('documents.send', raw);
-      const module = moduleOf(input.module);
-      if (module !== 'efatura' && module !== 'earsiv') {
-        throw new KonnektorError('MODULE_NOT_SUPPORTED', `Sending ${module} documents is not built yet`, { value: module });
-      }
-      const target = normalizeTarget(input.target);
-      const from = dateOf(input.from);
-      const to = dateOf(input.to);
-      const connector = getConnector(target.connector);
-      const prefix = validatePrefix(input.prefix ?? deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
-      const v = await getValidator();
+      const { module, target, connector, export: exportOptions } = await invoiceRun(input, 'Sending');
       const clients = createIntegratorClients({
         endpoints: endpointsFromBase(input.integrator),
         credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
@@ -244,15 +256,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
           module,
           efatura: clients.efatura,
           earsiv: clients.earsiv,
-          export: {
-            filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
-            prefix,
-            validator: v,
-            codelists: loadGibCodelists(locateGibPackage(deps.settings?.gibPackage)),
-            view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
-            ...(input.iban ? { iban: input.iban } : {}),
-            ...(deps.now ? { now: deps.now() } : {}),
-          },
+          export: exportOptions,
           ...(input.wait ? { wait: true } : {}),
           ...(input.concurrency ? { concurrency: input.concurrency } : {}),
           ...(input.deadlineSec ? { deadlineMs: input.deadlineSec * 1000 } : {}),
