@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { readRequestBody } from '../core/httpBody';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,21 +66,6 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 const refused = (code: string, detail: string): InvokeReply => ({ ok: false, error: { code, message: 'Bu adres Konnektör’e bağlanamaz.', detail } });
 
@@ -125,7 +111,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
         }
         let call: { method?: unknown; input?: unknown };
         try {
-          call = JSON.parse((await readBody(req)).toString('utf8')) as typeof call;
+          call = JSON.parse((await readRequestBody(req, MAX_BODY)).toString('utf8')) as typeof call;
         } catch {
           return send(res, 400, 'application/json', JSON.stringify(refused('INPUT_INVALID', 'Body is not JSON')));
         }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { readRequestBody } from '../../core/httpBody';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RegisteredUser } from '../../core/documents/userList';
@@ -100,21 +101,6 @@ const brokenEnvelope = (namespace: string) =>
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
   const clock = options.clock ?? systemClock;
@@ -235,7 +221,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
-    const body = await readBody(req);
+    const body = await readRequestBody(req, MAX_BODY);
     if (url.pathname.startsWith('/admin/')) return handleAdminRequest(admin, req, res, url.pathname, body);
     const service = serviceForPath(url.pathname);
     if (service && req.method === 'GET') {
