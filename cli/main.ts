@@ -11,7 +11,7 @@ import { ErpConnections } from '../db/erp';
 import { openLocalStore, type LocalStore } from '../db/local';
 import { KonnektorError } from '../core/errors';
 import { runSandboxCommand } from '../sandbox/server/cli';
-import { printResult, reportError, table, type Output } from './output';
+import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
 
@@ -77,15 +77,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .showHelpAfterError()
     .exitOverride();
 
-  const run = (fn: (o: Output) => Promise<void>) => async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    const out: Output = { json: Boolean(cmd.opts().json) };
-    try {
-      await fn(out);
-    } catch (e) {
-      setExit(reportError(out, e));
-    }
-  };
+  const run = commandAction(setExit);
 
   const demo = program.command('demo').description('örnek (demo) muhasebe veri tabanları');
   demo
@@ -98,7 +90,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--force', 'klasördeki örnek veri tabanlarını yeniden oluşturur')
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
+      run(async (out, cmd) => {
         const o = demo.commands[0]!.opts<{ dir: string; invoices: string; seed: string; year?: string; force?: boolean }>();
         const summary = await api['demo.init']({
           dir: o.dir,
@@ -119,8 +111,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   withTarget(program.command('databases').description('"Veri tabanı Ara": sunucudaki veri tabanları'), { database: false, firm: false }).action(
-    run(async (out) => {
-      const o = program.commands.find((c) => c.name() === 'databases')!.opts<TargetOptions>();
+    run(async (out, cmd) => {
+      const o = cmd.opts<TargetOptions>();
       const list = await api['erp.listDatabases']({ connector: o.connector, server: o.server });
       printResult(out, list, () =>
         table(
@@ -132,8 +124,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   );
 
   withTarget(program.command('firms').description('"Firma/Dönem Ara": firmalar ve dönemleri')).action(
-    run(async (out) => {
-      const o = program.commands.find((c) => c.name() === 'firms')!.opts<TargetOptions>();
+    run(async (out, cmd) => {
+      const o = cmd.opts<TargetOptions>();
       const list = await api['erp.listFirmPeriods']({ target: targetOf(o) });
       printResult(out, list, () =>
         table(
@@ -147,8 +139,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   withTarget(program.command('test-connection').description('bağlantıyı ve modülün tablolarını sınar'))
     .requiredOption('--module <module>', 'efatura | earsiv | eirsaliye | edefter | esmm | emm')
     .action(
-      run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'test-connection')!.opts<TargetOptions & { module: string }>();
+      run(async (out, cmd) => {
+        const o = cmd.opts<TargetOptions & { module: string }>();
         const result = await api['erp.testConnection']({ target: targetOf(o), module: o.module });
         printResult(out, result, () =>
           [
@@ -167,7 +159,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--limit <n>', 'en çok bu kadar belge')
     .option('--offset <n>', 'baştan atlanacak belge sayısı')
     .action(
-      run(async (out) => {
+      run(async (out, cmd) => {
         const o = documents.commands[0]!.opts<TargetOptions & { module: string; from?: string; to?: string; limit?: string; offset?: string }>();
         const docs = await api['documents.listOutgoing']({
           target: targetOf(o),
@@ -195,8 +187,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--iban <TR…>', 'KAMU faturaları için ödeme IBAN’ı')
     .option('--view-xslt <file.xslt>', 'faturaya gömülecek firma görüntüleme şablonu (XSLT 1.0; varsayılan Konnektör şablonu)')
     .action(
-      run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'export')!.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string; viewXslt?: string }>();
+      run(async (out, cmd) => {
+        const o = cmd.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string; viewXslt?: string }>();
         const report = await api['documents.export']({
           target: targetOf(o),
           module: o.module,
@@ -244,8 +236,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--concurrency <n>', 'aynı anda en çok bu kadar istek', '4')
     .option('--rate <n>', 'dakikada en çok bu kadar istek; durum sorguları dahil (varsayılan 150, entegratör sınırı 180; yerel sandbox için sınırsız)')
     .action(
-      run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'send')!.opts<
+      run(async (out, cmd) => {
+        const o = cmd.opts<
           TargetOptions & { module: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; wsLogin?: boolean; from?: string; to?: string; prefix?: string; iban?: string; wait?: boolean; concurrency: string; rate?: string }
         >();
         const password = process.env[o.passwordEnv];
@@ -286,8 +278,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--limit <n>', 'en çok bu kadar belge', '50')
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'status')!.opts<{ module?: string; limit: string }>();
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ module?: string; limit: string }>();
         const r = await api['outbox.status']({ ...(o.module ? { module: o.module } : {}), limit: Number(o.limit) });
         printResult(out, r, () =>
           [
@@ -305,8 +297,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .requiredOption('--data <folder>', 'sandbox verilerinin tutulacağı klasör')
     .option('--step-ms <ms>', 'belgelerin bir durumdan diğerine geçme süresi', '2000')
     .action(
-      run(async () => {
-        const o = program.commands.find((c) => c.name() === 'sandbox')!.opts<{ port: string; data: string; stepMs: string }>();
+      run(async (_out, cmd) => {
+        const o = cmd.opts<{ port: string; data: string; stepMs: string }>();
         await runSandboxCommand({ port: Number(o.port), dataDir: o.data, stepMs: Number(o.stepMs) });
       }),
     );
@@ -318,8 +310,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .addOption(new Option('--type <type>', 'şematron türü (varsayılan: ProfileID’ye göre)').choices(['efatura', 'earchive']))
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
-        const cmd = program.commands.find((c) => c.name() === 'validate')!;
+      run(async (out, cmd) => {
         const o = cmd.opts<{ type?: 'efatura' | 'earchive' }>();
         const results = await api['documents.validate']({ files: cmd.args, ...(o.type ? { type: o.type } : {}) });
         printResult(out, results, () =>
@@ -342,8 +333,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .requiredOption('--out <file.html>', 'yazılacak HTML dosyası')
     .option('--default-view', 'faturadaki şablon yerine Konnektör’ün varsayılan görünümünü kullanır')
     .action(
-      run(async () => {
-        const cmd = program.commands.find((c) => c.name() === 'preview')!;
+      run(async (_out, cmd) => {
         const { html } = await api['documents.preview']({ file: cmd.args[0]!, ...(cmd.opts<{ defaultView?: boolean }>().defaultView ? { defaultView: true } : {}) });
         const target = cmd.opts<{ out: string }>().out;
         fs.writeFileSync(target, html);
@@ -358,7 +348,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .requiredOption('--file <file.xml>', 'GİB UserList dosyası')
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
+      run(async (out, cmd) => {
         const o = registry.commands[0]!.opts<{ file: string }>();
         const r = await api['registry.import']({ file: o.file });
         printResult(out, r, () => `${r.users} kayıtlı kullanıcı alındı (${r.source}).`);
@@ -371,7 +361,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .requiredOption('--alias <urn>', 'posta kutusu etiketi')
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
+      run(async (out, cmd) => {
         const o = registry.commands[1]!.opts<{ identifier: string; alias: string }>();
         const r = await api['registry.chooseAlias']({ identifier: o.identifier, alias: o.alias, actor: os.userInfo().username });
         printResult(out, r, () => `${r.identifier} için ${r.alias} seçildi.`);
@@ -385,8 +375,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--port <n>', 'tarayıcı modunun portu (varsayılan: boş bir port)')
     .option('--json', 'JSON çıktı')
     .action(
-      run(async (out) => {
-        const o = program.commands.find((c) => c.name() === 'start')!.opts<{ browser?: boolean; port?: string }>();
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ browser?: boolean; port?: string }>();
         await runStart({ home: konnektorHome(), out, ...(o.browser ? { mode: 'browser' as const } : {}), ...(o.port ? { port: Number(o.port) } : {}) });
       }),
     );

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { jsonReplacer } from '../core/api/serialize';
 import { isKonnektorError } from '../core/errors';
@@ -27,4 +28,21 @@ export function reportError(out: Output, e: unknown): number {
   if (out.json) process.stderr.write(`${JSON.stringify({ error: { code: 'UNEXPECTED', detail: message } })}\n`);
   else process.stderr.write(`HATA UNEXPECTED: Beklenmeyen bir hata oluştu.\n  ${message}\n`);
   return 1;
+}
+
+/**
+ * A commander action that prints through `--json` or tables and turns any error into its message on stderr and the
+ * exit code. commander passes the command itself last, so its options are read from there.
+ */
+export function commandAction(setExit: (code: number) => void) {
+  return (fn: (out: Output, cmd: Command) => Promise<void>) =>
+    async (...args: unknown[]) => {
+      const cmd = args.at(-1) as Command;
+      const out: Output = { json: Boolean(cmd.opts().json) };
+      try {
+        await fn(out, cmd);
+      } catch (e) {
+        setExit(reportError(out, e));
+      }
+    };
 }

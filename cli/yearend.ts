@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { KonnektorApi } from '../core/api';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import type { YearEndReason } from '../core/yearend';
-import { printResult, reportError, table, type Output } from './output';
+import { commandAction, printResult, table } from './output';
 
 const REASONS: Record<YearEndReason, string> = {
   'period-ended': 'dönem bitti',
@@ -21,15 +21,7 @@ const targetText = (t: { database?: string; firm?: string; period?: string }) =>
  * (ApiDeps.localActor), audited like the wizard.
  */
 export function registerYearEndCommands(program: Command, api: KonnektorApi, setExit: (code: number) => void): void {
-  const run = (fn: (o: Output, cmd: Command) => Promise<void>) => async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    const out: Output = { json: Boolean(cmd.opts().json) };
-    try {
-      await fn(out, cmd);
-    } catch (e) {
-      setExit(reportError(out, e));
-    }
-  };
+  const run = commandAction(setExit);
 
   const yearend = program.command('yearend').description('yeni mali yıl: modüllerin yeni dönem / veri tabanına geçişi');
 
