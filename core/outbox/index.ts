@@ -103,15 +103,16 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     opts.onEvent?.({ type: 'progress', done, total: all.length });
     return { all, done };
   };
+  let all: Awaited<ReturnType<typeof progress>>['all'];
   for (;;) {
     await sendQueued(sendOptions);
     if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura });
     addWriteBack(await writeBackOutcomes(opts.store, opts.connector, opts.ctx, opts.target));
-    const { all, done } = await progress();
-    if (done === all.length || Date.now() > deadline) break;
+    const round = await progress();
+    all = round.all;
+    if (round.done === all.length || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, opts.pollIntervalMs ?? 2000));
   }
-  const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter((e) => mine.has(e.ettn));
   const count = (s: string) => all.filter((e) => e.state === s).length;
   return {
     read: report.read,
