@@ -12,7 +12,7 @@ import { normalizeTarget, redactServer, type ErpTarget, type ErpTargetInput } fr
 import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
 import { MODULE_TITLES, MODULES, isModule, type Module } from '../modules';
-import { entriesIn, transition, type OutboxEntry } from '../outbox/store';
+import { entriesIn, entryByEttn as outboxEntryByEttn, transition, xmlOf, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES, isTerminal } from '../outbox/states';
 import { trLower } from '../text/turkish';
 import type { ApiDeps, ConnectorSummary, KonnektorApi } from './index';
@@ -292,12 +292,14 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     return creditBalanceOf(session.integrator, c.user, c.password, session.companyVkn, session.module);
   };
 
+  const sentSummaries = new Map<string, ReturnType<typeof ublSummary>>();
   const rowsOf = async (session: Session): Promise<DocumentRow[]> => {
     const module = session.module;
     if (module !== 'efatura' && module !== 'earsiv') return [];
+    const store = await deps.store();
     const [docs, entries] = await Promise.all([
       api()['documents.listOutgoing']({ target: session.target, module, limit: 100_000 }),
-      entriesIn(await deps.store(), OUTBOX_STATES, module),
+      entriesIn(store, OUTBOX_STATES, module, { withXml: false }),
     ]);
     const byKey = new Map<string, OutboxEntry>();
     for (const e of entries) if (sameTarget(e, module, session.target)) byKey.set(e.ref.key, e);
@@ -305,7 +307,6 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
     const fromEntry = (e: OutboxEntry, base: Partial<DocumentRow>): DocumentRow => ({
       key: e.ref.key,
       erpNumber: e.erpNumber,
-      ...ublSummary(e.xml),
       ...base,
       state: e.state,
       ettn: e.ettn,
@@ -331,7 +332,16 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
         rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, state: 'unsent', resendable: false } as DocumentRow);
       }
     }
-    for (const e of byKey.values()) rows.push(fromEntry(e, {}));
+    // Sent documents the ERP no longer lists unsent: their party and total come from the queued UBL, which never
+    // changes once queued, so each is read and summarised once.
+    for (const e of byKey.values()) {
+      let summary = sentSummaries.get(e.ettn);
+      if (!summary) {
+        summary = ublSummary(await xmlOf(store, e.id));
+        sentSummaries.set(e.ettn, summary);
+      }
+      rows.push(fromEntry(e, summary));
+    }
     return rows;
   };
 
@@ -344,7 +354,8 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
   };
 
   const entryByEttn = async (session: Session, ettn: string): Promise<OutboxEntry> => {
-    const e = (await entriesIn(await deps.store(), OUTBOX_STATES, session.module)).find((x) => x.ettn === ettn && sameTarget(x, session.module, session.target));
+    const found = await outboxEntryByEttn(await deps.store(), ettn);
+    const e = found && found.module === session.module && sameTarget(found, session.module, session.target) ? found : undefined;
     if (!e) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No document ${ettn} for this session`, { value: ettn });
     return e;
   };
@@ -546,7 +557,7 @@ export function createSessionHandlers(deps: ApiDeps, api: () => KonnektorApi): S
       const keys = new Set(job.keys);
       const ettns = new Set(job.ettns);
       // Progress is polled often: read the outbox only, not the ERP's whole list; a key not there yet is unsent.
-      const entries = (await entriesIn(await deps.store(), OUTBOX_STATES, session.module)).filter(
+      const entries = (await entriesIn(await deps.store(), OUTBOX_STATES, session.module, { withXml: false })).filter(
         (e) => sameTarget(e, session.module, session.target) && (keys.has(e.ref.key) || ettns.has(e.ettn)),
       );
       const seen = new Set(entries.map((e) => e.ref.key));

@@ -117,6 +117,12 @@ export async function entriesIn(db: Knex, states: readonly OutboxState[], module
   return ((await q) as Row[]).map(entryOf);
 }
 
+/** The entry of one document, by its ETTN (unique in the outbox). */
+export async function entryByEttn(db: Knex, ettn: string): Promise<OutboxEntry | undefined> {
+  const row = (await db('outbox').where({ ettn }).first()) as Row | undefined;
+  return row ? entryOf(row) : undefined;
+}
+
 /** The exact bytes that were queued for one entry. */
 export async function xmlOf(db: Knex, id: number): Promise<string> {
   const row = (await db('outbox').where({ id }).first('xml')) as { xml: string | null } | undefined;

@@ -40,7 +40,7 @@ export async function listYearDocuments(ctx: YearEndContext, scope: { module: Mo
   if (!shown) throw new KonnektorError('YEAREND_PROFILE_NOT_FOUND', `No ${scope.module} profile for ${scope.fiscalYear}`, { value: String(scope.fiscalYear) });
   const profile = (await listProfiles(ctx.store, { module: scope.module })).find((p) => p.id === shown.id)!;
   const t = profile.target;
-  const entries = (await entriesIn(ctx.store, OUTBOX_STATES, scope.module)).filter(
+  const entries = (await entriesIn(ctx.store, OUTBOX_STATES, scope.module, { withXml: false })).filter(
     (e) =>
       e.companyVkn === profile.companyVkn &&
       e.ref.connector === t.connector &&
