@@ -64,11 +64,19 @@ export const ERROR_CATALOG = {
     tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; ayarlardan paketin klasörünü gösterin.',
   },
   XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
+  XML_DOCTYPE_FORBIDDEN: {
+    kind: 'input',
+    tr: 'Dosya DOCTYPE (varlık tanımı) içeriyor; e-belgelerde bulunmaz ve güvenlik nedeniyle işlenmez.',
+  },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
   INVOICE_VIEW_FAILED: {
     kind: 'input',
-    tr: 'Faturanın görüntüleme şablonu (XSLT) çalıştırılamadı veya güvenlik nedeniyle reddedildi; Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
+    tr: 'Faturanın görüntüleme şablonu (XSLT) çalıştırılamadı; Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
+  },
+  INVOICE_VIEW_REFUSED: {
+    kind: 'input',
+    tr: 'Faturanın görüntüleme şablonu (XSLT) güvenlik nedeniyle reddedildi: yalnızca XSLT 1.0 ve faturanın kendi verisini okuyan işlevler kullanılabilir. Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
   },
   INTEGRATOR_AUTH_FAILED: { kind: 'target', tr: 'Entegratör (eFinans) kullanıcı adı veya şifresi hatalı.' },
   INTEGRATOR_UNREACHABLE: { kind: 'target', tr: 'Entegratöre (eFinans) ulaşılamıyor.' },

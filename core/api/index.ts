@@ -8,7 +8,7 @@ import { exportInvoices, type ExportReport } from '../documents/export';
 import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
 import type { DocumentIssue } from '../documents/issues';
 import { validatePrefix } from '../documents/numbering';
-import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
+import { assertAcceptableView, embeddedViewIssues, readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
 import { parseUserList } from '../documents/userList';
 import { createValidator, type DocumentKind, type DocumentValidator } from '../validation';
 import { createIntegratorClients } from '../integrator';
@@ -132,6 +132,8 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     if (!root || root.namespaceURI !== XSL || !['stylesheet', 'transform'].includes(root.localName ?? '') || root.getAttribute('version') !== '1.0') {
       throw new KonnektorError('INVOICE_VIEW_FAILED', `${file} is not an XSLT 1.0 stylesheet (recipients' viewers run XSLT 1.0)`, { value: file });
     }
+    // It travels inside every invoice and runs on the recipient's screen and ours: nothing outside what views may use.
+    assertAcceptableView(content, file);
     const name = path.basename(file).replace(/\.xslt?$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'fatura';
     return { name, content };
   };
@@ -294,14 +296,28 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     },
     async 'documents.validate'(raw) {
       const input = parseInput('documents.validate', raw);
-      const docs = input.files.map((file) => {
-        const xml = readFile(file);
+      // Each file gets its own result: one that cannot be read or checked never drops the others.
+      const docs = input.files.map((file): { file: string; xml: string; kind: DocumentKind; unreadable?: DocumentIssue } => {
+        let xml: string;
+        try {
+          xml = readFile(file);
+        } catch (e) {
+          const issue: DocumentIssue = { source: 'xml', rule: (e as KonnektorError).code, message: (e as KonnektorError).userMessage };
+          return { file, xml: '', kind: input.type ?? 'efatura', unreadable: issue };
+        }
         // e-Arşiv invoices carry ProfileID EARSIVFATURA and need the schematron's earchive mode.
         const kind: DocumentKind = input.type ?? (/<(?:\w+:)?ProfileID>\s*EARSIVFATURA\s*</.test(xml) ? 'earchive' : 'efatura');
         return { file, xml, kind };
       });
-      const results = await (await getValidator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));
-      return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
+      const readable = docs.filter((d) => !d.unreadable);
+      const results = await (await getValidator()).validateMany(readable.map(({ xml, kind }) => ({ xml, kind })));
+      return docs.map((d) => {
+        if (d.unreadable) return { file: d.file, kind: d.kind, valid: false, issues: [d.unreadable] };
+        const result = results[readable.indexOf(d)]!;
+        // The invoice's own view stylesheet is part of what its recipient sees: one that would be refused is an issue.
+        const issues: DocumentIssue[] = [...result.issues, ...embeddedViewIssues(d.xml)];
+        return { file: d.file, kind: d.kind, valid: issues.length === 0, issues };
+      });
     },
     async 'documents.preview'(raw) {
       const input = parseInput('documents.preview', raw);

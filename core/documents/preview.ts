@@ -7,42 +7,39 @@
  * text: in memory (a few, least recently used) and on disk under `<cache>/invoice-views/` (KONNEKTOR_CACHE or
  * ~/.konnektor/cache), so the CLI, which starts a new process per call, compiles a stylesheet only once.
  *
- * SaxonJS 2.7 has no public "compile this XSLT text" call in Node: `fn:transform(map{'stylesheet-text': …})`
- * compiles on every call and returns no reusable result, and the `xslt3` package is only a command line. We make the
- * same calls `xslt3 -export` makes (its `compileXSLT`): run SaxonJS's bundled XSLT compiler (`getPlatform()
- * .resource('compiler')`, initial mode `compile-complete`) with `internalTransform`, turn the SEF tree into JSON with
- * `XPath.sefToJSON`, and stamp the checksum SaxonJS verifies. These are internals of the pinned saxon-js 2.7.0;
- * `assertSaxonCompilerAvailable()` fails loudly (and a unit test with it) if an upgrade moves them.
- *
- * Embedded stylesheets are foreign code: SaxonJS lets a stylesheet read local files (doc(), unparsed-text(),
- * xsl:source-document…), write files (xsl:result-document) and run JavaScript in this process (ixsl:eval, ixsl:call,
- * the globalJS namespace). Every stylesheet is checked before it is compiled (no xsl:import/include) and after
- * (the compiled tree must not call any of those); one that does is refused, never run.
+ * Embedded stylesheets are foreign code. Three things keep them inside the invoice (view/):
+ * - policy.ts accepts only the XSLT 1.0 instructions and XPath 1.0 expressions views are written with, and functions
+ *   that read nothing but the invoice, checked on the parsed stylesheet before anything compiles it; a refused one
+ *   is INVOICE_VIEW_REFUSED and nothing of it is compiled or cached;
+ * - sandbox.ts compiles and runs stylesheets in a process of their own whose SaxonJS has every resource function
+ *   closed (files, URLs, result documents, collections: no resolver answers), with an empty environment, a heap
+ *   limit and, where Node has it, a file-system permission to read only its own code;
+ * - and a time limit on every compile and render, after which that process is ended.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { type ErrorCode, KonnektorError } from '../errors';
 import { logger } from '../logging';
 import { defaultCacheDir } from '../validation/sefCache';
+import type { DocumentIssue } from './issues';
 import { NS } from './ubl/namespaces';
+import { checkViewStylesheet } from './view/policy';
+import { SIGMA, saxonVersion, sefChecksum, type SefNode } from './view/saxon';
+import { DEFAULT_VIEW_LIMITS, ViewLimitExceeded, ViewRunError, ViewSandbox, type ViewLimits } from './view/sandbox';
 
-const require = createRequire(import.meta.url);
+export { assertSaxonCompilerAvailable } from './view/saxon';
+export type { ViewLimits } from './view/sandbox';
 
 /** Our default view stylesheet (XSLT 1.0); the builder embeds it into every invoice. */
 export const DEFAULT_INVOICE_XSLT_PATH = fileURLToPath(new URL('./ubl/stylesheets/konnektor-fatura.xslt', import.meta.url));
 
-/** The error code for a view stylesheet that is refused, does not compile or fails while running. */
+/** A view stylesheet that does not compile or fails while running (or outlives its limits). */
 const VIEW_FAILED: ErrorCode = 'INVOICE_VIEW_FAILED';
-
-const XSL_NS = 'http://www.w3.org/1999/XSL/Transform';
-const IXSL_NS = 'http://saxonica.com/ns/interactiveXSLT';
-const GLOBAL_JS_NS = 'http://saxonica.com/ns/globalJS';
-const FN_NS = 'http://www.w3.org/2005/xpath-functions';
-const SAXON_NS = 'http://saxon.sf.net/';
+/** A view stylesheet that uses something outside what views may use (policy.ts): never compiled. */
+const VIEW_REFUSED: ErrorCode = 'INVOICE_VIEW_REFUSED';
 
 export type ViewStylesheetSource = 'embedded' | 'fallback' | 'default';
 
@@ -53,6 +50,8 @@ export interface RenderInvoiceOptions {
   useEmbedded?: boolean;
   /** Folder for compiled stylesheets; false keeps them in memory only. Default: KONNEKTOR_CACHE or ~/.konnektor/cache. */
   cacheDir?: string | false;
+  /** Time and memory limits of the view process (tests lower them). */
+  limits?: Partial<ViewLimits>;
 }
 
 export interface InvoicePreview {
@@ -99,10 +98,11 @@ export async function renderInvoicePreview(xml: string, options: RenderInvoiceOp
         : ['default', readDefaultInvoiceXslt()];
   const xsltText = stripBom(xslt);
 
+  const sandbox = sandboxFor(options.limits);
   const t0 = performance.now();
-  const { view, cache } = await compiledView(xsltText, stylesheet, options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir);
+  const { view, cache } = await compiledView(sandbox, xsltText, stylesheet, options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir);
   const t1 = performance.now();
-  const { html, messages } = runView(view, text, stylesheet);
+  const { html, messages } = await runView(sandbox, view, text, stylesheet);
   const t2 = performance.now();
   return { html, stylesheet, sha256: view.sha256, cache, compileMs: t1 - t0, transformMs: t2 - t1, messages };
 }
@@ -139,6 +139,43 @@ export function clearPreviewCache(): void {
   stats.compiles = stats.diskHits = stats.memoryHits = stats.transforms = 0;
 }
 
+/** Ends the view processes (they are started again on the next render); for a clean shutdown and for tests. */
+export async function closeViewSandboxes(): Promise<void> {
+  const all = [...sandboxes.values()];
+  sandboxes.clear();
+  await Promise.all(all.map((s) => s.close()));
+}
+
+/**
+ * Why the invoice's embedded view stylesheet would not be shown, as issues of the invoice (`validate` reports
+ * them): refused by the policy, or not a stylesheet at all. None when it embeds none or an acceptable one.
+ */
+export function embeddedViewIssues(xml: string): DocumentIssue[] {
+  let xslt: string | undefined;
+  try {
+    xslt = extractEmbeddedXslt(xml);
+  } catch {
+    return []; // not well-formed: the XML check reports it
+  }
+  if (xslt === undefined) return [];
+  try {
+    const { refused } = checkViewStylesheet(stripBom(xslt));
+    if (refused.length === 0) return [];
+    return [{ source: 'view', rule: VIEW_REFUSED, message: `Faturanın görüntüleme şablonu (XSLT) güvenlik nedeniyle reddedildi: ${refused.join('; ')}` }];
+  } catch (e) {
+    return [{ source: 'view', rule: VIEW_REFUSED, message: `Faturanın görüntüleme şablonu (XSLT) okunamadı: ${e instanceof Error ? e.message : String(e)}` }];
+  }
+}
+
+/**
+ * Checks a company's own view stylesheet (`--view-xslt`) before it is embedded in invoices: XSLT 1.0, and nothing
+ * outside what views may use. Throws INVOICE_VIEW_REFUSED (or INVOICE_VIEW_FAILED when it is not a stylesheet).
+ */
+export function assertAcceptableView(xslt: string, file: string): void {
+  const sha256 = crypto.createHash('sha256').update(xslt, 'utf8').digest('hex');
+  checkPolicy(stripBom(xslt), 'fallback', sha256, { file });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Input parsing and extraction
 
@@ -167,6 +204,8 @@ function parseXml(text: string): Document {
   if ('reason' in parsed) {
     throw new KonnektorError('XML_NOT_WELL_FORMED', `the invoice is not well-formed XML: ${parsed.reason}`, { reason: parsed.reason }, { cause: parsed.cause });
   }
+  // UBL documents have no DTD; one with entity declarations is refused before any parser could resolve them.
+  if (parsed.doctype) throw new KonnektorError('XML_DOCTYPE_FORBIDDEN', 'the invoice carries a DOCTYPE', {});
   return parsed;
 }
 
@@ -211,76 +250,53 @@ function decodeAttachment(base64: string, charset: string | null): string | unde
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// SaxonJS: compile, cache, run
-
-/** A node of SaxonJS's exported stylesheet tree (SEF): N = kind, C = children, other keys are attributes. */
-interface SefNode {
-  N: string;
-  C?: SefNode[];
-  name?: string;
-  [key: string]: unknown;
-}
-
-interface SaxonDocument {
-  firstChild: unknown;
-  _saxonBaseUri?: string;
-}
-
-/** The part of the saxon-js 2.7 API this module uses (the package ships no type declarations). */
-interface SaxonJs {
-  transform(options: Record<string, unknown>, mode: 'sync'): { principalResult: unknown };
-  getPlatform(): { resource(name: string): SefNode | undefined; parseXmlFromString(text: string): SaxonDocument };
-  checkOptions(options: Record<string, unknown>): { resultPromise: Promise<{ principalResult: unknown }> };
-  internalTransform(sef: SefNode, source: SaxonDocument, options: unknown): void;
-  XdmMap: new () => { inSituPut(key: unknown, value: unknown[]): void };
-  XS: { QName: { fromParts(prefix: string, uri: string, local: string): unknown } };
-  XPath: { sefToJSON(node: unknown, relocatable: boolean): SefNode };
-}
-
-let saxonModule: SaxonJs | undefined;
-let compilerReady = false;
-
-function saxon(): SaxonJs {
-  saxonModule ??= require('saxon-js') as SaxonJs;
-  return saxonModule;
-}
-
-function saxonVersion(): string {
-  return (require('saxon-js/package.json') as { version: string }).version;
-}
-
-/** Throws unless the installed saxon-js exposes the compiler internals this module relies on. */
-export function assertSaxonCompilerAvailable(): void {
-  const s = saxon();
-  const platform = typeof s.getPlatform === 'function' ? s.getPlatform() : undefined;
-  const compiler = platform && typeof platform.resource === 'function' ? platform.resource('compiler') : undefined;
-  const ok =
-    compiler?.N === 'package' &&
-    typeof s.internalTransform === 'function' &&
-    typeof s.checkOptions === 'function' &&
-    typeof s.XPath?.sefToJSON === 'function' &&
-    typeof s.XdmMap === 'function';
-  if (!ok) {
-    throw new KonnektorError(VIEW_FAILED, `saxon-js ${saxonVersion()} does not expose the XSLT compiler this module uses (written for 2.7)`, {
-      saxonJs: saxonVersion(),
-    });
-  }
-}
+// The policy, the cache and the sandbox
 
 interface CompiledView {
   sha256: string;
-  sef: SefNode;
+  /** The SEF as JSON: what the disk cache holds and what the view process loads. */
+  json: string;
+}
+
+const sandboxes = new Map<string, ViewSandbox>();
+
+function sandboxFor(limits: Partial<ViewLimits> | undefined): ViewSandbox {
+  const l: ViewLimits = { ...DEFAULT_VIEW_LIMITS, ...limits };
+  const key = `${l.compileMs}/${l.renderMs}/${l.memoryMb}`;
+  let s = sandboxes.get(key);
+  if (!s) sandboxes.set(key, (s = new ViewSandbox(l)));
+  return s;
+}
+
+/** Texts (by SHA-256) the policy accepted in this process: the check runs once per stylesheet. */
+const accepted = new Set<string>();
+
+function checkPolicy(xslt: string, source: ViewStylesheetSource, sha256: string, extra: Record<string, unknown> = {}): void {
+  if (accepted.has(sha256)) return;
+  let refused: string[];
+  try {
+    refused = checkViewStylesheet(xslt).refused;
+  } catch (e) {
+    throw viewError('compile', source, sha256, e instanceof Error ? e.message : String(e), extra, e);
+  }
+  if (refused.length > 0) {
+    throw new KonnektorError(VIEW_REFUSED, `${describeSource(source)} is refused: it uses ${refused.join('; ')}`, { stage: 'check', stylesheet: source, sha256, refused, ...extra });
+  }
+  accepted.add(sha256);
 }
 
 const MEMORY_LIMIT = 12;
 const memory = new Map<string, Promise<CompiledView>>();
 
 async function compiledView(
+  sandbox: ViewSandbox,
   xslt: string,
   source: ViewStylesheetSource,
   cacheDir: string | false,
 ): Promise<{ view: CompiledView; cache: InvoicePreview['cache'] }> {
   const sha256 = crypto.createHash('sha256').update(xslt, 'utf8').digest('hex');
+  // First of all, and whatever any cache holds: a refused stylesheet is never compiled, cached or run.
+  checkPolicy(xslt, source, sha256);
   const held = memory.get(sha256);
   if (held) {
     memory.delete(sha256); // most recently used goes last
@@ -291,16 +307,23 @@ async function compiledView(
   let cache: InvoicePreview['cache'] = 'compiled';
   const pending = (async (): Promise<CompiledView> => {
     const file = cacheDir === false ? undefined : path.join(cacheDir, 'invoice-views', `${sha256}-saxon-js-${saxonVersion()}.sef.json`);
-    const fromDisk = file ? readCachedSef(file, sha256, source) : undefined;
+    const fromDisk = file ? readCachedSef(file) : undefined;
     if (fromDisk) {
       stats.diskHits++;
       cache = 'disk';
-      return { sha256, sef: fromDisk };
+      return { sha256, json: fromDisk };
     }
-    const { sef, json } = await compileXslt(xslt, source, sha256);
+    const t0 = performance.now();
+    let json: string;
+    try {
+      json = await sandbox.compile(xslt, sha256);
+    } catch (e) {
+      throw sandboxError(e, 'compile', source, sha256);
+    }
     stats.compiles++;
+    logger.info('view stylesheet compiled', { stylesheet: source, sha256, ms: Math.round(performance.now() - t0), sefBytes: json.length });
     if (file) writeCachedSef(file, json);
-    return { sha256, sef };
+    return { sha256, json };
   })();
   memory.set(sha256, pending);
   while (memory.size > MEMORY_LIMIT) memory.delete(memory.keys().next().value as string);
@@ -312,10 +335,13 @@ async function compiledView(
   }
 }
 
-function readCachedSef(file: string, sha256: string, source: ViewStylesheetSource): SefNode | undefined {
+/** A cached SEF whose checksum holds, as JSON text; anything else is dropped and compiled again. */
+function readCachedSef(file: string): string | undefined {
+  let json: string;
   let sef: SefNode;
   try {
-    sef = JSON.parse(fs.readFileSync(file, 'utf8')) as SefNode;
+    json = fs.readFileSync(file, 'utf8');
+    sef = JSON.parse(json) as SefNode;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn('ignoring an unreadable compiled view stylesheet', { file, error: String(e) });
     return undefined;
@@ -325,8 +351,7 @@ function readCachedSef(file: string, sha256: string, source: ViewStylesheetSourc
     fs.rmSync(file, { force: true });
     return undefined;
   }
-  assertSafeSef(sef, source, sha256); // the cache folder is not trusted more than the invoice
-  return sef;
+  return json;
 }
 
 function writeCachedSef(file: string, json: string): void {
@@ -341,186 +366,32 @@ function writeCachedSef(file: string, json: string): void {
   }
 }
 
-function viewError(stage: 'check' | 'compile' | 'transform', source: ViewStylesheetSource, sha256: string, why: string, extra: Record<string, unknown> = {}, cause?: unknown): KonnektorError {
-  const what = source === 'embedded' ? "the invoice's embedded view stylesheet" : source === 'fallback' ? 'the fallback view stylesheet' : 'the default view stylesheet';
-  const verb = stage === 'check' ? 'is refused' : stage === 'compile' ? 'does not compile' : 'failed';
-  return new KonnektorError(VIEW_FAILED, `${what} ${verb}: ${why}`, { stage, stylesheet: source, sha256, ...extra }, { cause });
+function describeSource(source: ViewStylesheetSource): string {
+  return source === 'embedded' ? "the invoice's embedded view stylesheet" : source === 'fallback' ? 'the fallback view stylesheet' : 'the default view stylesheet';
 }
 
-function saxonErrorCode(e: unknown): string | undefined {
-  const code = (e as { code?: unknown })?.code;
-  return typeof code === 'string' ? code.replace(/^Q\{[^}]*\}/, '') : undefined;
+function viewError(stage: 'compile' | 'transform', source: ViewStylesheetSource, sha256: string, why: string, extra: Record<string, unknown> = {}, cause?: unknown): KonnektorError {
+  const verb = stage === 'compile' ? 'does not compile' : 'failed';
+  return new KonnektorError(VIEW_FAILED, `${describeSource(source)} ${verb}: ${why}`, { stage, stylesheet: source, sha256, ...extra }, { cause });
 }
 
-/** XSLT text → SEF (the calls xslt3 2.7's `compileXSLT` makes), checked before and after for unsafe features. */
-async function compileXslt(xslt: string, source: ViewStylesheetSource, sha256: string): Promise<{ sef: SefNode; json: string }> {
-  assertSafeXsltSource(xslt, source, sha256);
-  assertSaxonCompilerAvailable();
-  const s = saxon();
-  const platform = s.getPlatform();
-  const compiler = platform.resource('compiler') as SefNode;
-  if (!compilerReady) {
-    addParentPointers(compiler);
-    compilerReady = true;
+function sandboxError(e: unknown, stage: 'compile' | 'transform', source: ViewStylesheetSource, sha256: string): KonnektorError {
+  if (e instanceof ViewLimitExceeded) return viewError(stage, source, sha256, e.message, { limit: e.limit }, e);
+  if (e instanceof ViewRunError) {
+    return viewError(stage, source, sha256, e.message, { ...(e.xsltError ? { xsltError: e.xsltError } : {}), ...(stage === 'transform' ? { messages: e.messages } : {}) }, e);
   }
-  const t0 = performance.now();
-  let sef: SefNode;
+  return viewError(stage, source, sha256, e instanceof Error ? e.message : String(e), {}, e);
+}
+
+async function runView(sandbox: ViewSandbox, view: CompiledView, xml: string, source: ViewStylesheetSource): Promise<{ html: string; messages: string[] }> {
+  stats.transforms++;
   try {
-    const doc = platform.parseXmlFromString(xslt);
-    doc._saxonBaseUri = `file:///konnektor-view-${sha256.slice(0, 12)}.xslt`;
-    const stylesheetParams = new s.XdmMap();
-    stylesheetParams.inSituPut(s.XS.QName.fromParts('', '', 'staticParameters'), [new s.XdmMap()]);
-    const options = s.checkOptions({
-      destination: 'application',
-      initialMode: 'compile-complete',
-      templateParams: { 'Q{}options': { noXPath: false } },
-      stylesheetParams,
-      stylesheetInternal: compiler,
-      stylesheetText: '',
-      async: true,
-      deliverMessage: () => undefined,
-    });
-    s.internalTransform(compiler, doc, options);
-    let result = (await options.resultPromise).principalResult;
-    if (Array.isArray(result)) result = result[0];
-    sef = s.XPath.sefToJSON((result as SaxonDocument).firstChild, false);
+    return await sandbox.render(view.sha256, () => view.json, xml);
   } catch (e) {
-    const code = saxonErrorCode(e);
-    throw viewError('compile', source, sha256, e instanceof Error ? e.message : String(e), code ? { xsltError: code } : {}, e);
-  }
-  sef[SIGMA] = sefChecksum(sef);
-  const json = JSON.stringify(sef); // before the first run: SaxonJS then adds parent pointers (cycles)
-  assertSafeSef(sef, source, sha256);
-  logger.info('view stylesheet compiled', { stylesheet: source, sha256, ms: Math.round(performance.now() - t0), sefBytes: json.length });
-  return { sef, json };
-}
-
-function addParentPointers(node: SefNode): void {
-  for (const child of node.C ?? []) {
-    (child as SefNode & { parentNode?: SefNode }).parentNode = node;
-    addParentPointers(child);
-  }
-}
-
-/** The key under which a SEF carries its checksum ("Σ"). */
-const SIGMA = String.fromCharCode(931);
-
-/** SaxonJS 2.7's SEF checksum (the algorithm it verifies on load; xslt3 stamps the same). */
-function sefChecksum(sef: SefNode): string {
-  const EXPORT_NS = 'http://ns.saxonica.com/xslt/export';
-  const hash = (s: string, seed: number): number => {
-    let h = seed << 8;
-    for (let i = 0; i < s.length; i++) h = (h << 1) + s.charCodeAt(i);
-    return h;
-  };
-  const pair = (a: string, b: string, seed: number): number => hash(a, seed) ^ hash(b, seed);
-  let acc = 0;
-  let counter = 0;
-  const visit = (node: SefNode): void => {
-    acc ^= pair(node.N, EXPORT_NS, counter++);
-    for (const key of Object.keys(node)) {
-      if (key === 'N' || key === 'C' || key === SIGMA || key === 'ELAB' || key === 'PUSH' || key === 'parentNode') continue;
-      if (node.N === 'catch' && key === 'test') continue;
-      acc ^= pair(key, '', counter);
-      acc ^= hash(String(node[key]), counter);
+    if (e instanceof ViewRunError && e.kind === 'parse') {
+      // xmldom accepted it, SaxonJS's parser did not (e.g. a DTD with entity declarations)
+      throw new KonnektorError('XML_NOT_WELL_FORMED', `the invoice cannot be parsed: ${e.message}`, {}, { cause: e });
     }
-    node.C?.forEach(visit);
-    acc ^= 1;
-  };
-  visit(sef);
-  return (acc < 0 ? 4294967295 + acc + 1 : acc).toString(16);
-}
-
-/** XSLT elements that make the compiler or the run reach outside the invoice. */
-const REFUSED_XSL_ELEMENTS = new Set(['import', 'include', 'import-schema', 'use-package', 'result-document', 'evaluate', 'source-document', 'merge-source']);
-
-function assertSafeXsltSource(xslt: string, source: ViewStylesheetSource, sha256: string): void {
-  const doc = strictParse(stripBom(xslt));
-  if ('reason' in doc) throw viewError('compile', source, sha256, `not well-formed XML (${doc.reason})`, {}, doc.cause);
-  const root = doc.documentElement;
-  const isXslt = root && (root.namespaceURI === XSL_NS ? ['stylesheet', 'transform', 'package'].includes(root.localName ?? '') : root.hasAttributeNS(XSL_NS, 'version'));
-  if (!root || !isXslt) throw viewError('compile', source, sha256, 'not an XSLT stylesheet');
-  const refused = new Set<string>();
-  const all = doc.getElementsByTagNameNS('*', '*');
-  for (let i = 0; i < all.length; i++) {
-    const el = all.item(i)!;
-    if (el.namespaceURI === XSL_NS && REFUSED_XSL_ELEMENTS.has(el.localName ?? '')) refused.add(`xsl:${el.localName}`);
-    if (el.namespaceURI === IXSL_NS) refused.add(`ixsl:${el.localName}`);
-  }
-  if (refused.size > 0) {
-    throw viewError('check', source, sha256, `it uses ${[...refused].join(', ')}, which reach outside the invoice`, { refused: [...refused] });
-  }
-}
-
-/** Functions that read files or URLs, look up functions dynamically, run a nested transformation or read the environment. */
-const REFUSED_FUNCTIONS = new Set([
-  'doc',
-  'document',
-  'doc-available',
-  'collection',
-  'uri-collection',
-  'unparsed-text',
-  'unparsed-text-lines',
-  'unparsed-text-available',
-  'json-doc',
-  'environment-variable',
-  'available-environment-variables',
-  'transform',
-  'function-lookup',
-  'load-xquery-module',
-]);
-/** SaxonJS's own extensions that compile or parse XPath at run time (they serve its XSLT compiler). */
-const REFUSED_SAXON_FUNCTIONS = new Set(['compile-XPath', 'compile-GlobalContext', 'parse-XPath']);
-const REFUSED_NODES = new Set(['resultDoc', 'evaluate', 'mergeSrc']);
-
-/** Walks the compiled tree: the safety net behind assertSafeXsltSource (covers anything the compiler expands). */
-function assertSafeSef(sef: SefNode, source: ViewStylesheetSource, sha256: string): void {
-  const refused = new Set<string>();
-  const visit = (node: SefNode): void => {
-    if (REFUSED_NODES.has(node.N)) refused.add(node.N);
-    if (typeof node.name === 'string') {
-      const m = /^Q\{([^}]*)\}(.*)$/.exec(node.name);
-      const [ns, local] = m ? [m[1]!, m[2]!] : [node.N === 'fn' ? FN_NS : '', node.name];
-      if (ns === FN_NS && REFUSED_FUNCTIONS.has(local) && (node.N === 'fn' || node.N === 'fnRef' || node.N === 'ifCall')) refused.add(`${local}()`);
-      if (ns === SAXON_NS && REFUSED_SAXON_FUNCTIONS.has(local)) refused.add(`saxon:${local}()`);
-      if (ns === IXSL_NS || ns === GLOBAL_JS_NS) refused.add(`${ns === IXSL_NS ? 'ixsl' : 'js'}:${local}`);
-    }
-    node.C?.forEach(visit);
-  };
-  visit(sef);
-  if (refused.size > 0) {
-    throw viewError('check', source, sha256, `it uses ${[...refused].join(', ')}, which reach outside the invoice`, { refused: [...refused] });
-  }
-}
-
-function runView(view: CompiledView, xml: string, source: ViewStylesheetSource): { html: string; messages: string[] } {
-  const s = saxon();
-  let doc: SaxonDocument;
-  try {
-    doc = s.getPlatform().parseXmlFromString(xml);
-  } catch (e) {
-    // xmldom accepted it, SaxonJS's parser did not (e.g. a DTD with entity declarations)
-    throw new KonnektorError('XML_NOT_WELL_FORMED', `the invoice cannot be parsed: ${e instanceof Error ? e.message : String(e)}`, {}, { cause: e });
-  }
-  const messages: string[] = [];
-  try {
-    stats.transforms++;
-    const result = s.transform(
-      {
-        stylesheetInternal: view.sef,
-        sourceNode: doc,
-        destination: 'serialized',
-        // GİB's general.xslt asks for HTML 4.0, which SaxonJS does not serialize; the markup is the same.
-        outputProperties: { 'html-version': 5 },
-        deliverMessage: (message: unknown) => {
-          if (messages.length < 50) messages.push(String((message as { textContent?: unknown })?.textContent ?? message));
-        },
-      },
-      'sync',
-    );
-    return { html: String(result.principalResult ?? ''), messages };
-  } catch (e) {
-    const code = saxonErrorCode(e);
-    throw viewError('transform', source, view.sha256, e instanceof Error ? e.message : String(e), code ? { xsltError: code, messages } : { messages }, e);
+    throw sandboxError(e, 'transform', source, view.sha256);
   }
 }

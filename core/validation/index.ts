@@ -81,13 +81,18 @@ class Validator implements DocumentValidator {
 
   async validate(xml: string, kind: DocumentKind): Promise<ValidationResult> {
     checkInput(xml, kind);
+    if (hasDoctype(xml)) return doctypeRefused();
     return this.toResult(await this.runner.run(xml, kind));
   }
 
+  /** Each document gets its own result: one that the engine cannot take fails alone, the rest of the batch goes on. */
   async validateMany(docs: { xml: string; kind: DocumentKind }[]): Promise<ValidationResult[]> {
     for (const d of docs) checkInput(d.xml, d.kind);
-    const raw = await Promise.all(docs.map((d) => this.runner.run(d.xml, d.kind)));
-    return raw.map((r) => this.toResult(r));
+    const raw = await Promise.allSettled(docs.map((d) => (hasDoctype(d.xml) ? Promise.resolve(undefined) : this.runner.run(d.xml, d.kind))));
+    return raw.map((r) => {
+      if (r.status === 'rejected') return engineRefused(r.reason);
+      return r.value === undefined ? doctypeRefused() : this.toResult(r.value);
+    });
   }
 
   close(): Promise<void> {
@@ -103,6 +108,31 @@ class Validator implements DocumentValidator {
     });
     return { valid: issues.length === 0, issues, timings: r.timings };
   }
+}
+
+/**
+ * A DOCTYPE in the prolog. UBL documents have none; one with entity declarations could make a parser read files or
+ * expand without end, so such a document is refused before any engine parses it.
+ */
+export function hasDoctype(xml: string): boolean {
+  return /^\uFEFF?\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*<!DOCTYPE/i.test(xml);
+}
+
+function doctypeRefused(): ValidationResult {
+  return {
+    valid: false,
+    issues: [{ source: 'xml', rule: 'XML_DOCTYPE_FORBIDDEN', message: 'Belge DOCTYPE (varlık tanımı) içeriyor; e-belgelerde bulunmaz ve güvenlik nedeniyle işlenmez.' }],
+    timings: { xsdMs: 0, schematronMs: 0 },
+  };
+}
+
+function engineRefused(reason: unknown): ValidationResult {
+  const detail = reason instanceof Error ? reason.message.split('\n')[0] : String(reason);
+  return {
+    valid: false,
+    issues: [{ source: 'xml', rule: 'VALIDATION_ENGINE_FAILED', message: `Belge doğrulanamadı (doğrulama motoru bu belgede durdu): ${detail}` }],
+    timings: { xsdMs: 0, schematronMs: 0 },
+  };
 }
 
 function checkInput(xml: unknown, kind: unknown): void {
