@@ -80,6 +80,10 @@ export const ERROR_CATALOG = {
   },
   INTEGRATOR_AUTH_FAILED: { kind: 'target', tr: 'Entegratör (eFinans) kullanıcı adı veya şifresi hatalı.' },
   INTEGRATOR_UNREACHABLE: { kind: 'target', tr: 'Entegratöre (eFinans) ulaşılamıyor.' },
+  INTEGRATOR_URL_INSECURE: {
+    kind: 'input',
+    tr: 'Entegratör adresi https:// ile başlamalıdır; şifre şifrelenmeden gönderilemez (http yalnızca bu bilgisayardaki deneme sunucusu için).',
+  },
   INTEGRATOR_TIMEOUT: { kind: 'target', tr: 'Entegratör (eFinans) zamanında yanıt vermedi.' },
   INTEGRATOR_HTTP_ERROR: { kind: 'target', tr: 'Entegratör (eFinans) bir sunucu hatası döndürdü.' },
   INTEGRATOR_BAD_RESPONSE: { kind: 'target', tr: 'Entegratörden (eFinans) anlaşılamayan bir yanıt geldi.' },

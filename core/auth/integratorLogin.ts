@@ -2,7 +2,7 @@ import { KonnektorError } from '../errors';
 import { createIntegratorClients } from '../integrator';
 import { SoapCaller } from '../integrator/caller';
 import { NS, childText } from '../integrator/soap';
-import { SoapTransport } from '../integrator/transport';
+import { createIntegratorTransport, integratorUrl } from '../integrator/transport';
 import { endpointsFromBase } from '../integrator/types';
 
 export interface IntegratorLoginCheck {
@@ -28,14 +28,9 @@ const DEFAULT_LOGIN_TIMEOUT_MS = 15_000;
  * the real operation must come from QNB, and this function is the one place to change when it does.
  */
 export async function verifyIntegratorLogin(check: IntegratorLoginCheck): Promise<{ user: string; title?: string; staff: boolean }> {
-  const endpoints = endpointsFromBase(check.integrator);
-  let userService: URL;
-  try {
-    userService = new URL(endpoints.userService);
-  } catch {
-    throw new KonnektorError('INPUT_INVALID', `Integrator address is not a URL: ${check.integrator}`, { value: check.integrator });
-  }
-  const transport = new SoapTransport({ timeoutMs: check.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS, maxResponseBytes: 1024 * 1024 });
+  // The password goes out with the first call: the address must pass the transport's TLS-or-loopback rule first.
+  const userService = integratorUrl(endpointsFromBase(check.integrator).userService, 'userService');
+  const transport = createIntegratorTransport({ timeoutMs: check.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS, maxResponseBytes: 1024 * 1024 });
   const caller = new SoapCaller({ credentials: { user: check.user, password: check.password, auth: 'wsLogin' }, userService, transport });
   try {
     if (!check.staff) {

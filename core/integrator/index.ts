@@ -1,9 +1,8 @@
-import { KonnektorError } from '../errors';
 import { SoapCaller } from './caller';
 import { createConnectorClients } from './connectorService';
 import { createEarsivClient } from './earsivService';
 import { RequestRateLimiter } from './rateLimit';
-import { SoapTransport } from './transport';
+import { createIntegratorTransport, integratorUrl, isLoopbackHost } from './transport';
 import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
 
 /**
@@ -31,37 +30,18 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_RATE_PER_MINUTE = 150;
 export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
-
-function serviceUrl(name: string, value: string, allowInsecureHttp: boolean): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address is not a URL`, { value });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address must be https://`, { value });
-  }
-  if (url.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK.test(url.hostname)) {
-    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address must be https:// (the password would travel unencrypted)`, { value });
-  }
-  return url;
-}
-
 export function createIntegratorClients(options: IntegratorClientOptions): IntegratorClients {
-  const insecure = options.allowInsecureHttp ?? false;
   const urls = {
-    connector: serviceUrl('connectorService', options.endpoints.connectorService, insecure),
-    user: serviceUrl('userService', options.endpoints.userService, insecure),
-    earsiv: serviceUrl('EarsivWebService', options.endpoints.earsivService, insecure),
+    connector: integratorUrl(options.endpoints.connectorService, 'connectorService'),
+    user: integratorUrl(options.endpoints.userService, 'userService'),
+    earsiv: integratorUrl(options.endpoints.earsivService, 'EarsivWebService'),
   };
-  const transport = new SoapTransport({
+  const transport = createIntegratorTransport({
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   });
   // The integrator's request limit protects QNB's servers; a sandbox on this machine has none unless asked for.
-  const onLoopback = [urls.connector, urls.user, urls.earsiv].every((u) => LOOPBACK.test(u.hostname));
+  const onLoopback = [urls.connector, urls.user, urls.earsiv].every((u) => isLoopbackHost(u.hostname));
   const rate = options.ratePerMinute ?? (onLoopback ? undefined : DEFAULT_RATE_PER_MINUTE);
   const caller = new SoapCaller({
     credentials: options.credentials,

@@ -7,6 +7,10 @@ import { KonnektorError } from '../errors';
  * complete answer), and the network failures mapped to integrator error codes. No retries here: the outbox decides,
  * from `details.transient`, what is worth another attempt. `details.mayHaveReachedServer` false means the
  * integrator certainly did not get the request (refused, no route); true means it may have processed it.
+ *
+ * Every call to the integrator carries its credentials, so every one goes through this module, and the rule lives
+ * here once: TLS to the integrator, or plain HTTP to a sandbox on this machine's loopback — checked when an address
+ * is accepted (`integratorUrl`) and again on every request.
  */
 export interface HttpReply {
   status: number;
@@ -30,18 +34,54 @@ export function endpointLabel(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/** A host on this machine's loopback: the only place plain HTTP may go (Konnektör's own sandbox). */
+export function isLoopbackHost(hostname: string): boolean {
+  return /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i.test(hostname);
+}
+
+/**
+ * An integrator service address, accepted only when the password it will carry travels encrypted: https://, or
+ * http:// to a loopback sandbox. Anything else is INTEGRATOR_URL_INSECURE (or INPUT_INVALID when it is no URL).
+ */
+export function integratorUrl(value: string | URL, name = 'integrator'): URL {
+  let url: URL;
+  try {
+    url = typeof value === 'string' ? new URL(value) : value;
+  } catch {
+    throw new KonnektorError('INPUT_INVALID', `Integrator ${name} address is not a URL`, { value: String(value) });
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  throw new KonnektorError(
+    'INTEGRATOR_URL_INSECURE',
+    `Integrator ${name} address must be https:// (plain http only to a sandbox on 127.0.0.1): the password would travel unencrypted`,
+    { value: endpointLabel(url) },
+  );
+}
+
 /** Connection never made: the request cannot have reached the integrator. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN']);
 /** Certificate or TLS setup problems: a retry in a minute will not fix them, a person has to look. */
 const TLS_FAILURE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_OSSL_)/;
 
+/** The one way to make a transport for integrator calls. */
+export function createIntegratorTransport(options: TransportOptions): SoapTransport {
+  return new SoapTransport(options);
+}
+
 export class SoapTransport {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
 
+  /** Use createIntegratorTransport. */
   constructor(private readonly options: TransportOptions) {}
 
   post(url: URL, body: Buffer, headers: Record<string, string>, ctx: CallContext): Promise<HttpReply> {
+    try {
+      integratorUrl(url);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const isHttps = url.protocol === 'https:';
     const controller = new AbortController();
     let timedOut = false;

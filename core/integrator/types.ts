@@ -70,11 +70,6 @@ export interface IntegratorClientOptions {
    * the SoapUI sample and one client use uppercase.
    */
   belgeHashCase?: 'lower' | 'upper';
-  /**
-   * Plain `http:` sends the password unencrypted, so it is refused unless the host is the loopback (the sandbox,
-   * tests) or this is set.
-   */
-  allowInsecureHttp?: boolean;
   /** Upper bound of one answer; the GİB user list is the largest. Default 256 MiB. */
   maxResponseBytes?: number;
 }
