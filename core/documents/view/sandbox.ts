@@ -138,14 +138,17 @@ export class ViewSandbox {
     return run;
   }
 
+  /** The process, its IPC channel and its stderr pipe stop holding this process's event loop open. */
   private idle(child: ChildProcess): void {
     child.unref();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
   }
 
   private busy(child: ChildProcess): void {
     child.ref();
     (child.channel as { ref?: () => void } | undefined)?.ref?.();
+    (child.stderr as { ref?: () => void } | null)?.ref?.();
   }
 
   private start(): Promise<ChildProcess> {
