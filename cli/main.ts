@@ -13,6 +13,7 @@ import { KonnektorError } from '../core/errors';
 import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
+import { erpServerOf } from './erpServer';
 import { registerYearEndCommands } from './yearend';
 
 export function konnektorHome(): string {
@@ -34,10 +35,10 @@ interface TargetOptions {
   json?: boolean;
 }
 
-function targetOf(o: TargetOptions) {
+function targetOf(o: TargetOptions, cmd: Command) {
   return {
     connector: o.connector,
-    server: o.server,
+    server: erpServerOf(cmd),
     ...(o.database !== undefined ? { database: o.database } : {}),
     ...(o.firm !== undefined ? { firm: o.firm } : {}),
     ...(o.period !== undefined ? { period: o.period } : {}),
@@ -48,7 +49,8 @@ function targetOf(o: TargetOptions) {
 function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } = {}): Command {
   cmd
     .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis').default('logo'))
-    .addOption(new Option('--server <url>', 'mssql://kullanici:sifre@sunucu:1433/ÖRNEK veya sqlite:<klasör>').default(defaultServer()));
+    .addOption(new Option('--server <url>', 'mssql://kullanici@sunucu:1433/ÖRNEK veya sqlite:<klasör> (şifre yazılmaz: --erp-password-env)').default(defaultServer()))
+    .option('--erp-password-env <VAR>', 'veri tabanı şifresini içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)');
   if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis: şirket veri tabanı)');
   if (opts.firm !== false) {
     cmd.option('--firm <code>', 'firma kodu, 3 hane (2 → 002)').option('--period <code>', 'dönem kodu, 2 hane (1 → 01)').option('--branch <code>', 'şube');
@@ -113,7 +115,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   withTarget(program.command('databases').description('"Veri tabanı Ara": sunucudaki veri tabanları'), { database: false, firm: false }).action(
     run(async (out, cmd) => {
       const o = cmd.opts<TargetOptions>();
-      const list = await api['erp.listDatabases']({ connector: o.connector, server: o.server });
+      const list = await api['erp.listDatabases']({ connector: o.connector, server: erpServerOf(cmd) });
       printResult(out, list, () =>
         table(
           ['Veri tabanı', 'Tanındı', 'Şirket', 'Yıl'],
@@ -126,7 +128,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   withTarget(program.command('firms').description('"Firma/Dönem Ara": firmalar ve dönemleri')).action(
     run(async (out, cmd) => {
       const o = cmd.opts<TargetOptions>();
-      const list = await api['erp.listFirmPeriods']({ target: targetOf(o) });
+      const list = await api['erp.listFirmPeriods']({ target: targetOf(o, cmd) });
       printResult(out, list, () =>
         table(
           ['Firma', 'Firma adı', 'Dönem', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
@@ -141,7 +143,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .action(
       run(async (out, cmd) => {
         const o = cmd.opts<TargetOptions & { module: string }>();
-        const result = await api['erp.testConnection']({ target: targetOf(o), module: o.module });
+        const result = await api['erp.testConnection']({ target: targetOf(o, cmd), module: o.module });
         printResult(out, result, () =>
           [
             `Bağlantı başarılı (${redactServer(o.server)}).`,
@@ -162,7 +164,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (out, cmd) => {
         const o = documents.commands[0]!.opts<TargetOptions & { module: string; from?: string; to?: string; limit?: string; offset?: string }>();
         const docs = await api['documents.listOutgoing']({
-          target: targetOf(o),
+          target: targetOf(o, cmd),
           module: o.module,
           ...(o.from ? { from: o.from } : {}),
           ...(o.to ? { to: o.to } : {}),
@@ -190,7 +192,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (out, cmd) => {
         const o = cmd.opts<TargetOptions & { module: string; out: string; from?: string; to?: string; prefix?: string; iban?: string; viewXslt?: string }>();
         const report = await api['documents.export']({
-          target: targetOf(o),
+          target: targetOf(o, cmd),
           module: o.module,
           outDir: o.out,
           ...(o.from ? { from: o.from } : {}),
@@ -243,7 +245,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
         const password = process.env[o.passwordEnv];
         if (!password) throw new KonnektorError('INPUT_INVALID', `Environment variable ${o.passwordEnv} is empty`, { value: o.passwordEnv });
         const summary = await api['documents.send']({
-          target: targetOf(o),
+          target: targetOf(o, cmd),
           module: o.module,
           integrator: o.integrator,
           user: o.user,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { KonnektorApi } from '../core/api';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import type { YearEndReason } from '../core/yearend';
+import { erpServerOf } from './erpServer';
 import { commandAction, printResult, table } from './output';
 
 const REASONS: Record<YearEndReason, string> = {
@@ -69,7 +70,8 @@ export function registerYearEndCommands(program: Command, api: KonnektorApi, set
     .option('--firm <code>', 'firma kodu, 3 hane (2 → 002); boşsa bağlantı ayarındaki')
     .option('--period <code>', 'dönem kodu, 2 hane (1 → 01); boşsa önerilen yeni dönem')
     .option('--database <name>', 'veri tabanı (Netsis: yeni yılın şirket veri tabanı); boşsa önerilen')
-    .option('--server <url>', 'sunucu; boşsa bağlantı ayarındaki')
+    .option('--server <url>', 'sunucu; boşsa bağlantı ayarındaki (şifre yazılmaz: --erp-password-env)')
+    .option('--erp-password-env <VAR>', 'veri tabanı şifresini içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
     .option('--company <vkn>', 'modülde birden fazla firma varsa firmanın VKN/TCKN’si')
     .option('--branch <code>', 'şube')
     .option('--also <modules>', 'aynı seçimi bu modüllere de uygula (virgülle: earsiv,eirsaliye)')
@@ -82,7 +84,7 @@ export function registerYearEndCommands(program: Command, api: KonnektorApi, set
         const result = await api['yearend.apply']({
           module: o.module,
           target: {
-            ...(o.server ? { server: o.server } : {}),
+            ...(o.server ? { server: erpServerOf(cmd) } : {}),
             ...(o.database ? { database: o.database } : {}),
             ...(o.firm ? { firm: o.firm } : {}),
             ...(o.period ? { period: o.period } : {}),

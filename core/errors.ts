@@ -1,3 +1,5 @@
+import { redactText } from './secrets';
+
 /**
  * Errors are values with a stable code, a plain Turkish message for the user and an English detail for logs.
  * Every code lives in this one catalogue so the UI, the CLI and the tests agree on it.
@@ -23,6 +25,10 @@ export const ERROR_CATALOG = {
   ERP_DATABASE_NAME_INVALID: { kind: 'input', tr: 'Veri tabanı adı geçersiz.' },
   ERP_DATABASE_REQUIRED: { kind: 'input', tr: 'Veri tabanı adı gereklidir.' },
   ERP_SERVER_URL_INVALID: { kind: 'input', tr: 'Sunucu adresi geçersiz (ör. mssql://kullanici:sifre@sunucu:1433/ÖRNEK).' },
+  ERP_PASSWORD_ON_COMMAND_LINE: {
+    kind: 'input',
+    tr: 'Veri tabanı şifresini komut satırına yazmayın (bu bilgisayarın her kullanıcısı görebilir); şifreyi bir ortam değişkenine koyup --erp-password-env ile adını verin.',
+  },
   ERP_DATE_INVALID: { kind: 'input', tr: 'Tarih geçersiz; YYYY-AA-GG biçiminde girin.' },
   ERP_SERVER_UNREACHABLE: { kind: 'target', tr: 'Veri tabanı sunucusuna ulaşılamıyor.' },
   ERP_LOGIN_FAILED: { kind: 'target', tr: 'Veri tabanı kullanıcı adı veya şifresi hatalı.' },
@@ -130,7 +136,9 @@ export class KonnektorError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, detail: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(detail, options);
+    // Details travel to logs, the UI and scripts: no URL's password and no password Konnektör was given.
+    super(redactText(detail), options);
+    details = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? redactText(v) : v]));
     this.name = 'KonnektorError';
     this.code = code;
     this.kind = ERROR_CATALOG[code].kind;

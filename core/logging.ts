@@ -1,11 +1,12 @@
 import winston from 'winston';
+import { redactText } from './secrets';
 
 /** Keys whose values never reach a log line. */
 const SECRET_KEYS = /pass(word)?|secret|token|sifre|şifre|cookie|authorization/i;
-const URL_PASSWORD = /(\w+:\/\/[^:/@\s]*):[^@\s]*@/g;
 
+/** A log value without secrets: URLs' credentials and every password this process was given are masked. */
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(URL_PASSWORD, '$1:***@');
+  if (typeof value === 'string') return redactText(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};

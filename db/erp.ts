@@ -6,6 +6,7 @@ import { KonnektorError, isKonnektorError, type ErrorCode } from '../core/errors
 import { redactServer } from '../core/erp/target';
 import { validateDatabaseName } from '../core/erp/codes';
 import { logger } from '../core/logging';
+import { registerUrlSecrets } from '../core/secrets';
 import { registerTurkishFunctions } from './sqliteFunctions';
 
 /** knex's own messages go to the application log (redacted), never straight to the console. */
@@ -40,6 +41,8 @@ export type ErpDialect = ErpServer['kind'];
 
 export function parseServer(url: string): ErpServer {
   const text = url.trim();
+  // From here on no log line or error of this process shows the password, whatever message it ends up in.
+  registerUrlSecrets(text);
   if (text.startsWith('sqlite:')) {
     const folder = text.slice('sqlite:'.length);
     if (folder === '') throw new KonnektorError('ERP_SERVER_URL_INVALID', 'sqlite: URL without a folder', { value: url });
@@ -56,19 +59,30 @@ export function parseServer(url: string): ErpServer {
       value: redactServer(text),
     });
   }
-  const instanceName = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || undefined;
+  // A `%` not followed by two hex digits cannot be decoded: the address is wrong, not Konnektör.
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new KonnektorError('ERP_SERVER_URL_INVALID', `The ${what} in the server URL has a % that is not followed by two hex digits (write % as %25)`, {
+        value: redactServer(text),
+      });
+    }
+  };
+  const instanceName = decode(parsed.pathname.replace(/^\//, ''), 'instance name') || undefined;
   const flag = (name: string, fallback: boolean): boolean => {
     const v = parsed.searchParams.get(name);
     return v === null ? fallback : v === 'true' || v === '1' || v === 'yes';
   };
   const timeout = Number(parsed.searchParams.get('connectTimeout') ?? '15000');
+  const password = decode(parsed.password, 'password');
   return {
     kind: 'mssql',
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : undefined,
     instanceName,
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
+    user: decode(parsed.username, 'user name'),
+    password,
     // Accounting servers on a LAN mostly run with self-signed certificates.
     encrypt: flag('encrypt', false),
     trustServerCertificate: flag('trustServerCertificate', true),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KonnektorError } from '../errors';
+import { redactUrl } from '../secrets';
 import { padFirmCode, padPeriodCode, validateDatabaseName } from './codes';
 
 /**
@@ -52,7 +53,10 @@ export function requirePeriod(target: ErpTarget): string {
   return target.period;
 }
 
-/** Server URLs carry a password: this is what may be shown or logged. */
+/**
+ * Server URLs carry a password: this is what may be shown, logged or saved. Its credentials are found the way the
+ * connection finds them (core/secrets.ts), so a password with `@` or other URL characters is hidden whole.
+ */
 export function redactServer(server: string): string {
-  return server.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return redactUrl(server);
 }

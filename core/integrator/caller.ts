@@ -5,6 +5,7 @@ import { logger } from '../logging';
 import { authError, badResponse, classifyFault, faultError, httpError, type FaultClass } from './faults';
 import { NS, SoapBuildError, SoapParseError, buildEnvelope, childText, parseEnvelope, readFault, responseElement, type Field } from './soap';
 import { SoapTransport, endpointLabel, type CallContext } from './transport';
+import { registerSecret } from '../secrets';
 import type { IntegratorCredentials } from './types';
 
 /**
@@ -51,6 +52,7 @@ export class SoapCaller {
 
   constructor(private readonly options: SoapCallerOptions) {
     this.mode = options.credentials.auth ?? 'usernameToken';
+    registerSecret(options.credentials.password);
   }
 
   /** The `<operation>Response` element of a successful call. */

@@ -177,7 +177,9 @@ describe('konnektor CLI', () => {
       const netsis = await konnektor('test-connection', '--connector', 'netsis', '--server', server, '--database', 'LOGODB', '--module', 'efatura', '--json');
       expect(netsis.code).toBe(1);
       expect(JSON.parse(netsis.stderr).error.code).toBe('ERP_COMPANY_NOT_FOUND');
-      const unreachable = await konnektor('databases', '--server', 'mssql://sa:Gizli@127.0.0.1:1?connectTimeout=2000');
+      process.env.KNK_CLI_TEST_ERP_PW = 'Gizli';
+      const unreachable = await konnektor('databases', '--server', 'mssql://sa@127.0.0.1:1?connectTimeout=2000', '--erp-password-env', 'KNK_CLI_TEST_ERP_PW');
+      delete process.env.KNK_CLI_TEST_ERP_PW;
       expect(unreachable.code).toBe(1);
       expect(unreachable.stderr).toContain('ERP_SERVER_UNREACHABLE');
       expect(unreachable.stderr).not.toContain('Gizli');
