@@ -6,6 +6,7 @@ import { LOGO_EBOOK_DOCTYPES } from '../../connectors/logo/ledger';
 import { NETSIS_DOCUMENT_TYPES } from '../../connectors/netsis/ledger';
 import { DEMO_USERS, demoChart, demoJournal, type DemoJournalEntry, type JournalOptions } from './journal';
 import type { DemoWorld } from './scenario';
+import type { EdefterSettings } from '../../core/edefter/settings';
 
 /**
  * Writes the demo journal into the accounting programs' own ledger tables: Logo's EMFICHE/EMFLINE/EMUHACC (+ the
@@ -158,4 +159,30 @@ export function writeNetsisLedger(file: string, world: DemoWorld, opts: JournalO
     db.close();
   }
   return { entries, lines };
+}
+
+/** e-Defter settings of a demo company (Firma / Sözleşme Ayarları as a user would fill them in). */
+export function demoEdefterSettings(world: DemoWorld, companyIndex: 0 | 1, year: number): EdefterSettings {
+  const c = world.companies[companyIndex]!;
+  const [street, building] = c.street.split(' No: ') as [string, string | undefined];
+  return {
+    firm: {
+      taxId: c.vkn,
+      title: c.name,
+      phone: c.phone,
+      email: c.email,
+      webSite: `www.${c.email.split('@')[1]}`,
+      address: { buildingNumber: building ?? '1', street, street2: c.district, city: c.city, postalCode: c.postalCode, country: 'Türkiye' },
+      nace: companyIndex === 0 ? '13.20.01' : '46.31.01',
+      fiscalYearStart: `${year}-01-01`,
+      fiscalYearEnd: `${year}-12-31`,
+      firstTransitionDate: `${year}-01-01`,
+      foundationDate: '2009-03-16',
+      ledger: { partSizeMb: 200 },
+    },
+    contracts: [
+      { kind: 'SMMM', title: 'SMMM', name: 'Zeynep Kaya', date: `${year - 3}-01-02`, number: 'S-2023/014', type: 'Defter tutma', description: 'SMMM sözleşmesi', fullCertification: false },
+    ],
+    branches: [],
+  };
 }
