@@ -26,6 +26,7 @@ import { logger } from '../logging';
 import { isModule, type Module } from '../modules';
 import { apiSchemas, isoDate, type ApiInput, type ApiMethod } from './schemas';
 import { createYearEndHandlers, type YearEndApi } from './yearend';
+import { createEdefterHandlers, type EdefterApi } from './edefter';
 import { createSessionHandlers, onlyDocuments, type SessionApi, type SessionDeps } from './session';
 
 export interface ConnectorSummary {
@@ -47,7 +48,7 @@ export interface FileValidation {
   issues: DocumentIssue[];
 }
 
-export interface KonnektorApi extends SessionApi, YearEndApi {
+export interface KonnektorApi extends SessionApi, YearEndApi, EdefterApi {
   'connectors.list'(input: ApiInput<'connectors.list'>): Promise<ConnectorSummary[]>;
   'erp.listDatabases'(input: ApiInput<'erp.listDatabases'>): Promise<DatabaseInfo[]>;
   'erp.listFirmPeriods'(input: ApiInput<'erp.listFirmPeriods'>): Promise<FirmPeriod[]>;
@@ -179,6 +180,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   };
   const handlers: KonnektorApi = {
     ...createYearEndHandlers(deps),
+    ...createEdefterHandlers(deps),
     ...createSessionHandlers(deps, () => wrapped),
     async 'connectors.list'() {
       return listConnectors().map((c) => ({ id: c.id, title: c.title, shape: c.shape, modules: c.modules }));
@@ -221,7 +223,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     },
     async 'demo.init'(raw) {
       const input = parseInput('demo.init', raw);
-      return createDemoDatabases(input);
+      return createDemoDatabases({ ...input, edefterToken: true });
     },
     async 'documents.export'(raw) {
       const input = parseInput('documents.export', raw);
