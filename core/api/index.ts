@@ -16,7 +16,7 @@ import { endpointsFromBase } from '../integrator/types';
 import { runSend, type SendRunOptions, type SendRunSummary } from '../outbox';
 import { locateGibPackage } from '../validation/gibPackage';
 import { listConnectors, getConnector } from '../../connectors/registry';
-import type { ConnectionTestResult, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
+import type { ConnectionTestResult, ConnectorShape, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { ErpConnections } from '../../db/erp';
 import { createDemoDatabases, type DemoSummary } from '../../sandbox/demo';
 import type { CanonicalDocument } from '../documents/model';
@@ -31,7 +31,7 @@ import { createSessionHandlers, onlyDocuments, type SessionApi, type SessionDeps
 export interface ConnectorSummary {
   id: string;
   title: string;
-  shape: 'firm-period' | 'database-per-year';
+  shape: ConnectorShape;
   modules: readonly Module[];
 }
 
