@@ -1,6 +1,5 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { z } from 'zod';
 import type { CheckSummary } from '../edefter/checks';
 import { readLastYevmiye, type LastYevmiye } from '../edefter/lastYevmiye';
 import { advanceMonth, buildMonth, checkMonth, sealMonth, type BuildReport, type EdefterDeps, type MonthRef, type Sealer } from '../edefter/month';
@@ -11,11 +10,11 @@ import { normalizeTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
 import { createEdefterClient, edefterServiceUrl } from '../integrator/edefterService';
 import { listTokens, openToken, type TokenCertificate, type TokenSlot } from '../signing/pkcs11';
-import type { edefterSchemas } from './edefterSchemas';
-import type { ApiDeps } from './index';
-import { parseInput } from './index';
+import type { ApiContext } from './context';
+import type { ParsedInput } from './input';
 
-type In<M extends keyof typeof edefterSchemas> = z.input<(typeof edefterSchemas)[M]>;
+type In<M extends EdefterMethod> = ParsedInput<M>;
+type EdefterMethod = 'edefter.settings.get' | 'edefter.settings.save' | 'edefter.months' | 'edefter.check' | 'edefter.build' | 'edefter.tokens' | 'edefter.certificates' | 'edefter.sign' | 'edefter.send' | 'edefter.status' | 'edefter.verifyLastYevmiye';
 
 /** A month as the e-Defter screen shows it: state, checks, files, deadline, history. */
 export interface MonthView extends MonthRow {
@@ -30,7 +29,7 @@ export interface BuildView {
   schematron: BuildReport['schematron'];
 }
 
-export interface EdefterApi {
+export interface EdefterHandlers {
   'edefter.settings.get'(input: In<'edefter.settings.get'>): Promise<EdefterSettings | null>;
   'edefter.settings.save'(input: In<'edefter.settings.save'>): Promise<EdefterSettings>;
   'edefter.months'(input: In<'edefter.months'>): Promise<MonthView[]>;
@@ -63,11 +62,12 @@ function withSealer<T>(token: { module: string; slot?: number; pin: string; cert
   return run().finally(() => session.close());
 }
 
-export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
+export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
+  const deps = { store: ctx.store, connections: ctx.erp.connections, now: ctx.now };
   const edefterDeps = async (): Promise<EdefterDeps> => ({
     store: await deps.store(),
     connections: deps.connections,
-    now: deps.now ?? (() => new Date()),
+    now: deps.now,
     version: VERSION,
     dataDir: dataDir(),
   });
@@ -80,25 +80,21 @@ export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
   const view = async (row: MonthRow): Promise<MonthView> => ({ ...row, history: await monthHistory(await deps.store(), row.id) });
 
   return {
-    async 'edefter.settings.get'(raw) {
-      const input = parseInput('edefter.settings.get', raw);
+    async 'edefter.settings.get'(input) {
       return (await loadSettings(await deps.store(), input.vkn)) ?? null;
     },
-    async 'edefter.settings.save'(raw) {
-      const settings = edefterSettingsSchema.parse(parseInput('edefter.settings.save', raw).settings);
-      await saveSettings(await deps.store(), settings, (deps.now ?? (() => new Date()))());
+    async 'edefter.settings.save'(input) {
+      const settings = edefterSettingsSchema.parse(input.settings);
+      await saveSettings(await deps.store(), settings, deps.now());
       return settings;
     },
-    async 'edefter.months'(raw) {
-      const input = parseInput('edefter.months', raw);
+    async 'edefter.months'(input) {
       return listMonths(await deps.store(), input.vkn);
     },
-    async 'edefter.check'(raw) {
-      const input = parseInput('edefter.check', raw);
+    async 'edefter.check'(input) {
       return view(await checkMonth(await edefterDeps(), refOf(input)));
     },
-    async 'edefter.build'(raw) {
-      const input = parseInput('edefter.build', raw);
+    async 'edefter.build'(input) {
       const d = await edefterDeps();
       const ref = refOf(input);
       const report = await buildMonth(d, ref, input.outDir ? { outDir: input.outDir } : {});
@@ -111,12 +107,10 @@ export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
         schematron: report.schematron,
       };
     },
-    async 'edefter.tokens'(raw) {
-      const input = parseInput('edefter.tokens', raw);
+    async 'edefter.tokens'(input) {
       return listTokens(input.module);
     },
-    async 'edefter.certificates'(raw) {
-      const input = parseInput('edefter.certificates', raw);
+    async 'edefter.certificates'(input) {
       const session = openToken(input.module, input.slot ?? 0, input.pin);
       try {
         return session.certificates().map(({ der: _der, ...c }) => c);
@@ -124,13 +118,11 @@ export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
         session.close();
       }
     },
-    async 'edefter.sign'(raw) {
-      const input = parseInput('edefter.sign', raw);
+    async 'edefter.sign'(input) {
       const d = await edefterDeps();
       return view(await withSealer(input.token, (sealer) => sealMonth(d, refOf(input), sealer)));
     },
-    async 'edefter.send'(raw) {
-      const input = parseInput('edefter.send', raw);
+    async 'edefter.send'(input) {
       const d = await edefterDeps();
       const ref = refOf(input);
       const client = createEdefterClient({ url: edefterServiceUrl(input.integrator), credentials: { user: input.user, password: input.password } });
@@ -145,14 +137,12 @@ export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
         await client.close();
       }
     },
-    async 'edefter.status'(raw) {
-      const input = parseInput('edefter.status', raw);
+    async 'edefter.status'(input) {
       const row = await getMonth(await deps.store(), input.vkn, input.branch ?? '', input.month);
       if (!row) throw new KonnektorError('EDEFTER_STATE_INVALID', `${input.month} has not been checked yet`, { month: input.month });
       return view(row);
     },
-    async 'edefter.verifyLastYevmiye'(raw) {
-      const input = parseInput('edefter.verifyLastYevmiye', raw);
+    async 'edefter.verifyLastYevmiye'(input) {
       const last = readLastYevmiye(input.file);
       if (last.taxId !== input.vkn) {
         throw new KonnektorError('EDEFTER_LAST_YEVMIYE_INVALID', `${path.basename(input.file)} belongs to ${last.taxId}, not ${input.vkn}`, { file: input.file });
@@ -171,7 +161,7 @@ export function createEdefterHandlers(deps: ApiDeps): EdefterApi {
         lastUniqueSeq: last.uniqueSeq,
         lastUniqueId: last.uniqueID,
         source: 'yevmiye-dogrulama',
-      }, (deps.now ?? (() => new Date()))());
+      }, deps.now());
       return { ...last, fiscalYear };
     },
   };
