@@ -8,20 +8,24 @@ import { KonnektorError } from '../core/errors';
  * (or from KONNEKTOR_ERP_SERVER, which is not on the command line).
  */
 export function erpServerOf(cmd: Command): string {
-  const o = cmd.opts<{ server?: string; erpPasswordEnv?: string }>();
-  const server = (o.server ?? '').trim();
+  return erpServerFromOptions(cmd.opts(), cmd.getOptionValueSource('server') === 'cli');
+}
+
+/** The same from a command's options, when only they are at hand; `typed`: --server came from the command line. */
+export function erpServerFromOptions(o: { server?: unknown; erpPasswordEnv?: unknown }, typed: boolean): string {
+  const server = String(o.server ?? '').trim();
   let url: URL | undefined;
   try {
     url = /^mssql:\/\//i.test(server) ? new URL(server) : undefined;
   } catch {
     url = undefined; // the connection reports a malformed address with its own code
   }
-  if (url?.password && cmd.getOptionValueSource('server') === 'cli') {
+  if (url?.password && typed) {
     throw new KonnektorError('ERP_PASSWORD_ON_COMMAND_LINE', `The ERP password is part of --server ${redactServer(server)}; give it with --erp-password-env VAR instead`, {
       value: redactServer(server),
     });
   }
-  if (!o.erpPasswordEnv) return server;
+  if (typeof o.erpPasswordEnv !== 'string' || o.erpPasswordEnv === '') return server;
   const password = process.env[o.erpPasswordEnv];
   if (!password) throw new KonnektorError('INPUT_INVALID', `Environment variable ${o.erpPasswordEnv} is empty`, { value: o.erpPasswordEnv });
   if (!url || !url.username) {

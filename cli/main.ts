@@ -13,8 +13,9 @@ import { KonnektorError } from '../core/errors';
 import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
-import { erpServerOf } from './erpServer';
+import { erpServerFromOptions, erpServerOf } from './erpServer';
 import { registerYearEndCommands } from './yearend';
+import { registerEdefterCommands } from './edefter';
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -35,10 +36,11 @@ interface TargetOptions {
   json?: boolean;
 }
 
-function targetOf(o: TargetOptions, cmd: Command) {
+function targetOf(o: TargetOptions, cmd?: Command) {
   return {
     connector: o.connector,
-    server: erpServerOf(cmd),
+    // Without the command, a --server other than the default (KONNEKTOR_ERP_SERVER or the demo) was typed.
+    server: cmd ? erpServerOf(cmd) : erpServerFromOptions(o, o.server !== defaultServer()),
     ...(o.database !== undefined ? { database: o.database } : {}),
     ...(o.firm !== undefined ? { firm: o.firm } : {}),
     ...(o.period !== undefined ? { period: o.period } : {}),
@@ -107,6 +109,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
             `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
+            `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
+            ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
           ].join('\n'),
         );
       }),
@@ -384,6 +388,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   registerYearEndCommands(program, api, setExit);
+  registerEdefterCommands(program, api, setExit, { withTarget: (cmd) => withTarget(cmd), targetOf: (o) => targetOf(o as unknown as TargetOptions) });
   return program;
 }
 

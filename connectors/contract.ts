@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef } from '../core/documents/model';
+import type { ChartAccount, LedgerEntry } from '../core/edefter/model';
 import type { ErpTarget } from '../core/erp/target';
 import type { Module } from '../core/modules';
 import type { ErpConnections } from '../db/erp';
@@ -7,20 +8,29 @@ import type { ErpMigration } from '../migrations/erp/common';
 /**
  * How an accounting program lays out companies and years:
  * - `firm-period`: all firms and their periods inside one database (Logo: `LG_002_01_…`) → "Firma/Dönem Ara";
- * - `database-per-year`: one database per company and fiscal year (Netsis, ETA) → "Veri tabanı Ara".
+ * - `database-per-year`: one database per company and fiscal year (Netsis, ETA) → "Veri tabanı Ara";
+ * - `database-per-company`: one database per company with its fiscal years inside it (Mikro `MikroDB_V17_ABC`,
+ *   the year a column of every row) → "Firma/Dönem Ara" lists company × fiscal year; a target names the company
+ *   database and the fiscal year, and the next year lives in the same database.
  */
-export type ConnectorShape = 'firm-period' | 'database-per-year';
+export type ConnectorShape = 'firm-period' | 'database-per-year' | 'database-per-company';
+
+export const CONNECTOR_SHAPES = ['firm-period', 'database-per-year', 'database-per-company'] as const satisfies readonly ConnectorShape[];
 
 export interface FirmPeriod {
+  /** 3-digit firm code (Logo), or the program's company numbered for the list (Netsis, ETA, Mikro). */
   firm: string;
   firmName: string;
+  /** 2-digit period code (Logo; '01' for database-per-year programs); empty for database-per-company programs. */
   period: string;
   /** YYYY-MM-DD */
   periodBegin: string;
   periodEnd: string;
   active: boolean;
-  /** For database-per-year programs: the database that holds this company-year. */
+  /** For database-per-year and database-per-company programs: the database that holds this company(-year). */
   database?: string;
+  /** For database-per-company programs: the fiscal year inside the database (the target's `fiscalYear`). */
+  fiscalYear?: number;
 }
 
 export interface DatabaseInfo {
@@ -46,11 +56,24 @@ export interface ConnectionCheck {
   detail?: string;
 }
 
+/** A column of a newer release of the program that this database lacks: reading goes on without the feature. */
+export interface ConnectionWarning {
+  code: 'ERP_COLUMN_OPTIONAL_MISSING';
+  table: string;
+  column: string;
+  /** Turkish: what the documents lose without it. */
+  lost: string;
+  /** Turkish, for the screen: names the column and what is lost. */
+  message: string;
+}
+
 export interface ConnectionTestResult {
   ok: true;
   checks: ConnectionCheck[];
   /** Tables the module reads, as named in this database (e.g. LG_002_01_INVOICE). */
   tables: string[];
+  /** Optional columns this database lacks (an older release of the program); reading goes on. */
+  warnings: ConnectionWarning[];
 }
 
 export interface OutgoingFilter {
@@ -72,8 +95,24 @@ export interface WriteBackResult {
   message?: string;
 }
 
+/**
+ * GİB's registered e-Fatura users as Konnektör knows them (the integrator's list, cached locally). Programs that
+ * record on the invoice whether it is an e-Fatura or an e-Arşiv invoice (Logo EINVOICE, Netsis EBELGE, Mikro
+ * cha_e_islem_turu) never need it; a program that records neither (ETA) splits its outgoing invoices by it.
+ */
+export interface RecipientDirectory {
+  isEfaturaUser(taxId: string): Promise<boolean>;
+}
+
+/** A date range of the journal to read (YYYY-MM-DD, inclusive): a month, or part of one. */
+export interface JournalQuery {
+  from: string;
+  to: string;
+}
+
 export interface ConnectorContext {
   connections: ErpConnections;
+  recipients?: RecipientDirectory;
 }
 
 /**
@@ -86,6 +125,8 @@ export interface ErpConnector {
   readonly title: string;
   readonly shape: ConnectorShape;
   readonly modules: readonly Module[];
+  /** The program's own name of the job that gives vouchers their yevmiye madde numbers (named as the fix). */
+  readonly journalNumberingJob?: string;
   /** Konnektör's helper objects in this program's databases (migrations/erp/<connector>/). */
   readonly erpMigrations: readonly ErpMigration[];
 
@@ -106,4 +147,13 @@ export interface ErpConnector {
 
   /** Writes ETTN, number and status back into the ERP row the document came from. */
   writeBack(ctx: ConnectorContext, target: ErpTarget, ref: ErpDocumentRef, result: WriteBackResult): Promise<void>;
+
+  /**
+   * e-Defter: the general-ledger vouchers of a date range in book order (date, yevmiye madde no), streamed a page
+   * at a time so a month of millions of lines never sits in memory. Programs without journal reading leave it out.
+   */
+  readJournal?(ctx: ConnectorContext, target: ErpTarget, query: JournalQuery): AsyncIterable<LedgerEntry>;
+
+  /** e-Defter: the chart of accounts (hesap planı) of the target. */
+  readChartOfAccounts?(ctx: ConnectorContext, target: ErpTarget): Promise<ChartAccount[]>;
 }

@@ -22,6 +22,8 @@ export const ERROR_CATALOG = {
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
   ERP_PERIOD_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için dönem kodu gereklidir.' },
+  ERP_FISCAL_YEAR_INVALID: { kind: 'input', tr: 'Mali yıl 4 rakamdan oluşmalıdır (ör. 2026).' },
+  ERP_FISCAL_YEAR_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için mali yıl gereklidir; “Firma/Dönem Ara” ile şirketi ve yılı seçin.' },
   ERP_DATABASE_NAME_INVALID: { kind: 'input', tr: 'Veri tabanı adı geçersiz.' },
   ERP_DATABASE_REQUIRED: { kind: 'input', tr: 'Veri tabanı adı gereklidir.' },
   ERP_SERVER_URL_INVALID: { kind: 'input', tr: 'Sunucu adresi geçersiz (ör. mssql://kullanici:sifre@sunucu:1433/ÖRNEK).' },
@@ -39,6 +41,7 @@ export const ERROR_CATALOG = {
   ERP_WRITE_DENIED: { kind: 'target', tr: 'Veri tabanı kullanıcısının yazma yetkisi yok.' },
   ERP_FIRM_NOT_FOUND: { kind: 'target', tr: 'Firma muhasebe programında bulunamadı.' },
   ERP_PERIOD_NOT_FOUND: { kind: 'target', tr: 'Dönem muhasebe programında bulunamadı.' },
+  ERP_FISCAL_YEAR_NOT_FOUND: { kind: 'target', tr: 'Bu mali yıl şirketin veri tabanında açılmamış.' },
   ERP_COMPANY_NOT_FOUND: { kind: 'target', tr: 'Şirket, muhasebe programının şirket listesinde bulunamadı.' },
   ERP_DOCUMENT_NOT_FOUND: { kind: 'target', tr: 'Belge muhasebe programında bulunamadı.' },
   ERP_ETTN_CONFLICT: { kind: 'target', tr: 'Belgenin muhasebe programında başka bir ETTN’si kayıtlı; üzerine yazılmadı.' },
@@ -46,6 +49,7 @@ export const ERROR_CATALOG = {
     kind: 'target',
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
+  ERP_VALUE_ENCODING: { kind: 'target', tr: 'Muhasebe veri tabanındaki bir metin beklenen kod sayfasında (Windows-1254) değil.' },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
   ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },
@@ -100,6 +104,35 @@ export const ERROR_CATALOG = {
     tr: 'eFinans kontör bakiyeniz yetersiz; kontör yükledikten sonra tekrar gönderin. Belgeler sırada bekliyor, hiçbiri kaybolmadı.',
   },
   INTEGRATOR_DUPLICATE: { kind: 'target', tr: 'Bu belge entegratörde daha önce kayıtlı.' },
+  SIGN_MODULE_LOAD_FAILED: { kind: 'input', tr: 'Mali mühür cihazının PKCS#11 sürücüsü yüklenemedi; sürücü dosyasının yolunu kontrol edin.' },
+  SIGN_TOKEN_NOT_FOUND: { kind: 'input', tr: 'Seçilen yuvada mali mühür cihazı bulunamadı; cihazın takılı olduğunu kontrol edin.' },
+  SIGN_PIN_REQUIRED: { kind: 'input', tr: 'Mali mühür PIN’ini girin.' },
+  SIGN_PIN_WRONG: {
+    kind: 'input',
+    tr: 'Mali mühür PIN’i hatalı. Cihazın kilitlenmemesi için yeniden denenmedi; PIN’i kontrol edip tekrar deneyin.',
+  },
+  SIGN_PIN_LOCKED: { kind: 'input', tr: 'Mali mühür PIN’i kilitlenmiş; Kamu SM üzerinden PIN’i açtırın.' },
+  SIGN_CERT_NOT_FOUND: { kind: 'input', tr: 'Seçilen sertifika veya anahtarı mali mühür cihazında bulunamadı.' },
+  SIGN_CERT_EXPIRED: { kind: 'input', tr: 'Mali mühür sertifikasının süresi dolmuş veya henüz geçerli değil.' },
+  SIGN_CERT_NOT_MALI_MUHUR: { kind: 'input', tr: 'Seçilen sertifika bir mali mühür imzalama sertifikası değil.' },
+  SIGN_FAILED: { kind: 'target', tr: 'Defter mühürlenemedi.' },
+  EDEFTER_SETTINGS_MISSING: { kind: 'input', tr: 'e-Defter Firma ve Sözleşme Ayarları eksik; önce ayarları kaydedin.' },
+  EDEFTER_SETTINGS_INVALID: { kind: 'input', tr: 'e-Defter ayarlarında hatalı veya eksik bilgi var.' },
+  EDEFTER_BRANCH_CHANGE_FORBIDDEN: {
+    kind: 'input',
+    tr: 'Hesap dönemi içinde şubeli yapıdan şubesiz yapıya (veya tersine) geçilemez; şubesine ait defter olan şube silinemez.',
+  },
+  EDEFTER_MONTH_INVALID: { kind: 'input', tr: 'Ay YYYY-AA biçiminde olmalıdır (ör. 2026-01).' },
+  EDEFTER_MONTH_NOT_OVER: { kind: 'input', tr: 'Bu ay henüz bitmedi; defter gelecek günleri kapsayamaz.' },
+  EDEFTER_PREVIOUS_MONTH_OPEN: { kind: 'input', tr: 'Önceki ayın defteri henüz GİB’den onaylanmadı; aylar atlanamaz.' },
+  EDEFTER_CHECKS_FAILED: { kind: 'input', tr: 'Yevmiye kayıtları e-Defter kontrollerinden geçmedi; listelenen fişleri muhasebe programında düzeltin.' },
+  EDEFTER_STATE_INVALID: { kind: 'input', tr: 'Bu işlem ayın şu anki durumunda yapılamaz.' },
+  EDEFTER_SCHEMATRON_FAILED: { kind: 'input', tr: 'Oluşan defter GİB e-Defter şematron kurallarından geçmedi.' },
+  EDEFTER_LAST_YEVMIYE_INVALID: {
+    kind: 'input',
+    tr: 'Yüklenen dosya imzalı bir GİB yevmiye defteri değil; önceki programdan alınan son imzalı yevmiye (Y) XML dosyasını seçin.',
+  },
+  EDEFTER_CONNECTOR_NO_JOURNAL: { kind: 'input', tr: 'Seçilen muhasebe programından yevmiye kayıtları henüz okunamıyor.' },
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },
   REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },
@@ -156,6 +189,7 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
   const base: string = ERROR_CATALOG[code].tr;
   const facts: string[] = [];
   if (typeof details.value === 'string') facts.push(`Girilen: “${details.value}”`);
+  if (typeof details.erpValue === 'string') facts.push(`Programdaki değer: “${details.erpValue}”`);
   if (typeof details.database === 'string' && code === 'ERP_DATABASE_NOT_FOUND') facts.push(details.database);
   if (Array.isArray(details.tables) && details.tables.length > 0) facts.push(`Eksik tablolar: ${details.tables.join(', ')}`);
   if (typeof details.table === 'string' && typeof details.column === 'string') {

@@ -5,11 +5,12 @@ import type { Module } from '../../core/modules';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables } from '../shared/checks';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { checkTables, inspectTables } from '../shared/checks';
+import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { estatusFor } from './codes';
+import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
@@ -44,7 +45,9 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
-  modules: INVOICE_MODULES,
+  modules: INVOICE_AND_LEDGER_MODULES,
+  // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
+  journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -83,15 +86,16 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice modules read the same tables; the call refuses the modules Logo is not read for yet.
-    invoiceModule(module);
+    // Both invoice modules read the same tables, e-Defter the vouchers; the call refuses the other modules.
+    if (module !== 'edefter') invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
-    const needs = invoiceModuleNeeds(firm, period);
-    const checks = await checkTables(erp, needs);
+    const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
+    const inspection = await inspectTables(erp, needs);
     return {
       ok: true,
-      checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...checks],
+      checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...inspection.checks],
       tables: needs.map((n) => n.table),
+      warnings: inspection.warnings,
     };
   },
 
@@ -105,16 +109,16 @@ export const logoConnector: ErpConnector = {
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
     const m = invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
-    await checkTables(erp, invoiceModuleNeeds(firm, period));
+    const { columns } = await inspectTables(erp, invoiceModuleNeeds(firm, period));
     const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
     const currencies = new Map<number, string>();
     if (await erp.db.schema.hasTable(LOGO_SYSTEM_TABLES.currency)) {
       for (const r of (await run(erp, () => currencyListQuery(erp.db, Number(firm)))) as Row[]) currencies.set(intOf(r.CURTYPE), textOf(r.CURCODE));
     }
-    const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, firm, period, m, filter))) as Row[];
+    const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, firm, period, m, filter, columns))) as Row[];
     const linesByInvoice = new Map<number, Row[]>();
     for (const part of chunks(headers.map((h) => intOf(h.LOGICALREF)))) {
-      const lines = (await run(erp, () => linesQuery(erp.db, firm, period, part))) as Row[];
+      const lines = (await run(erp, () => linesQuery(erp.db, firm, period, part, columns))) as Row[];
       for (const l of lines) {
         const ref = intOf(l.INVOICEREF);
         let list = linesByInvoice.get(ref);
@@ -130,9 +134,20 @@ export const logoConnector: ErpConnector = {
         period,
         module: m,
         currencies,
+        invoiceTable: logoTables(firm, period).invoice,
         ...(supplier ? { supplier } : {}),
       }),
     );
+  },
+
+  async *readJournal(ctx, target, query) {
+    const { erp, firm, period } = await openChecked(ctx, target);
+    yield* readLogoJournal(erp, firm, period, query);
+  },
+
+  async readChartOfAccounts(ctx, target) {
+    const { erp, firm } = await openChecked(ctx, target);
+    return readLogoChartOfAccounts(erp, firm);
   },
 
   async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {
