@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ExportEntry } from '../documents/export';
 import type { InvoiceDocument } from '../documents/model';
-import { findEntry, refColumns, transition } from './store';
+import { findEntry, refColumns, transition, transitionPath } from './store';
 import type { OutboxState } from './states';
 
 /** States in which a document is on its way or done: reading it from the ERP again must not queue it twice. */
@@ -49,15 +49,23 @@ export async function enqueueValid(db: Knex, module: 'efatura' | 'earsiv', entry
     });
     return;
   }
-  if (existing.state === 'invalid') {
-    await transition(db, existing.id, 'invalid', 'pending', {}, 'corrected in the ERP', now);
-    await transition(db, existing.id, 'pending', 'built', {}, undefined, now);
-    await transition(db, existing.id, 'built', 'validated', {}, undefined, now);
-    await transition(db, existing.id, 'validated', 'queued', fields, undefined, now);
+  // A document back from `invalid` (corrected in the ERP) goes to the queue in one transaction. One left on a state
+  // between by a crash of an older version is taken on from there, so it is never stranded with its number taken.
+  const toQueue = BACK_TO_QUEUE[existing.state];
+  if (toQueue) {
+    await transitionPath(db, existing.id, toQueue, fields, existing.state === 'invalid' ? 'corrected in the ERP' : `resumed from ${existing.state}`, now);
   } else if (existing.state === 'failed') {
     await transition(db, existing.id, 'failed', 'queued', fields, 'queued again after a failure', now);
   }
 }
+
+/** The way back into the queue from each state before it. */
+const BACK_TO_QUEUE: Partial<Record<OutboxState, readonly OutboxState[]>> = {
+  invalid: ['invalid', 'pending', 'built', 'validated', 'queued'],
+  pending: ['pending', 'built', 'validated', 'queued'],
+  built: ['built', 'validated', 'queued'],
+  validated: ['validated', 'queued'],
+};
 
 /** Records a document that failed Konnektör's or GİB's checks: never sent, the reasons kept. */
 export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entry: ExportEntry, now = new Date()): Promise<void> {
@@ -82,5 +90,8 @@ export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entr
     });
   } else if (existing.state === 'invalid' || existing.state === 'failed') {
     await db('outbox').where({ id: existing.id }).update({ issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null, updated_at: at });
+  } else if (existing.state === 'pending' || existing.state === 'built' || existing.state === 'validated') {
+    // Left between states by an interrupted run: it is invalid now, with today's reasons.
+    await transition(db, existing.id, existing.state, 'invalid', { issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null }, entry.issues.map((i) => i.rule).join(', '), now);
   }
 }

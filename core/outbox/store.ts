@@ -96,6 +96,26 @@ export async function transition(
   });
 }
 
+/**
+ * Moves one entry along several states in ONE transaction, with a history row per step: a crash leaves it either
+ * where it was or where it arrives, never on a state between (where nothing would pick it up again). `changes`
+ * are written with the last step; `detail` goes on the first step's history row.
+ */
+export async function transitionPath(db: Knex, id: number, path: readonly OutboxState[], changes: Row = {}, detail?: string, now = new Date()): Promise<void> {
+  if (path.length < 2) throw new OutboxTransitionError(`Outbox entry ${id}: a path needs two states`);
+  for (let i = 1; i < path.length; i++) {
+    if (!TRANSITIONS[path[i - 1]!].includes(path[i]!)) throw new OutboxTransitionError(`Outbox entry ${id}: ${path[i - 1]} → ${path[i]} is not allowed`);
+  }
+  const at = now.toISOString();
+  await db.transaction(async (trx) => {
+    const updated = await trx('outbox').where({ id, state: path[0] }).update({ ...changes, state: path.at(-1), updated_at: at });
+    if (updated !== 1) throw new OutboxTransitionError(`Outbox entry ${id} is no longer ${path[0]}`);
+    for (let i = 1; i < path.length; i++) {
+      await trx('outbox_history').insert({ outbox_id: id, at, from_state: path[i - 1], to_state: path[i], detail: i === 1 ? (detail ?? null) : null });
+    }
+  });
+}
+
 /** Changes fields of an entry without a state change (attempt counters, in-flight marks). */
 export async function touch(db: Knex, id: number, changes: Row, now = new Date()): Promise<void> {
   await db('outbox').where({ id }).update({ ...changes, updated_at: now.toISOString() });
