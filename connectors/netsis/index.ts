@@ -1,7 +1,7 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
-import { turkeyDateTime } from '../../core/time';
+import { isCalendarDate, turkeyDateTime } from '../../core/time';
 import type { Module } from '../../core/modules';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
@@ -29,11 +29,9 @@ import {
 
 const invoiceModule = (module: Module) => invoiceModuleOf('Netsis', module);
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 function checkFilter(filter: OutgoingFilter): void {
   for (const value of [filter.from, filter.to]) {
-    if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) {
+    if (value !== undefined && !isCalendarDate(value)) {
       throw new KonnektorError('ERP_DATE_INVALID', `Not a YYYY-MM-DD date: ${JSON.stringify(value)}`, { value });
     }
   }

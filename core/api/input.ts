@@ -1,7 +1,8 @@
 import type { z, ZodError } from 'zod';
 import { KonnektorError } from '../errors';
 import { isModule, type Module } from '../modules';
-import { apiSchemas, isoDate, type ApiMethod } from './schemas';
+import { isCalendarDate } from '../time';
+import { apiSchemas, type ApiMethod } from './schemas';
 
 /** What a handler receives: the input after its schema parsed it (defaults applied, unknown keys refused). */
 export type ParsedInput<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
@@ -32,7 +33,7 @@ export function moduleOf(value: string): Module {
 /** An optional YYYY-MM-DD filter date; empty means none. */
 export function dateOf(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!isoDate.safeParse(value).success || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  if (!isCalendarDate(value)) {
     throw new KonnektorError('ERP_DATE_INVALID', `Not a YYYY-MM-DD date: ${JSON.stringify(value)}`, { value });
   }
   return value;

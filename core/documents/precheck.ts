@@ -1,6 +1,8 @@
+import { isCalendarDate } from '../time';
 import type { GibCodelists } from './gibCodelists';
 import type { DocumentIssue } from './issues';
-import type { InvoiceDocument, Party } from './model';
+import { Decimal, type InvoiceDocument, type Party } from './model';
+import { forbiddenXmlChar } from './ubl/text';
 
 /**
  * Fast checks of the canonical document before anything is built: each catches a mistake that GİB or the
@@ -28,6 +30,7 @@ export const PRECHECK_RULES = {
   DATE_IN_FUTURE: 'Fatura tarihi bugünden sonra olamaz.',
   DATE_INVALID: 'Fatura tarihi geçersiz.',
   PAYABLE_NEGATIVE: 'Ödenecek tutar eksi olamaz.',
+  TEXT_INVALID_CHAR: 'Muhasebe programındaki bir metinde e-belgede bulunamayacak bir karakter (kontrol karakteri) var; programda düzeltin.',
 } as const;
 export type PrecheckRule = keyof typeof PRECHECK_RULES;
 
@@ -46,6 +49,58 @@ function partyIssues(p: Party): DocumentIssue[] {
   return out;
 }
 
+/** The words a bookkeeper knows for the canonical fields that carry ERP text. */
+const FIELD_LABELS: Record<string, string> = {
+  supplier: 'satıcı',
+  customer: 'alıcı',
+  lines: 'satır',
+  allowances: 'iskonto/masraf',
+  name: 'unvan/ad',
+  firstName: 'ad',
+  familyName: 'soyad',
+  taxOffice: 'vergi dairesi',
+  address: 'adres',
+  street: 'cadde/sokak',
+  buildingNumber: 'bina no',
+  district: 'semt',
+  citySubdivision: 'ilçe',
+  city: 'il',
+  postalCode: 'posta kodu',
+  country: 'ülke',
+  email: 'e-posta',
+  phone: 'telefon',
+  itemName: 'mal/hizmet adı',
+  itemCode: 'mal/hizmet kodu',
+  description: 'satır açıklaması',
+  unitCode: 'birim',
+  reason: 'sebep',
+  notes: 'not',
+  erpNumber: 'belge no',
+};
+
+/**
+ * Every text of the document that holds a character XML 1.0 forbids (a control character pasted into a name, a
+ * lone surrogate from a broken code page): named by field and ERP row, before anything is built.
+ */
+function textIssues(doc: InvoiceDocument): DocumentIssue[] {
+  const out: DocumentIssue[] = [];
+  const visit = (value: unknown, path: string[]): void => {
+    if (typeof value === 'string') {
+      const bad = forbiddenXmlChar(value);
+      if (bad === undefined) return;
+      const code = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      const where = path.map((p) => (/^\d+$/.test(p) ? String(Number(p) + 1) : (FIELD_LABELS[p] ?? p))).join(' › ');
+      out.push(issue('TEXT_INVALID_CHAR', `${code}, ${where} (${path.join('.')}); belge ${doc.erpNumber.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/g, '?')}, kayıt ${doc.ref.key}`));
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Decimal.isDecimal(value)) return;
+    for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+  };
+  const { ref: _ref, ...fields } = doc;
+  visit(fields, []);
+  return out;
+}
+
 export interface PrecheckContext {
   codelists: GibCodelists;
   /** Türkiye date YYYY-MM-DD of today. */
@@ -53,11 +108,11 @@ export interface PrecheckContext {
 }
 
 export function precheckInvoice(doc: InvoiceDocument, ctx: PrecheckContext): DocumentIssue[] {
-  const out: DocumentIssue[] = [];
+  const out: DocumentIssue[] = textIssues(doc);
   if (!doc.supplier || doc.supplier.taxId.value.trim() === '') out.push(issue('SUPPLIER_MISSING'));
   // An export invoice's buyer is abroad: identified by its foreign tax number, not a VKN/TCKN.
   if (doc.profileHint !== 'IHRACAT') out.push(...partyIssues(doc.customer));
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(doc.issueDate) || Number.isNaN(Date.parse(doc.issueDate))) out.push(issue('DATE_INVALID', doc.issueDate));
+  if (!isCalendarDate(doc.issueDate)) out.push(issue('DATE_INVALID', doc.issueDate));
   else if (doc.issueDate > ctx.today) out.push(issue('DATE_IN_FUTURE', doc.issueDate));
   if (!ctx.codelists.currencies.has(doc.currency)) out.push(issue('CURRENCY_UNKNOWN', doc.currency));
   else if (doc.currency !== 'TRY' && (!doc.exchangeRate || doc.exchangeRate.lte(0))) out.push(issue('EXCHANGE_RATE_MISSING', doc.currency));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../time';
 
 /**
  * The company's e-Defter settings, as QNB eFinans's product guide names them ("e-Defter Genel Tanımlamalar"):
@@ -8,7 +9,7 @@ import { z } from 'zod';
  * (erp-despatch-ledger-edefter.md §5.3).
  */
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-AA-GG');
+const date = z.string().refine(isCalendarDate, 'YYYY-AA-GG (takvimde olan bir gün)');
 
 export const firmSettingsSchema = z.object({
   /** VKN (10) or TCKN (11). */

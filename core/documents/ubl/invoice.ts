@@ -4,6 +4,7 @@ import type Decimal from 'decimal.js';
 import type { Address, InvoiceDocument, Party } from '../model';
 import { computeInvoice, type ComputedInvoice, type ComputedLine } from '../totals';
 import { NS } from './namespaces';
+import { xmlAttributes, xmlText } from './text';
 
 /**
  * UBL-TR 1.2.1 Invoice builder. Elements are written in exactly the order of GİB's UBL-Invoice-2.1.xsd and
@@ -50,8 +51,8 @@ const plain = (d: Decimal) => d.toFixed();
 type Node = XMLBuilder;
 
 function cbc(parent: Node, name: string, text: string, attrs?: Record<string, string>): Node {
-  const el = parent.ele(NS.cbc, `cbc:${name}`, attrs);
-  el.txt(text);
+  const el = parent.ele(NS.cbc, `cbc:${name}`, xmlAttributes(attrs));
+  el.txt(xmlText(text));
   return parent;
 }
 
