@@ -71,7 +71,7 @@ function documentRow(d: InvoiceDocument): (string | number)[] {
     `${d.customer.taxId.scheme} ${d.customer.taxId.value}`,
     d.lines.length,
     d.currency,
-    d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
+    d.readError ? `${d.readError.code}: ${d.readError.table}.${d.readError.column ?? '?'} (kayıt ${d.readError.row})` : d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
   ];
 }
 
@@ -328,7 +328,11 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             )
             .join('\n'),
         );
-        if (results.some((r) => !r.valid)) setExit(1);
+        // A file that could not be read is bad input (exit 2); the others still got their results above.
+        const unreadable = results.filter((r) => r.issues.some((i) => i.rule === 'FILE_NOT_FOUND'));
+        for (const r of unreadable) process.stderr.write(`HATA FILE_NOT_FOUND: ${r.issues[0]!.message} (${r.file})\n`);
+        if (unreadable.length > 0) setExit(2);
+        else if (results.some((r) => !r.valid)) setExit(1);
       }),
     );
 

@@ -44,6 +44,15 @@ export const ERROR_CATALOG = {
   ERP_FISCAL_YEAR_NOT_FOUND: { kind: 'target', tr: 'Bu mali yıl şirketin veri tabanında açılmamış.' },
   ERP_COMPANY_NOT_FOUND: { kind: 'target', tr: 'Şirket, muhasebe programının şirket listesinde bulunamadı.' },
   ERP_DOCUMENT_NOT_FOUND: { kind: 'target', tr: 'Belge muhasebe programında bulunamadı.' },
+  ERP_VALUE_INVALID: {
+    kind: 'target',
+    tr: 'Muhasebe programındaki bir belgede okunamayan bir değer var (ör. tutar alanında sayı değil); belge gönderilmedi, diğerleri devam etti.',
+  },
+  ERP_DUPLICATE_ETTN: {
+    kind: 'target',
+    tr: 'Muhasebe programında iki belge aynı ETTN’yi (GUID) taşıyor; belgeye yeni bir GUID verin ya da GUID’i boşaltın.',
+  },
+  ERP_ETTN_INVALID: { kind: 'target', tr: 'Muhasebe programındaki ETTN (GUID) UUID biçiminde değil; programda düzeltin ya da boşaltın.' },
   ERP_ETTN_CONFLICT: { kind: 'target', tr: 'Belgenin muhasebe programında başka bir ETTN’si kayıtlı; üzerine yazılmadı.' },
   ERP_HELPER_OBJECTS_MISSING: {
     kind: 'target',
@@ -152,6 +161,10 @@ export const ERROR_CATALOG = {
   AUTH_INTEGRATOR_REQUIRED: { kind: 'input', tr: 'Entegratör (eFinans) adresi ayarlarda tanımlı değil.' },
   VAULT_UNAVAILABLE: { kind: 'internal', tr: 'Şifre kasası açılamadı; şifreler kaydedilemiyor.' },
   SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
+  OPERATION_IN_PROGRESS: {
+    kind: 'target',
+    tr: 'Bu işlem bu bilgisayarda zaten yürüyor (başka bir pencerede, komut satırında ya da uygulamada); bitmesini bekleyip yeniden deneyin.',
+  },
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
@@ -196,6 +209,7 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
     facts.push(`Eksik alan: ${details.table}.${details.column}`);
   }
   if (typeof details.company === 'string') facts.push(details.company);
+  if (typeof details.holder === 'string') facts.push(`Süren işlem: ${details.holder}`);
   return facts.length > 0 ? `${base} (${facts.join('; ')})` : base;
 }
 

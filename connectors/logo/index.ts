@@ -8,10 +8,11 @@ import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, Outgoing
 import { checkTables, inspectTables } from '../shared/checks';
 import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { mapRows } from '../shared/rows';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { estatusFor } from './codes';
 import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
-import { mapInvoice, supplierOf, type Row } from './map';
+import { mapInvoice, supplierOf, unreadableInvoice, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 
@@ -127,16 +128,19 @@ export const logoConnector: ErpConnector = {
       }
     }
     const supplier = firmRow ? supplierOf(firmRow) : undefined;
+    const tables = logoTables(firm, period);
+    const mapCtx = { database: erp.name, firm, period, module: m, currencies, invoiceTable: tables.invoice, ...(supplier ? { supplier } : {}) };
+    // One invoice whose rows cannot be read is that invoice's own error; the others are read on.
     return headers.map((h) =>
-      mapInvoice(h, linesByInvoice.get(intOf(h.LOGICALREF)) ?? [], {
-        database: erp.name,
-        firm,
-        period,
-        module: m,
-        currencies,
-        invoiceTable: logoTables(firm, period).invoice,
-        ...(supplier ? { supplier } : {}),
-      }),
+      mapRows(
+        (track) =>
+          mapInvoice(
+            track(h, tables.invoice, h.LOGICALREF),
+            (linesByInvoice.get(intOf(h.LOGICALREF)) ?? []).map((l) => track(l, tables.stline, l.LOGICALREF)),
+            mapCtx,
+          ),
+        (readError) => unreadableInvoice(h, mapCtx, readError),
+      ),
     );
   },
 

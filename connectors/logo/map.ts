@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
+import type { AllowanceCharge, ErpReadError, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf } from './codes';
@@ -93,6 +93,27 @@ interface MapContext {
   currencies: ReadonlyMap<number, string>;
   /** The header table read (LG_001_02_INVOICE): named by the stored totals. */
   invoiceTable?: string;
+}
+
+/** What is shown of an invoice whose rows could not be read: its number, date and customer, and why. */
+export function unreadableInvoice(h: Row, ctx: Pick<MapContext, 'database' | 'firm' | 'period' | 'module'>, readError: ErpReadError): InvoiceDocument {
+  return {
+    kind: 'invoice',
+    module: ctx.module,
+    ref: { connector: 'logo', database: ctx.database, firm: ctx.firm, period: ctx.period, key: String(intOf(h.LOGICALREF)) },
+    erpNumber: textOf(h.FICHENO),
+    issueDate: dateOf(h.DATE_),
+    profileHint: 'TEMELFATURA',
+    type: 'SATIS',
+    currency: 'TRY',
+    customer: { taxId: { scheme: intOf(h.C_ISPERSCOMP) === 1 ? 'TCKN' : 'VKN', value: textOf(intOf(h.C_ISPERSCOMP) === 1 ? h.C_TCKNO : h.C_TAXNR) }, name: textOf(h.C_DEFINITION), address: { country: 'Türkiye' } },
+    lines: [],
+    allowances: [],
+    notes: [],
+    despatchRefs: [],
+    returnRefs: [],
+    readError,
+  };
 }
 
 /**

@@ -10,10 +10,11 @@ import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, Outgoing
 import { checkTables, inspectTables, mergeChecks } from '../shared/checks';
 import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { mapRows } from '../shared/rows';
 import { chunks, intOf, textOf } from '../shared/values';
 import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
 import { netsisLedgerNeeds, readNetsisChartOfAccounts, readNetsisJournal } from './ledger';
-import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
+import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, unreadableInvoice, type Row } from './map';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
 import {
   NETSIS_SYSTEM_DATABASE,
@@ -240,15 +241,19 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
         }
       }
 
+      // One invoice whose rows cannot be read is that invoice's own error; the others are read on.
       return headers.map((h, i) => {
         const ettn = ettns.get(keys[i]!);
-        return mapInvoice(h, linesByInvoice.get(lineKey(h.FATIRS_NO, h.CARI_KODU)) ?? [], {
-          database: erp.name,
-          module: m,
-          currencies,
-          ...(company.supplier ? { supplier: company.supplier } : {}),
-          ...(ettn ? { ettn } : {}),
-        });
+        const mapCtx = { database: erp.name, module: m, currencies, ...(company.supplier ? { supplier: company.supplier } : {}), ...(ettn ? { ettn } : {}) };
+        return mapRows(
+          (track) =>
+            mapInvoice(
+              track(h, NETSIS_TABLES.header, keys[i]),
+              (linesByInvoice.get(lineKey(h.FATIRS_NO, h.CARI_KODU)) ?? []).map((l) => track(l, NETSIS_TABLES.lines, l.INCKEYNO)),
+              mapCtx,
+            ),
+          (readError) => unreadableInvoice(h, mapCtx, readError),
+        );
       });
     },
 

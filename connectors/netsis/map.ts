@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { AllowanceCharge, DocumentReference, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
+import type { AllowanceCharge, DocumentReference, ErpReadError, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
 import { KonnektorError } from '../../core/errors';
 import { repairCp1254 } from '../shared/encoding';
@@ -223,6 +223,27 @@ function discountShares(nets: readonly Decimal[], discounts: readonly AllowanceC
     spread = spread.plus(share);
     return share;
   });
+}
+
+/** What is shown of an invoice whose rows could not be read: its number, date and customer, and why. */
+export function unreadableInvoice(h: Row, ctx: Pick<MapContext, 'database' | 'module'>, readError: ErpReadError): InvoiceDocument {
+  return {
+    kind: 'invoice',
+    module: ctx.module,
+    ref: { connector: 'netsis', database: ctx.database, key: serializeInvoiceKey(invoiceKeyOf(h)) },
+    erpNumber: netsisText(h.FATIRS_NO),
+    issueDate: dateOf(h.TARIH),
+    profileHint: 'TEMELFATURA',
+    type: 'SATIS',
+    currency: 'TRY',
+    customer: { taxId: { scheme: 'VKN', value: '' }, name: netsisText(h.C_CARI_ISIM ?? h.CARI_KODU), address: { country: 'Türkiye' } },
+    lines: [],
+    allowances: [],
+    notes: [],
+    despatchRefs: [],
+    returnRefs: [],
+    readError,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import Decimal from 'decimal.js';
+import { invalidValue } from './rows';
 
 /**
  * Row values as drivers return them: SQL Server FLOAT/MONEY/DECIMAL arrive as JS numbers or strings, dates as Date
@@ -8,10 +9,14 @@ import Decimal from 'decimal.js';
 export function decimalOf(value: unknown): Decimal {
   if (value === null || value === undefined || value === '') return new Decimal(0);
   if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw invalidValue(value, 'a number');
     // Logo keeps amounts in FLOAT columns: 15 significant digits drop the binary noise (0.1 + 0.2).
     return new Decimal(value.toPrecision(15));
   }
-  return new Decimal(String(value).trim().replace(',', '.'));
+  const text = String(value).trim().replace(',', '.');
+  // Decimal.js would also take hex, binary, "Infinity" and throw a bare DecimalError on the rest.
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) throw invalidValue(value, 'a number');
+  return new Decimal(text);
 }
 
 export function intOf(value: unknown): number {

@@ -6,6 +6,7 @@ import { exportInvoices, type ExportReport } from '../documents/export';
 import type { DocumentIssue } from '../documents/issues';
 import type { CanonicalDocument } from '../documents/model';
 import { validatePrefix } from '../documents/numbering';
+import { readErrorIssue } from '../documents/precheck';
 import { assertAcceptableView, embeddedViewIssues, readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
 import { readUblFacts } from '../documents/ubl/read';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
@@ -188,7 +189,9 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         rows.push(fromEntry(e, base));
         byKey.delete(d.ref.key);
       } else {
-        rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, state: 'unsent', resendable: false } as DocumentRow);
+        // A document the program's rows could not be read into shows why, in the list, before anyone sends it.
+        const unreadable = d.readError ? { gibCode: d.readError.code, message: readErrorIssue(d.readError).message } : {};
+        rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, ...unreadable, state: 'unsent', resendable: false } as DocumentRow);
       }
     }
     // Sent documents the ERP no longer lists unsent: their party and total come from the queued UBL.

@@ -63,6 +63,9 @@ interface SendJob {
   error?: { code: string; message: string };
 }
 
+/** How long a job started on the document screen waits for another send (the CLI's, another window's) to end. */
+const SCREEN_JOB_LOCK_WAIT_MS = 30 * 60_000;
+
 /**
  * Sending: the CLI's `send` (one run, waited for) and the document screen's jobs (started, then polled), both over
  * the same run of core/outbox: read, build, check, queue, send, follow, write back.
@@ -71,7 +74,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
   const { sd, sessions } = ctx;
   const jobs = new Map<string, SendJob>();
 
-  const send = async (input: ParsedInput<'documents.send'>): Promise<SendRunSummary> => {
+  const send = async (input: ParsedInput<'documents.send'>, lock?: { holder: string; waitMs: number }): Promise<SendRunSummary> => {
     const { module, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input, 'Sending');
     const clients = createIntegratorClients({
       endpoints: endpointsFromBase(input.integrator),
@@ -96,6 +99,8 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
         ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}),
         ...(input.retryBaseMs ? { backoffMs: input.retryBaseMs } : {}),
         ...(ctx.deps.onSendEvent ? { onEvent: ctx.deps.onSendEvent } : {}),
+        // A command-line run stops at once when another send is under way; the screen's jobs wait their turn.
+        lock: lock ?? { holder: ctx.deps.localActor ? `konnektor send (${ctx.deps.localActor.user})` : 'Konnektör', waitMs: 0 },
       });
     } finally {
       await clients.close();
@@ -117,7 +122,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
       refs: keys,
       wait: true,
       deadlineSec: sd.sendOptions?.deadlineSec ?? 120,
-    })
+    }, { holder: `Belgeler ekranı (${session.user})`, waitMs: SCREEN_JOB_LOCK_WAIT_MS })
       .then(
         (summary) => {
           job.summary = summary;

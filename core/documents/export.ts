@@ -123,7 +123,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
       type: doc.type,
       currency: doc.currency,
       valid: false,
-      issues: precheckInvoice(doc, { codelists: opts.codelists, today }),
+      issues: [...(identity.problem ? [identity.problem] : []), ...precheckInvoice(doc, { codelists: opts.codelists, today })],
     };
     const item: Work = { doc, key, entry, issueTime: doc.issueTime ?? time, year: Number(doc.issueDate.slice(0, 4)) };
     if (entry.issues.length === 0) {

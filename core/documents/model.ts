@@ -172,6 +172,21 @@ export interface ExportInfo {
   gtip?: Record<number, string>;
 }
 
+/**
+ * A document whose ERP rows could not be read: it stays in the list (and in the outbox as invalid) carrying this, and
+ * is never built. Names where the bad value sits, in the ERP's own table and column names.
+ */
+export interface ErpReadError {
+  code: 'ERP_VALUE_INVALID';
+  table: string;
+  /** The ERP key of the row (Logo LOGICALREF, Netsis's invoice key). */
+  row: string;
+  column?: string;
+  value?: string;
+  /** English, for logs. */
+  detail: string;
+}
+
 export interface InvoiceDocument {
   kind: 'invoice';
   module: Extract<Module, 'efatura' | 'earsiv'>;
@@ -204,6 +219,8 @@ export interface InvoiceDocument {
   earsiv?: EarsivInfo;
   payment?: PaymentInfo;
   exportInfo?: ExportInfo;
+  /** Set when the connector could not read the document's rows: everything else is a shell. */
+  readError?: ErpReadError;
 }
 
 export type CanonicalDocument = InvoiceDocument;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { KonnektorError } from '../errors';
+import type { DocumentIssue } from './issues';
 import type { ErpDocumentRef } from './model';
 
 /**
@@ -46,17 +47,72 @@ function keyColumns(key: DocumentKey) {
 export interface DocumentIdentity {
   ettn: string;
   number?: string;
+  /** Why the ERP's own GUID could not be the ETTN (malformed, or another document's): the document's own issue. */
+  problem?: DocumentIssue;
 }
 
-/** The ETTN of an ERP document: assigned (from the ERP's own GUID when it has one) the first time, then kept. */
+/** The UUID form GİB requires of an ETTN (8-4-4-4-12 hex digits). */
+export const ETTN_FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The ERP's GUID as an ETTN: lower case, braces dropped; undefined when it is not a UUID at all. */
+export function ettnFromErp(guid: string | undefined): string | undefined {
+  const text = guid?.trim().replace(/^\{(.*)\}$/, '$1').toLowerCase();
+  return text && ETTN_FORM.test(text) ? text : undefined;
+}
+
+/**
+ * The ETTN of an ERP document: the ERP's own GUID when it has a valid one that no other document holds, otherwise
+ * one of ours; kept from then on. Until the document has been queued for sending, a GUID the user corrected in the
+ * ERP replaces the one kept (GİB has not seen it yet); after that, never. A malformed GUID, or one another document
+ * already holds, is that document's own issue (ERP_ETTN_INVALID, ERP_DUPLICATE_ETTN), never an error of the batch.
+ */
 export async function assignEttn(db: Knex, key: DocumentKey, erpEttn?: string, now = new Date()): Promise<DocumentIdentity> {
+  const fromErp = ettnFromErp(erpEttn);
+  const given = erpEttn?.trim() ? erpEttn.trim() : undefined;
   return db.transaction(async (trx) => {
-    const row = (await trx('document_identities').where(keyColumns(key)).first()) as { ettn: string; number: string | null } | undefined;
-    if (row) return { ettn: row.ettn, ...(row.number ? { number: row.number } : {}) };
-    const ettn = (erpEttn && /^[0-9a-f-]{36}$/i.test(erpEttn) ? erpEttn : crypto.randomUUID()).toLowerCase();
+    const row = (await trx('document_identities').where(keyColumns(key)).first()) as { id: number; ettn: string; number: string | null } | undefined;
+    const holderOf = async (ettn: string) => {
+      const q = trx('document_identities').where({ ettn });
+      if (row) q.whereNot({ id: row.id });
+      return (await q.first()) as { erp_key: string; erp_database: string } | undefined;
+    };
+    const duplicate = (other: { erp_key: string; erp_database: string }): DocumentIssue => ({
+      source: 'precheck',
+      rule: 'ERP_DUPLICATE_ETTN',
+      message: `Belgenin muhasebe programındaki ETTN’si (GUID ${fromErp}) başka bir belgede de kayıtlı (${other.erp_database} kayıt ${other.erp_key}); programda belgeye yeni bir GUID verin ya da GUID’i boşaltın.`,
+    });
+    const malformed: DocumentIssue | undefined =
+      given && !fromErp
+        ? { source: 'precheck', rule: 'ERP_ETTN_INVALID', message: `Belgenin muhasebe programındaki ETTN’si (GUID “${given.slice(0, 60)}”) UUID biçiminde değil; programda düzeltin ya da boşaltın.` }
+        : undefined;
+    if (row) {
+      const identity = { ettn: row.ettn, ...(row.number ? { number: row.number } : {}) };
+      const kept = ETTN_FORM.test(row.ettn);
+      if (fromErp === row.ettn || (!fromErp && kept)) return malformed ? { ...identity, problem: malformed } : identity;
+      if (await wasQueued(trx, key)) return identity; // GİB may have seen the kept one: it stays
+      if (fromErp) {
+        const other = await holderOf(fromErp);
+        if (other) return { ...identity, problem: duplicate(other) };
+        await trx('document_identities').where({ id: row.id }).update({ ettn: fromErp });
+        return { ...identity, ettn: fromErp };
+      }
+      // The kept ETTN is not a UUID (an older Konnektör took the ERP's malformed GUID): a fresh one, not yet sent.
+      const fresh = crypto.randomUUID();
+      await trx('document_identities').where({ id: row.id }).update({ ettn: fresh });
+      return { ...identity, ettn: fresh, ...(malformed ? { problem: malformed } : {}) };
+    }
+    const other = fromErp ? await holderOf(fromErp) : undefined;
+    const ettn = fromErp && !other ? fromErp : crypto.randomUUID();
     await trx('document_identities').insert({ ...keyColumns(key), ettn, created_at: now.toISOString() });
-    return { ettn };
+    const problem = other ? duplicate(other) : malformed;
+    return { ettn, ...(problem ? { problem } : {}) };
   });
+}
+
+/** Whether the document ever reached the queue (its outbox entry is past the local checks). */
+async function wasQueued(trx: Knex, key: DocumentKey): Promise<boolean> {
+  const entry = (await trx('outbox').where(keyColumns(key)).first('state')) as { state: string } | undefined;
+  return entry !== undefined && entry.state !== 'invalid';
 }
 
 export interface SeriesKey {

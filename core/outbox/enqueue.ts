@@ -88,7 +88,10 @@ export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entr
       await trx('outbox_history').insert({ outbox_id: Number(id), at, from_state: null, to_state: 'pending', detail: null });
       await trx('outbox_history').insert({ outbox_id: Number(id), at, from_state: 'pending', to_state: 'invalid', detail: entry.issues.map((i) => i.rule).join(', ') });
     });
-  } else if (existing.state === 'invalid' || existing.state === 'failed') {
+  } else if (existing.state === 'invalid') {
+    // Still invalid, with today's reasons (and today's ETTN: a GUID corrected in the ERP is taken until it is sent).
+    await db('outbox').where({ id: existing.id }).update({ ettn: entry.ettn, issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null, updated_at: at });
+  } else if (existing.state === 'failed') {
     await db('outbox').where({ id: existing.id }).update({ issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null, updated_at: at });
   } else if (existing.state === 'pending' || existing.state === 'built' || existing.state === 'validated') {
     // Left between states by an interrupted run: it is invalid now, with today's reasons.

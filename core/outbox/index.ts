@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { LOCK_SCOPES, withStoreLock, type StoreLock } from '../../db/locks';
 import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
 import { exportInvoices, type ExportOptions, type ExportReport } from '../documents/export';
 import type { ErpTarget } from '../erp/target';
@@ -30,6 +31,11 @@ export interface SendRunOptions {
   concurrency?: number;
   backoffMs?: number;
   onEvent?: (e: SendEvent | { type: 'progress'; done: number; total: number }) => void;
+  /**
+   * One sender per local store (db/locks.ts): who this run is, shown to another that finds it running, and how long
+   * this one waits for such a run to finish (default: not at all — it stops with OPERATION_IN_PROGRESS).
+   */
+  lock?: { holder: string; waitMs?: number };
 }
 
 export interface SendRunSummary {
@@ -50,6 +56,11 @@ export interface SendRunSummary {
  * follow them (with `wait`) and write each outcome back into the ERP.
  */
 export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
+  // Two senders on one store would each send what the other queued: the second waits or stops.
+  return withStoreLock(opts.store, LOCK_SCOPES.send, { holder: opts.lock?.holder ?? 'Konnektör', waitMs: opts.lock?.waitMs ?? 0 }, (lock) => sendHoldingLock(opts, lock));
+}
+
+async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<SendRunSummary> {
   // The batch is read, built, checked and queued a page at a time, and each page is sent while the next one is
   // read: memory stays flat for any batch size, and the first documents leave before the last are built. Offsets
   // stay valid because nothing is written back into the ERP until every page has been read.
@@ -78,6 +89,7 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     });
     report.read += page.summary.documents;
     report.documents.push(...page.documents);
+    lock.assertHeld();
     if (page.summary.valid > 0) await sendQueued(sendOptions);
     if (page.summary.read < pageSize) break;
   }
@@ -105,6 +117,7 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   };
   let all: Awaited<ReturnType<typeof progress>>['all'];
   for (;;) {
+    lock.assertHeld();
     await sendQueued(sendOptions);
     if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura });
     addWriteBack(await writeBackOutcomes(opts.store, opts.connector, opts.ctx, opts.target));

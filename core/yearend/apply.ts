@@ -1,5 +1,6 @@
 import { appendAudit } from '../../db/audit';
 import { applyErpMigrations } from '../../db/erpMigrate';
+import { LOCK_SCOPES, withStoreLock } from '../../db/locks';
 import { listProfiles, saveProfile, type Profile } from '../../db/profiles';
 import { redactServer, requireDatabase } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
@@ -120,6 +121,13 @@ async function commit(ctx: YearEndContext, actor: YearEndActor, req: YearEndRequ
  */
 export async function applyYearEnd(ctx: YearEndContext, actor: YearEndActor, req: YearEndApplyRequest): Promise<YearEndApplyResult> {
   checkEndpoint(actor, req.integratorEndpoint);
+  if (req.dryRun === true) return applyOrPlan(ctx, actor, req);
+  // One "GÜNCELLE" at a time per store: two would each plan from the same mapping and both install and save.
+  const holder = `yıl sonu güncellemesi (${actor.staff ? (actor.staffUser ?? actor.user) : actor.user})`;
+  return withStoreLock(ctx.store, LOCK_SCOPES.yearEndApply, { holder }, () => applyOrPlan(ctx, actor, req));
+}
+
+async function applyOrPlan(ctx: YearEndContext, actor: YearEndActor, req: YearEndApplyRequest): Promise<YearEndApplyResult> {
   const dryRun = req.dryRun === true;
   let first: PlannedChange;
   try {

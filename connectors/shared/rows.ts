@@ -1,0 +1,52 @@
+import { KonnektorError, isKonnektorError } from '../../core/errors';
+import type { ErpReadError } from '../../core/documents/model';
+
+/**
+ * One bad row never stops a batch: a document is mapped from its rows inside `mapRows`, which watches which table,
+ * row and column were read last. When the mapping fails on a value (a non-numeric amount, a date that is none…)
+ * the document comes back as the connector's shell of it carrying an ERP_VALUE_INVALID that names the table, the
+ * column and the row, and the rest of the list goes on. Failures of the database itself are not a row's: they
+ * still end the read with their own codes.
+ */
+export type Row = Record<string, unknown>;
+
+export interface RowPosition {
+  table: string;
+  row: string;
+  column?: string;
+}
+
+/** Wraps a row so that reading a column records where the mapping is. */
+export type TrackRow = <R extends Row>(row: R, table: string, key: unknown) => R;
+
+export function mapRows<T>(work: (track: TrackRow) => T, shell: (error: ErpReadError) => T): T {
+  let last: RowPosition | undefined;
+  const track: TrackRow = (row, table, key) =>
+    new Proxy(row, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string') last = { table, row: String(key), column: prop };
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+  try {
+    return work(track);
+  } catch (e) {
+    if (isKonnektorError(e) && e.code !== 'ERP_VALUE_INVALID') throw e;
+    const value = isKonnektorError(e) && typeof e.details.value === 'string' ? e.details.value : undefined;
+    const where = last ?? { table: '?', row: '?' };
+    return shell({
+      code: 'ERP_VALUE_INVALID',
+      table: where.table,
+      row: where.row,
+      ...(where.column ? { column: where.column } : {}),
+      ...(value !== undefined ? { value } : {}),
+      detail: e instanceof Error ? e.message : String(e),
+    });
+  }
+}
+
+/** The error a value that cannot be read throws; `mapRows` names its table, column and row. */
+export function invalidValue(value: unknown, what: string): KonnektorError {
+  const text = typeof value === 'string' ? value : String(value);
+  return new KonnektorError('ERP_VALUE_INVALID', `not ${what}: ${JSON.stringify(text.slice(0, 80))}`, { value: text.slice(0, 80) });
+}
