@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
-import { chosenAlias, lookupRegistered } from '../../db/registry';
+import { createRegistryView, type LiveUserLookup } from '../registry/view';
 import type { ErpTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
 import { turkeyDateTime } from '../time';
@@ -45,6 +45,8 @@ export interface ExportOptions {
   /** TR IBAN printed on KAMU invoices. */
   iban?: string;
   now?: Date;
+  /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
+  liveLookup?: LiveUserLookup;
 }
 
 export interface ExportEntry {
@@ -103,10 +105,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
 
   const docs = (await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
   const readMs = performance.now() - started;
-  const registry = {
-    lookup: (id: string) => lookupRegistered(opts.store, id),
-    chosenAlias: (id: string) => chosenAlias(opts.store, id),
-  };
+  const registry = createRegistryView(opts.store, opts.liveLookup);
 
   const work: Work[] = [];
   for (const doc of docs) {
