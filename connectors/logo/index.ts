@@ -4,17 +4,26 @@ import { KonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
-import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
-import { estatusFor } from './codes';
+import { estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('Logo', module);
+/**
+ * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE; the
+ * outcome goes into INVOICE.GUID and ESTATUS and, in full, into Konnektör's helper table.
+ */
+const LOGO_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+} as const satisfies Record<LogoInvoiceKind, KindCapabilities[string]>;
+
+const invoiceKind = (module: Module) => readableKind('Logo', LOGO_KINDS, module).id as LogoInvoiceKind;
 
 const run = withErpErrors;
 
@@ -44,7 +53,8 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
-  modules: INVOICE_MODULES,
+  documentKinds: LOGO_KINDS,
+  modules: modulesOf(LOGO_KINDS),
   erpMigrations: logoErpMigrations,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -83,8 +93,8 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice modules read the same tables; the call refuses the modules Logo is not read for yet.
-    invoiceModule(module);
+    // Both invoice kinds read the same tables; the call refuses the modules Logo is not read for yet.
+    invoiceKind(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     const needs = invoiceModuleNeeds(firm, period);
     const checks = await checkTables(erp, needs);
@@ -103,7 +113,7 @@ export const logoConnector: ErpConnector = {
   },
 
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
-    const m = invoiceModule(module);
+    const m = invoiceKind(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     await checkTables(erp, invoiceModuleNeeds(firm, period));
     const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
@@ -150,7 +160,7 @@ export const logoConnector: ErpConnector = {
         if (current !== '' && current !== result.ettn.toLowerCase()) {
           throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${logicalRef} already has GUID ${current}`, { ettn: current });
         }
-        const module = intOf(row.EINVOICE) === 2 ? 'earsiv' : 'efatura';
+        const module = kindOfEinvoice(intOf(row.EINVOICE));
         const estatus = estatusFor(module, result.status);
         await trx(table)
           .where('LOGICALREF', logicalRef)

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { OutgoingFilter } from '../contract';
 import { dateBinding } from '../shared/values';
-import { EINVOICE_BY_MODULE, OUTGOING_TRCODES } from './codes';
+import { EINVOICE_BY_KIND, OUTGOING_TRCODES, type LogoInvoiceKind } from './codes';
 import { LOGO_SYSTEM_TABLES, logoTables } from './tables';
 
 /**
@@ -31,7 +31,7 @@ export function outgoingHeadersQuery(
   db: Knex,
   firm: string,
   period: string,
-  module: 'efatura' | 'earsiv',
+  module: LogoInvoiceKind,
   filter: OutgoingFilter = {},
 ): Knex.QueryBuilder {
   const t = logoTables(firm, period);
@@ -50,7 +50,7 @@ export function outgoingHeadersQuery(
     .whereIn('I.TRCODE', [...OUTGOING_TRCODES])
     .andWhere('I.CANCELLED', 0)
     .andWhere('I.ESTATUS', 0)
-    .andWhere('I.EINVOICE', EINVOICE_BY_MODULE[module])
+    .andWhere('I.EINVOICE', EINVOICE_BY_KIND[module])
     .orderBy('I.LOGICALREF');
   if (filter.from) q.andWhere('I.DATE_', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('I.DATE_', '<=', dateBinding(db, filter.to));

@@ -6,12 +6,12 @@ import type { Module } from '../../core/modules';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
-import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
+import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, kindOfEbelge, sameDatabase, type NetsisInvoiceKind } from './codes';
 import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
 import {
@@ -26,7 +26,16 @@ import {
   writeBackNeeds,
 } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('Netsis', module);
+/**
+ * What Netsis serves, per document kind: e-Fatura and e-Arşiv invoices are TBLFATUIRS rows told apart by EBELGE;
+ * the GİB number goes into GIB_FATIRS_NO and the full outcome into Konnektör's helper table.
+ */
+const NETSIS_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+} as const satisfies Record<NetsisInvoiceKind, KindCapabilities[string]>;
+
+const invoiceModule = (module: Module) => readableKind('Netsis', NETSIS_KINDS, module).id as NetsisInvoiceKind;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -152,7 +161,8 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     id: 'netsis',
     title: 'Netsis 3',
     shape: 'database-per-year',
-    modules: INVOICE_MODULES,
+    documentKinds: NETSIS_KINDS,
+    modules: modulesOf(NETSIS_KINDS),
     erpMigrations: netsisErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -280,7 +290,7 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
           if (current !== '' && current !== result.number) {
             throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${erpKey} already has GİB number ${current}`, { number: current });
           }
-          const module = moduleOfEbelge(intOf(row.EBELGE)) ?? 'efatura';
+          const module = kindOfEbelge(intOf(row.EBELGE)) ?? 'efatura';
           // A failed send leaves the number empty, so the bookkeeper can correct the invoice and send it again.
           if (result.status !== 'failed' && current === '') await setGibNumberQuery(trx, key, result.number);
           await recordEbelgeStatus(erp, { firm: '', period: '', module, erpKey }, result, trx);

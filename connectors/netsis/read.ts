@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { dateBinding } from '../shared/values';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import type { OutgoingFilter } from '../contract';
-import { EBELGE_BY_MODULE, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP } from './codes';
+import { EBELGE_BY_KIND, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP, type NetsisInvoiceKind } from './codes';
 import type { NetsisInvoiceKey } from './map';
 import { NETSIS_SYSTEM_TABLES, NETSIS_TABLES, SIRKETLER30_OPTIONAL_COLUMNS } from './tables';
 
@@ -28,7 +28,7 @@ export function currenciesQuery(db: Knex): Knex.QueryBuilder {
  */
 export function outgoingHeadersQuery(
   db: Knex,
-  module: 'efatura' | 'earsiv',
+  module: NetsisInvoiceKind,
   filter: OutgoingFilter = {},
   options: { extension: boolean } = { extension: true },
 ): Knex.QueryBuilder {
@@ -46,7 +46,7 @@ export function outgoingHeadersQuery(
       'C.VERGI_NUMARASI as C_VERGI_NUMARASI', 'CE.TCKIMLIKNO as CE_TCKIMLIKNO',
     )
     .where('F.FTIRSIP', OUTGOING_FTIRSIP)
-    .andWhere('F.EBELGE', EBELGE_BY_MODULE[module])
+    .andWhere('F.EBELGE', EBELGE_BY_KIND[module])
     .andWhere((w) => w.whereNull('F.GIB_FATIRS_NO').orWhere('F.GIB_FATIRS_NO', ''))
     .orderBy([{ column: 'F.TARIH' }, { column: 'F.FATIRS_NO' }, { column: 'F.CARI_KODU' }, { column: 'F.SUBE_KODU' }]);
   if (options.extension) {
@@ -99,6 +99,6 @@ export function setGibNumberQuery(db: Knex, key: NetsisInvoiceKey, gibNumber: st
 }
 
 /** ETTNs already recorded in KNK_EBELGE for these documents (a document whose send failed keeps its ETTN). */
-export function recordedEttnsQuery(db: Knex, module: 'efatura' | 'earsiv', keys: readonly string[]): Knex.QueryBuilder {
+export function recordedEttnsQuery(db: Knex, module: NetsisInvoiceKind, keys: readonly string[]): Knex.QueryBuilder {
   return db.from(EBELGE_TABLE).select('ERP_ANAHTAR', 'ETTN').where({ FIRMA: '', DONEM: '', MODUL: module }).whereIn('ERP_ANAHTAR', [...keys]);
 }
