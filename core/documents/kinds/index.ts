@@ -63,14 +63,17 @@ export class DocumentKindRegistry {
     return kind;
   }
 
-  /** The module's kinds the program reads. */
+  /** The module's registered kinds the program reads: what the module's screens and the send pipeline offer. */
   readableBy(connector: Pick<ErpConnector, 'documentKinds'>, module: Module): DocumentKindDescriptor[] {
     return this.ofModule(module).filter((k) => connector.documentKinds[k.id]?.read === true);
   }
 
-  /** Whether a user of this program can log into the module: Konnektör knows its kinds and the program reads one. */
+  /**
+   * Whether a user of this program can log into the module: the program reads one of its kinds (a kind's id is
+   * its module's, or `<module>-…`), registered here or still being built (e-Defter's ledger before its kind is).
+   */
   serves(connector: Pick<ErpConnector, 'documentKinds'>, module: Module): boolean {
-    return this.readableBy(connector, module).length > 0;
+    return Object.entries(connector.documentKinds).some(([id, c]) => c.read && (id === module || id.startsWith(`${module}-`)));
   }
 
   /** The refusal login, connection tests and the year-end wizard give for a module the program cannot serve yet. */
