@@ -6,24 +6,27 @@ import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { modulesOf, readableKind } from '../shared/capabilities';
+import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
-import { estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
+import { EINVOICE_BY_KIND, estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
+import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 
 /**
- * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE; the
- * outcome goes into INVOICE.GUID and ESTATUS and, in full, into Konnektör's helper table.
+ * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE, whose
+ * outcome goes into INVOICE.GUID and ESTATUS and, in full, into Konnektör's helper table; e-Defter reads the
+ * journal (EMFICHE/EMFLINE) and writes nothing back.
  */
 const LOGO_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
-} as const satisfies Record<LogoInvoiceKind, KindCapabilities[string]>;
+  edefter: { read: true, writeBack: [] },
+} as const satisfies Record<LogoInvoiceKind | 'edefter', KindCapabilities[string]>;
 
-const invoiceKind = (module: Module) => readableKind('Logo', LOGO_KINDS, module).id as LogoInvoiceKind;
+const invoiceKind = (module: Module): LogoInvoiceKind => invoiceKindOf('Logo', LOGO_KINDS, EINVOICE_BY_KIND, module);
 
 const run = withErpErrors;
 
@@ -55,6 +58,8 @@ export const logoConnector: ErpConnector = {
   shape: 'firm-period',
   documentKinds: LOGO_KINDS,
   modules: modulesOf(LOGO_KINDS),
+  // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
+  journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -93,10 +98,10 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice kinds read the same tables; the call refuses the modules Logo is not read for yet.
-    invoiceKind(module);
+    // Both invoice kinds read the same tables, e-Defter the vouchers; the call refuses the modules Logo does not read.
+    readableKind('Logo', LOGO_KINDS, module);
     const { erp, firm, period } = await openChecked(ctx, target);
-    const needs = invoiceModuleNeeds(firm, period);
+    const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
     const checks = await checkTables(erp, needs);
     return {
       ok: true,
@@ -143,6 +148,16 @@ export const logoConnector: ErpConnector = {
         ...(supplier ? { supplier } : {}),
       }),
     );
+  },
+
+  async *readJournal(ctx, target, query) {
+    const { erp, firm, period } = await openChecked(ctx, target);
+    yield* readLogoJournal(erp, firm, period, query);
+  },
+
+  async readChartOfAccounts(ctx, target) {
+    const { erp, firm } = await openChecked(ctx, target);
+    return readLogoChartOfAccounts(erp, firm);
   },
 
   async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {

@@ -8,10 +8,11 @@ import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { modulesOf, readableKind } from '../shared/capabilities';
+import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
-import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, kindOfEbelge, sameDatabase, type NetsisInvoiceKind } from './codes';
+import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, kindOfEbelge, sameDatabase, EBELGE_BY_KIND, type NetsisInvoiceKind } from './codes';
+import { netsisLedgerNeeds, readNetsisChartOfAccounts, readNetsisJournal } from './ledger';
 import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
 import {
@@ -27,15 +28,17 @@ import {
 } from './tables';
 
 /**
- * What Netsis serves, per document kind: e-Fatura and e-Arşiv invoices are TBLFATUIRS rows told apart by EBELGE;
- * the GİB number goes into GIB_FATIRS_NO and the full outcome into Konnektör's helper table.
+ * What Netsis serves, per document kind: e-Fatura and e-Arşiv invoices are TBLFATUIRS rows told apart by EBELGE,
+ * whose GİB number goes into GIB_FATIRS_NO and full outcome into Konnektör's helper table; e-Defter reads the
+ * journal (TBLMUHFIS) and writes nothing back.
  */
 const NETSIS_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
-} as const satisfies Record<NetsisInvoiceKind, KindCapabilities[string]>;
+  edefter: { read: true, writeBack: [] },
+} as const satisfies Record<NetsisInvoiceKind | 'edefter', KindCapabilities[string]>;
 
-const invoiceModule = (module: Module) => readableKind('Netsis', NETSIS_KINDS, module).id as NetsisInvoiceKind;
+const invoiceModule = (module: Module): NetsisInvoiceKind => invoiceKindOf('Netsis', NETSIS_KINDS, EBELGE_BY_KIND, module);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -163,6 +166,8 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     shape: 'database-per-year',
     documentKinds: NETSIS_KINDS,
     modules: modulesOf(NETSIS_KINDS),
+    // RESM_YEVMNO is assigned by Netsis's "klasik fiş sıralama" (N-KB, erp-despatch-ledger-edefter.md §4).
+    journalNumberingJob: 'Klasik fiş sıralama (resmi yevmiye numarası verme)',
     erpMigrations: netsisErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -204,10 +209,11 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     },
 
     async testConnection(ctx, target, module) {
-      invoiceModule(module);
+      // The invoice kinds read TBLFATUIRS, e-Defter the vouchers; the call refuses the modules Netsis does not read.
+      readableKind('Netsis', NETSIS_KINDS, module);
       const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
       const systemChecks = await checkTables(system, systemNeeds());
-      const needs = invoiceModuleNeeds();
+      const needs = module === 'edefter' ? netsisLedgerNeeds() : invoiceModuleNeeds();
       const companyChecks = await checkTables(erp, needs);
       return {
         ok: true,
@@ -268,6 +274,16 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
           ...(ettn ? { ettn } : {}),
         });
       });
+    },
+
+    async *readJournal(ctx, target, query) {
+      const { erp } = await openCompany(ctx, target.server, requireDatabase(target));
+      yield* readNetsisJournal(erp, query);
+    },
+
+    async readChartOfAccounts(ctx, target) {
+      const { erp } = await openCompany(ctx, target.server, requireDatabase(target));
+      return readNetsisChartOfAccounts(erp);
     },
 
     async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {

@@ -11,6 +11,16 @@ export function modulesOf(kinds: KindCapabilities): Module[] {
   return MODULES.filter((m) => readable.includes(m));
 }
 
+/**
+ * The kind a module reads from the program's invoice table, by that table's kind codes (Logo EINVOICE, Netsis
+ * EBELGE); MODULE_NOT_SUPPORTED for a module the program reads otherwise (e-Defter: the journal) or not at all.
+ */
+export function invoiceKindOf<K extends string>(connectorTitle: string, kinds: KindCapabilities, codes: Readonly<Record<K, number>>, module: Module): K {
+  const { id } = readableKind(connectorTitle, kinds, module);
+  if (!Object.hasOwn(codes, id)) throw new KonnektorError('MODULE_NOT_SUPPORTED', `The ${connectorTitle} connector reads ${module} otherwise than as invoices`, { value: module });
+  return id as K;
+}
+
 /** The capability of the module's own kind, or MODULE_NOT_SUPPORTED from a connector asked for a module it does not read. */
 export function readableKind(connectorTitle: string, kinds: KindCapabilities, module: Module): KindCapability & { id: string } {
   const capability = kinds[module];

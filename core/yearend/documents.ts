@@ -61,7 +61,7 @@ export async function listYearDocuments(ctx: YearEndContext, scope: { module: Mo
   const result: YearDocuments = { module: scope.module, fiscalYear: profile.fiscalYear, target: shownTarget(t), documents };
   try {
     const connector = connectorFor(ctx, t.connector);
-    if ((ctx.kinds ?? documentKinds).serves(connector, scope.module)) {
+    if ((ctx.kinds ?? documentKinds).readableBy(connector, scope.module).some((k) => k.direction === 'outgoing')) {
       const known = new Set(entries.map((e) => e.ref.key));
       const unsent = await connector.readOutgoing({ connections: ctx.connections }, await liveTarget(ctx, profile), scope.module);
       for (const d of unsent) {
