@@ -5,7 +5,7 @@ import type { Module } from '../../core/modules';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables } from '../shared/checks';
+import { checkTables, type TableNeed } from '../shared/checks';
 import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
@@ -27,6 +27,13 @@ const LOGO_KINDS = {
 } as const satisfies Record<LogoInvoiceKind | 'edefter', KindCapabilities[string]>;
 
 const invoiceKind = (module: Module): LogoInvoiceKind => invoiceKindOf('Logo', LOGO_KINDS, EINVOICE_BY_KIND, module);
+
+/** The tables each kind reads: both invoice kinds INVOICE and STLINE, e-Defter the vouchers. */
+const NEEDS_BY_KIND: Record<keyof typeof LOGO_KINDS, (firm: string, period: string) => TableNeed[]> = {
+  efatura: invoiceModuleNeeds,
+  earsiv: invoiceModuleNeeds,
+  edefter: ledgerNeeds,
+};
 
 const run = withErpErrors;
 
@@ -98,10 +105,10 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice kinds read the same tables, e-Defter the vouchers; the call refuses the modules Logo does not read.
-    readableKind('Logo', LOGO_KINDS, module);
+    // The call refuses the modules Logo does not read (MODULE_NOT_SUPPORTED) before opening anything.
+    const kind = readableKind('Logo', LOGO_KINDS, module).id as keyof typeof LOGO_KINDS;
     const { erp, firm, period } = await openChecked(ctx, target);
-    const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
+    const needs = NEEDS_BY_KIND[kind](firm, period);
     const checks = await checkTables(erp, needs);
     return {
       ok: true,

@@ -7,7 +7,7 @@ import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables } from '../shared/checks';
+import { checkTables, type TableNeed } from '../shared/checks';
 import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
@@ -39,6 +39,13 @@ const NETSIS_KINDS = {
 } as const satisfies Record<NetsisInvoiceKind | 'edefter', KindCapabilities[string]>;
 
 const invoiceModule = (module: Module): NetsisInvoiceKind => invoiceKindOf('Netsis', NETSIS_KINDS, EBELGE_BY_KIND, module);
+
+/** The company database's tables each kind reads: both invoice kinds TBLFATUIRS and TBLSTHAR, e-Defter the vouchers. */
+const NEEDS_BY_KIND: Record<keyof typeof NETSIS_KINDS, () => TableNeed[]> = {
+  efatura: invoiceModuleNeeds,
+  earsiv: invoiceModuleNeeds,
+  edefter: netsisLedgerNeeds,
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -209,11 +216,11 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     },
 
     async testConnection(ctx, target, module) {
-      // The invoice kinds read TBLFATUIRS, e-Defter the vouchers; the call refuses the modules Netsis does not read.
-      readableKind('Netsis', NETSIS_KINDS, module);
+      // The call refuses the modules Netsis does not read (MODULE_NOT_SUPPORTED) before opening anything.
+      const kind = readableKind('Netsis', NETSIS_KINDS, module).id as keyof typeof NETSIS_KINDS;
       const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
       const systemChecks = await checkTables(system, systemNeeds());
-      const needs = module === 'edefter' ? netsisLedgerNeeds() : invoiceModuleNeeds();
+      const needs = NEEDS_BY_KIND[kind]();
       const companyChecks = await checkTables(erp, needs);
       return {
         ok: true,
