@@ -1,4 +1,4 @@
-import type { ConnectionTestResult, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter } from '../../connectors/contract';
+import type { ConnectionTestResult, ConnectorShape, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter } from '../../connectors/contract';
 import type { KindSummary } from '../documents/kinds';
 import type { CanonicalDocument } from '../documents/model';
 import { normalizeTarget, type ErpTarget } from '../erp/target';
@@ -10,7 +10,7 @@ import { moduleOf, type ParsedInput } from './input';
 export interface ConnectorSummary {
   id: string;
   title: string;
-  shape: 'firm-period' | 'database-per-year';
+  shape: ConnectorShape;
   /** The modules a user of this program can log into (registry + the program's capability map). */
   modules: readonly Module[];
   /** Per document kind the program reads: the kind, and what it writes back. */

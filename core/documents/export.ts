@@ -164,6 +164,8 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   const candidates = work.filter((w) => w.profile && w.entry.issues.length === 0);
   const built = candidates.map((w) => build(w, w.entry.number ?? formatGibNumber(opts.prefix, w.year, 0)));
   const buildMs = performance.now() - buildStarted;
+  // Checks the kind makes on what it built (an invoice's totals against the ones the program stored), then GİB's.
+  candidates.forEach((w, i) => w.entry.issues.push(...(built[i]!.issues ?? [])));
   const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml));
   let xsdMs = 0;
   let schematronMs = 0;

@@ -1,5 +1,6 @@
 import type { InvoiceDocument } from '../model';
 import { precheckInvoice } from '../precheck';
+import { checkStoredTotals } from '../totalsGuard';
 import { buildInvoiceUbl, type InvoiceProfile } from '../ubl/invoice';
 import { routeInvoice } from './invoiceRouting';
 import type { KindBuildInput, KindBuilt, KindCheckContext, KindRoute } from './types';
@@ -37,6 +38,7 @@ export async function routeInvoiceDocument(doc: InvoiceDocument, ctx: KindCheckC
 export function buildInvoiceDocument(input: KindBuildInput): KindBuilt {
   const doc = input.doc as InvoiceDocument;
   const built = buildInvoiceUbl({ doc, id: input.id, uuid: input.uuid, profile: input.profile as InvoiceProfile, supplier: doc.supplier!, issueTime: input.issueTime, view: input.view });
-  return { xml: built.xml, payableAmount: built.computed.totals.payable.toFixed(2) };
+  // The totals guard: an invoice whose totals differ from the ones the program stored is refused before it is numbered.
+  return { xml: built.xml, payableAmount: built.computed.totals.payable.toFixed(2), issues: checkStoredTotals(doc, built.computed) };
 }
 

@@ -86,6 +86,8 @@ export interface KindBuilt {
   xml: string;
   /** The payable amount as written in the document (two decimals), when the kind has one. */
   payableAmount?: string;
+  /** What the kind finds wrong in what it built (an invoice's totals differing from the program's own). */
+  issues?: DocumentIssue[];
 }
 
 export interface KindValidation {
