@@ -15,6 +15,7 @@ import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
 import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
+import { createEdefterHandlers, type EdefterHandlers } from './edefter';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
@@ -22,11 +23,10 @@ export type { DocumentRow, FileValidation } from './documents';
 export type { LoginDefaults, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
-export { DEFAULT_PREFIXES } from './documents';
 export { parseInput } from './input';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & RegistryHandlers & IncomingHandlers & DemoHandlers;
+export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & IncomingHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -57,6 +57,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createSettingsHandlers(ctx),
     ...createDiagnosticsHandlers(ctx),
     ...createYearEndHandlers(ctx),
+    ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createIncomingHandlers(ctx),
     ...createDemoHandlers(),

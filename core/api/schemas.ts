@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { erpTargetInputSchema } from '../erp/target';
 import { yearendSchemas } from './yearendSchemas';
+import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 import { integratorAccessSchema } from './integratorAccess';
 
@@ -109,6 +110,7 @@ export const apiSchemas = {
     .strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
   ...yearendSchemas,
+  ...edefterSchemas,
   ...sessionSchemas,
 } as const;
 

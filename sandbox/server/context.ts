@@ -18,6 +18,8 @@ export interface ServiceContext {
   faults: FaultInjector;
   /** Made-up taxpayers the user list serves after the stored ones (benchmarks). */
   generatedUsers: number;
+  /** How long a simulated processing step takes (status changes after it). */
+  stepMs: number;
 }
 
 /** An answer whose `<return>` is the base64 of a byte stream, written as it is produced (the user-list zip). */

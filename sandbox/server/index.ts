@@ -14,6 +14,7 @@ import { connectorOperations } from './connector';
 import { StreamedAnswer, type OperationHandler, type ServiceContext } from './context';
 import { base64Stream } from './userList';
 import { earsivInvoiceXml, earsivOperations } from './earsiv';
+import { edefterOperations } from './edefter';
 import { FaultInjector, type FaultConfig } from './faults';
 import { OutgoingDocuments } from './outgoing';
 import { SEED_ACCOUNTS, seedSandbox } from './seed';
@@ -61,6 +62,8 @@ export interface SandboxEndpoints {
   connectorService: string;
   userService: string;
   earsivService: string;
+  /** QNB's e-Defter service (DefterOlusturWebServices). */
+  edefterService: string;
 }
 
 export interface SandboxDescription {
@@ -99,12 +102,14 @@ interface StreamedEnvelope {
 const OPERATIONS: Record<Exclude<ServiceName, 'userService'>, Record<string, OperationHandler>> = {
   connectorService: connectorOperations,
   earsivService: earsivOperations,
+  edefterService: edefterOperations,
 };
 
 const NAMESPACE: Record<ServiceName, string> = {
   connectorService: NAMESPACES.connector,
   userService: NAMESPACES.user,
   earsivService: NAMESPACES.earsiv,
+  edefterService: NAMESPACES.edefter,
 };
 
 /** An answer cut short in the middle of its body: well-formed up to the cut, never parseable. */
@@ -170,7 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     const handler = OPERATIONS[service][request.operation];
     if (!handler) throw unknown();
     const account = auth.authenticate(request, sessionIdFromCookie(cookie));
-    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator, faults, generatedUsers: options.generatedUsers ?? 0 };
+    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator, faults, generatedUsers: options.generatedUsers ?? 0, stepMs };
     const answer = await handler(request.body, ctx);
     if (answer instanceof StreamedAnswer) {
       const [head, tail] = soapResponse(namespace, request.operation, '<return>\u0000</return>').split('\u0000') as [string, string];
@@ -305,6 +310,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     connectorService: `${baseUrl}${SERVICES.connectorService.path}`,
     userService: `${baseUrl}${SERVICES.userService.path}`,
     earsivService: `${baseUrl}${SERVICES.earsivService.path}`,
+    edefterService: `${baseUrl}${SERVICES.edefterService.path}`,
   };
 
   outgoing.resumePending();
@@ -337,6 +343,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
           connectorService: `${endpoints.connectorService}?wsdl`,
           userService: `${endpoints.userService}?wsdl`,
           earsivService: `${endpoints.earsivService}?wsdl`,
+          edefterService: `${endpoints.edefterService}?wsdl`,
         },
         dataDir: options.dataDir,
         stepMs,
