@@ -158,7 +158,7 @@ describe('a document kind added through the registry alone', () => {
       return [{ firm: '001', firmName: 'Serbest', period: '01', periodBegin: '2026-01-01', periodEnd: '2026-12-31', active: true, database: 'SERBEST2026' }];
     },
     async testConnection() {
-      return { ok: true, checks: [{ name: 'reachable', ok: true }], tables: ['MAKBUZ'] };
+      return { ok: true, checks: [{ name: 'reachable', ok: true }], tables: ['MAKBUZ'], warnings: [] };
     },
     async readOutgoing(_ctx, _target, module) {
       expect(module).toBe('esmm');
