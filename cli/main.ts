@@ -110,6 +110,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           seed: Number(o.seed),
           ...(o.year ? { year: Number(o.year) } : {}),
           ...(o.force ? { force: true } : {}),
+          // The command line also prepares the e-Defter test seal (SoftHSM2), so sealing can be tried from the demo.
+          edefterToken: true,
         });
         printResult(out, summary, () =>
           [
