@@ -1,3 +1,5 @@
+import type { ErpReadError } from './model';
+
 /** One reason a document cannot be sent, from any stage: our pre-checks, routing, XML, XSD or GİB's schematron. */
 export interface DocumentIssue {
   source: 'precheck' | 'routing' | 'totals' | 'xml' | 'xsd' | 'schematron' | 'view';
@@ -7,4 +9,15 @@ export interface DocumentIssue {
   message: string;
   xpath?: string;
   line?: number;
+}
+
+/** The issue of a document the connector could not read: which table, column and row hold the bad value. */
+export function readErrorIssue(e: ErpReadError): DocumentIssue {
+  const column = e.column ? `${e.table}.${e.column}` : e.table;
+  const value = e.value !== undefined ? ` (değer: “${e.value}”)` : '';
+  return {
+    source: 'precheck',
+    rule: e.code,
+    message: `Muhasebe programındaki değer okunamadı: ${column}, kayıt ${e.row}${value}. Belge gönderilmedi; programda düzeltin.`,
+  };
 }

@@ -107,20 +107,7 @@ export interface PrecheckContext {
   today: string;
 }
 
-/** The issue of a document the connector could not read: which table, column and row hold the bad value. */
-export function readErrorIssue(e: NonNullable<InvoiceDocument['readError']>): DocumentIssue {
-  const column = e.column ? `${e.table}.${e.column}` : e.table;
-  const value = e.value !== undefined ? ` (değer: “${e.value}”)` : '';
-  return {
-    source: 'precheck',
-    rule: e.code,
-    message: `Muhasebe programındaki değer okunamadı: ${column}, kayıt ${e.row}${value}. Belge gönderilmedi; programda düzeltin.`,
-  };
-}
-
 export function precheckInvoice(doc: InvoiceDocument, ctx: PrecheckContext): DocumentIssue[] {
-  // A document the connector could not read has nothing else worth checking.
-  if (doc.readError) return [readErrorIssue(doc.readError)];
   const out: DocumentIssue[] = textIssues(doc);
   if (!doc.supplier || doc.supplier.taxId.value.trim() === '') out.push(issue('SUPPLIER_MISSING'));
   // An export invoice's buyer is abroad: identified by its foreign tax number, not a VKN/TCKN.

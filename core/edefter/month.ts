@@ -20,7 +20,7 @@ import type { CertificateInfo } from '../signing/certificate';
 import type { SignFn } from '../signing/xades';
 import { turkeyDateTime } from '../time';
 import { JournalChecker } from './checks';
-import { writeQnbCsv, type CsvPart } from './csv';
+import { QnbCsvWriter, writeQnbCsv, type CsvPart } from './csv';
 import { isMonthKey, monthBounds, previousMonth, type LedgerEntry, type MonthKey } from './model';
 import { sealParts } from './seal';
 import type { EdefterSettings } from './settings';
@@ -148,7 +148,10 @@ export async function buildMonth(deps: EdefterDeps, ref: MonthRef, options: { ou
   fs.mkdirSync(folder, { recursive: true });
   const branch = ref.branch ? settings.branches.find((b) => b.code === ref.branch) : undefined;
   const checker = new JournalChecker({ month: ref.month, previousJournalNo: before.journalNo, chart, numberingJob: connector.journalNumberingJob ?? '' });
+  // One pass over the journal feeds the checks, the XBRL-GL parts and QNB's CSV parts.
+  const csvWriter = new QnbCsvWriter({ settings, month: ref.month, chart, outDir: path.join(folder, 'qnb-csv'), ...(ref.branch ? { branchCode: ref.branch } : {}) });
   const ledger = await buildLedger(guarded(journal(deps, ref), checker), {
+    onEntry: (e) => csvWriter.add(e),
     settings,
     month: ref.month,
     creationDate: turkeyDateTime(now).date,
@@ -165,7 +168,7 @@ export async function buildMonth(deps: EdefterDeps, ref: MonthRef, options: { ou
     await transition(deps.store, key(ref), 'read', { checks: verdict }, now, 'the journal changed since it was checked');
     throw new KonnektorError('EDEFTER_CHECKS_FAILED', `${ref.month}: the journal changed since it was checked (${verdict.issues[0]?.detail ?? ''})`, { month: ref.month });
   }
-  const csv = await writeQnbCsv(journal(deps, ref), { settings, month: ref.month, chart, outDir: path.join(folder, 'qnb-csv'), ...(ref.branch ? { branchCode: ref.branch } : {}) });
+  const csv = await csvWriter.finish();
   const schematron: BuildReport['schematron'] = [];
   const max = deps.schematronMaxBytes ?? 40 * 1024 * 1024;
   for (const p of ledger.parts) {
@@ -350,8 +353,8 @@ export async function sealMonth(deps: EdefterDeps, ref: MonthRef, sealer: Sealer
       firstLineNumber: 0,
       lastLineNumber: 0,
       vat: m.vat,
-      y: { kind: 'Y', file: path.join(sealedDir, m.y.name), name: m.y.name, bytes: 0, digest: '', uniqueID: m.y.uniqueID },
-      k: { kind: 'K', file: path.join(sealedDir, m.k.name), name: m.k.name, bytes: 0, digest: '', uniqueID: m.k.uniqueID },
+      y: { kind: 'Y', file: path.join(sealedDir, m.y.name), name: m.y.name, bytes: 0, uniqueID: m.y.uniqueID },
+      k: { kind: 'K', file: path.join(sealedDir, m.k.name), name: m.k.name, bytes: 0, uniqueID: m.k.uniqueID },
     };
   });
   const now = deps.now();

@@ -93,7 +93,7 @@ describe('the integrator password over plain HTTP', () => {
         ['login check', () => verifyIntegratorLogin({ integrator: address, user: 'demo', password: PASSWORD, staff: false })],
         ['staff check', () => verifyIntegratorLogin({ integrator: address, user: 'destek', password: PASSWORD, staff: true })],
         ['session.login', () => api['session.login']({ module: 'efatura', user: 'demo', password: PASSWORD, integrator: address, target: target() })],
-        ['kontör query', () => creditBalanceOf(address, 'demo', PASSWORD, '1234567890', 'efatura').then((v) => (v === undefined ? Promise.reject(new Error('silently undefined')) : v))],
+        ['kontör query', () => creditBalanceOf(address, 'demo', PASSWORD, '1234567890', 'FATURA').then((v) => (v === undefined ? Promise.reject(new Error('silently undefined')) : v))],
         [
           'integrator clients',
           async () => createIntegratorClients({ endpoints: endpointsFromBase(address), credentials: { user: 'demo', password: PASSWORD }, erpCode: 'X' }),
