@@ -99,7 +99,7 @@ describe('engine start-up and life cycle', () => {
   it('a worker that cannot load the schematron → VALIDATION_ENGINE_FAILED from start()', async () => {
     const badSef = path.join(tmp, 'bad.sef.json');
     fs.writeFileSync(badSef, 'not json');
-    const code = await engineError(WorkerPool.start({ xsdRoot: GIB.xsdRoot, invoiceXsd: GIB.invoiceXsd, sefPath: badSef }, 1));
+    const code = await engineError(WorkerPool.start({ xsdRoot: GIB.xsdRoot, invoiceXsd: GIB.invoiceXsd, schematron: { engine: 'saxon', sefPath: badSef } }, 1));
     expect(code).toBe('VALIDATION_ENGINE_FAILED');
   }, 60_000);
 
