@@ -6,7 +6,12 @@
  * One walk serves all patterns: rules are indexed by the name their context ends with.
  */
 import { XPathDynamicError, normalizeSpace, type DocContext } from './runtime';
-import { ATTRIBUTE, DOCUMENT, ELEMENT, type XAttr, type XDocument, type XElement, type XNode } from './tree';
+import type { XAttr, XDocument, XElement, XNode } from './tree';
+
+// Node kinds, as in tree.ts.
+const ELEMENT = 1;
+const ATTRIBUTE = 2;
+const DOCUMENT = 9;
 import type { CompiledAssertion, CompiledPattern, CompiledRule, MatchStep } from './types';
 
 export { XPathDynamicError };
@@ -41,21 +46,27 @@ function stepMatches(n: XNode, s: MatchStep): boolean {
 
 /** Does the rule context match n? Steps are read from n upward; '//' may skip any number of ancestors. */
 function matches(rule: CompiledRule, n: XNode): boolean {
+  return matchFrom(rule, n, 0);
+}
+
+function matchFrom(rule: CompiledRule, n: XNode, i: number): boolean {
   const steps = rule.match;
-  const at = (node: XNode, i: number): boolean => {
-    if (!stepMatches(node, steps[i]!)) return false;
+  let node: XNode = n;
+  for (; ; i++) {
+    const step = steps[i]!;
+    if (!stepMatches(node, step)) return false;
     if (i === steps.length - 1) {
-      if (!rule.absolute) return true;
-      // An absolute context: the top step's parent is the document (or, after '//', any ancestor chain is fine).
-      return steps[i]!.sep === '//' || node.parent?.kind === DOCUMENT;
+      // An absolute context: the top step's parent is the document (after a leading '//', any ancestry will do).
+      return !rule.absolute || step.sep === '//' || node.parent?.kind === DOCUMENT;
     }
     const up = node.parent;
     if (!up || up.kind !== ELEMENT) return false;
-    if (steps[i]!.sep === '/') return at(up, i + 1);
-    for (let a: XNode | null = up; a && a.kind === ELEMENT; a = a.parent) if (at(a, i + 1)) return true;
-    return false;
-  };
-  return at(n, 0);
+    if (step.sep === '//') {
+      for (let a: XNode | null = up; a && a.kind === ELEMENT; a = a.parent) if (matchFrom(rule, a, i + 1)) return true;
+      return false;
+    }
+    node = up;
+  }
 }
 
 /** The SVRL location of a node: schematron-select-full-path of the ISO skeleton. */

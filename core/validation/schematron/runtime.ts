@@ -6,20 +6,16 @@
  * that is not a number is a dynamic error FORG0001; more than one item where one is allowed is XPTY0004).
  * A dynamic error stops the whole document, as it stops the XSLT transform.
  */
-import {
-  ATTRIBUTE,
-  COMMENT,
-  DOCUMENT,
-  ELEMENT,
-  NAMESPACE,
-  PI,
-  TEXT,
-  type XAttr,
-  type XChild,
-  type XDocument,
-  type XElement,
-  type XNode,
-} from './tree';
+import type { XAttr, XChild, XDocument, XNode } from './tree';
+
+// Node kinds (as in tree.ts), local so the hot paths compare against constants.
+const ELEMENT = 1;
+const ATTRIBUTE = 2;
+const TEXT = 3;
+const PI = 7;
+const COMMENT = 8;
+const DOCUMENT = 9;
+const NAMESPACE = 13;
 
 export class XPathDynamicError extends Error {
   constructor(
@@ -197,19 +193,17 @@ export function root(n: XNode): XDocument {
   return r;
 }
 
-/** `//ns:local` from the root: every element of that name, in document order (indexed once per document). */
+/** `//ns:local` from the root: every element of that name, in document order (found once per document and name). */
 export function byName(doc: XDocument, ns: string, local: string): Nodes {
-  if (!doc.byName) {
-    const m = new Map<string, XElement[]>();
-    for (const e of doc.elements) {
-      const k = `${e.ns}|${e.local}`;
-      const list = m.get(k);
-      if (list) list.push(e);
-      else m.set(k, [e]);
-    }
-    doc.byName = m;
+  const key = `${ns}|${local}`;
+  const cache = (doc.byName ??= new Map());
+  let found = cache.get(key);
+  if (!found) {
+    found = [];
+    for (const e of doc.elements) if (e.local === local && e.ns === ns) found.push(e);
+    cache.set(key, found);
   }
-  return doc.byName.get(`${ns}|${local}`) ?? NONE;
+  return found;
 }
 
 /** A path step applied to every node of a sequence: results in document order without duplicates. */

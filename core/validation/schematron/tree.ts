@@ -24,7 +24,7 @@ export class XDocument {
   readonly order = 0;
   readonly parent = null;
   readonly children: XChild[] = [];
-  /** Elements by expanded name (`uri|local`), built on first use of a `//name` step. */
+  /** Elements by expanded name (`uri|local`), each list found on first use of a `//name` step. */
   byName: Map<string, XElement[]> | null = null;
   /** Every element in document order. */
   readonly elements: XElement[] = [];

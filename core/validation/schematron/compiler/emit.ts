@@ -7,7 +7,7 @@
 import { svrlTestForm } from '../../ruleIndex';
 import { translateRegex, type RegexCategories } from './regex';
 import type { Assertion, MessagePart, Schema } from './schema';
-import { parseMatchPattern, parseXPath, type Expr, type NodeTest, type Step } from './xpath';
+import { XPathSyntaxError, parseMatchPattern, parseXPath as parseRaw, type Expr, type NodeTest, type Step } from './xpath';
 
 type T = 'nodes' | 'node' | 'string' | 'strings' | 'integer' | 'decimal' | 'double' | 'boolean' | 'empty';
 interface C {
@@ -16,6 +16,17 @@ interface C {
 }
 
 export class CompileError extends Error {}
+
+let failContext = '';
+/** Parses an expression; a syntax error is reported with the rule or variable being compiled. */
+function parseXPath(src: string): Expr {
+  try {
+    return parseRaw(src);
+  } catch (e) {
+    if (e instanceof XPathSyntaxError) throw new CompileError(`${failContext}: ${e.message}`);
+    throw e;
+  }
+}
 
 const NUMERIC = new Set<T>(['integer', 'decimal', 'double']);
 const isNumeric = (t: T): boolean => NUMERIC.has(t);
@@ -48,7 +59,14 @@ class Emitter {
   private readonly globals = new Map<string, GlobalInfo>();
   private tmp = 0;
   /** Where an error is reported: the assertion or let being compiled. */
-  where = '';
+  private whereText = '';
+  get where(): string {
+    return this.whereText;
+  }
+  set where(w: string) {
+    this.whereText = w;
+    failContext = w;
+  }
 
   constructor(
     private readonly schema: Schema,
