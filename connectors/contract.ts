@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef } from '../core/documents/model';
+import type { ChartAccount, LedgerEntry } from '../core/edefter/model';
 import type { ErpTarget } from '../core/erp/target';
 import type { Module } from '../core/modules';
 import type { ErpConnections } from '../db/erp';
@@ -72,6 +73,12 @@ export interface WriteBackResult {
   message?: string;
 }
 
+/** A date range of the journal to read (YYYY-MM-DD, inclusive): a month, or part of one. */
+export interface JournalQuery {
+  from: string;
+  to: string;
+}
+
 export interface ConnectorContext {
   connections: ErpConnections;
 }
@@ -86,6 +93,8 @@ export interface ErpConnector {
   readonly title: string;
   readonly shape: ConnectorShape;
   readonly modules: readonly Module[];
+  /** The program's own name of the job that gives vouchers their yevmiye madde numbers (named as the fix). */
+  readonly journalNumberingJob?: string;
   /** Konnektör's helper objects in this program's databases (migrations/erp/<connector>/). */
   readonly erpMigrations: readonly ErpMigration[];
 
@@ -106,4 +115,13 @@ export interface ErpConnector {
 
   /** Writes ETTN, number and status back into the ERP row the document came from. */
   writeBack(ctx: ConnectorContext, target: ErpTarget, ref: ErpDocumentRef, result: WriteBackResult): Promise<void>;
+
+  /**
+   * e-Defter: the general-ledger vouchers of a date range in book order (date, yevmiye madde no), streamed a page
+   * at a time so a month of millions of lines never sits in memory. Programs without journal reading leave it out.
+   */
+  readJournal?(ctx: ConnectorContext, target: ErpTarget, query: JournalQuery): AsyncIterable<LedgerEntry>;
+
+  /** e-Defter: the chart of accounts (hesap planı) of the target. */
+  readChartOfAccounts?(ctx: ConnectorContext, target: ErpTarget): Promise<ChartAccount[]>;
 }

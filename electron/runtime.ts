@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKonnektorApi, type KonnektorService } from '../core/api';
-import type { SessionDeps } from '../core/api/session';
+import type { SessionDeps } from '../core/api';
 import { createFileKeyVault, type Vault } from '../core/auth';
 import { isKonnektorError } from '../core/errors';
 import { addFileLogging, logger, removeFileLogging } from '../core/logging';

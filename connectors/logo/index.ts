@@ -6,10 +6,11 @@ import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { estatusFor } from './codes';
+import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
@@ -44,7 +45,9 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
-  modules: INVOICE_MODULES,
+  modules: INVOICE_AND_LEDGER_MODULES,
+  // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
+  journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -83,10 +86,10 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice modules read the same tables; the call refuses the modules Logo is not read for yet.
-    invoiceModule(module);
+    // Both invoice modules read the same tables, e-Defter the vouchers; the call refuses the other modules.
+    if (module !== 'edefter') invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
-    const needs = invoiceModuleNeeds(firm, period);
+    const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
     const checks = await checkTables(erp, needs);
     return {
       ok: true,
@@ -133,6 +136,16 @@ export const logoConnector: ErpConnector = {
         ...(supplier ? { supplier } : {}),
       }),
     );
+  },
+
+  async *readJournal(ctx, target, query) {
+    const { erp, firm, period } = await openChecked(ctx, target);
+    yield* readLogoJournal(erp, firm, period, query);
+  },
+
+  async readChartOfAccounts(ctx, target) {
+    const { erp, firm } = await openChecked(ctx, target);
+    return readLogoChartOfAccounts(erp, firm);
   },
 
   async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {

@@ -8,10 +8,11 @@ import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables } from '../shared/checks';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
 import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
+import { netsisLedgerNeeds, readNetsisChartOfAccounts, readNetsisJournal } from './ledger';
 import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
 import {
@@ -152,7 +153,9 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     id: 'netsis',
     title: 'Netsis 3',
     shape: 'database-per-year',
-    modules: INVOICE_MODULES,
+    modules: INVOICE_AND_LEDGER_MODULES,
+    // RESM_YEVMNO is assigned by Netsis's "klasik fiş sıralama" (N-KB, erp-despatch-ledger-edefter.md §4).
+    journalNumberingJob: 'Klasik fiş sıralama (resmi yevmiye numarası verme)',
     erpMigrations: netsisErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -194,10 +197,10 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     },
 
     async testConnection(ctx, target, module) {
-      invoiceModule(module);
+      if (module !== 'edefter') invoiceModule(module);
       const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
       const systemChecks = await checkTables(system, systemNeeds());
-      const needs = invoiceModuleNeeds();
+      const needs = module === 'edefter' ? netsisLedgerNeeds() : invoiceModuleNeeds();
       const companyChecks = await checkTables(erp, needs);
       return {
         ok: true,
@@ -258,6 +261,16 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
           ...(ettn ? { ettn } : {}),
         });
       });
+    },
+
+    async *readJournal(ctx, target, query) {
+      const { erp } = await openCompany(ctx, target.server, requireDatabase(target));
+      yield* readNetsisJournal(erp, query);
+    },
+
+    async readChartOfAccounts(ctx, target) {
+      const { erp } = await openCompany(ctx, target.server, requireDatabase(target));
+      return readNetsisChartOfAccounts(erp);
     },
 
     async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {

@@ -9,3 +9,6 @@ export function invoiceModuleOf(connectorTitle: string, module: Module): Invoice
   if ((INVOICE_MODULES as readonly string[]).includes(module)) return module as InvoiceModule;
   throw new KonnektorError('MODULE_NOT_SUPPORTED', `The ${connectorTitle} connector does not read ${module} documents yet`, { value: module });
 }
+
+/** Modules whose documents a connector reads: the invoice modules, plus e-Defter where it reads the journal. */
+export const INVOICE_AND_LEDGER_MODULES = [...INVOICE_MODULES, 'edefter'] as const satisfies readonly Module[];

@@ -1,11 +1,10 @@
-import type { z } from 'zod';
 import type { DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { getConnector } from '../../connectors/registry';
 import { listProfiles, type Profile } from '../../db/profiles';
-import { sessionsFor, type Session } from '../auth';
+import type { Session } from '../auth';
 import { redactServer } from '../erp/target';
 import { KonnektorError } from '../errors';
-import { isModule, type Module } from '../modules';
+import type { Module } from '../modules';
 import {
   applyYearEnd,
   cancelYearEnd,
@@ -21,11 +20,8 @@ import {
   type YearEndScope,
   type YearDocuments,
 } from '../yearend';
-import type { ApiDeps } from './index';
-import { parseInput } from './index';
-import type { yearendSchemas } from './yearendSchemas';
-
-type In<M extends keyof typeof yearendSchemas> = z.input<(typeof yearendSchemas)[M]>;
+import type { ApiContext } from './context';
+import { moduleOf, type ParsedInput } from './input';
 
 export interface YearEndCheckView extends YearEndCheck {
   /** The session's module: the wizard starts with it. */
@@ -42,20 +38,14 @@ export interface YearEndSearch {
   databases: DatabaseInfo[];
 }
 
-export interface YearEndApi {
-  'yearend.check'(input: In<'yearend.check'>): Promise<YearEndCheckView>;
-  'yearend.search'(input: In<'yearend.search'>): Promise<YearEndSearch>;
-  'yearend.plan'(input: In<'yearend.plan'>): Promise<YearEndPlan>;
-  'yearend.apply'(input: In<'yearend.apply'>): Promise<YearEndApplyResult>;
-  'yearend.cancel'(input: In<'yearend.cancel'>): Promise<{ cancelled: true; module: Module; profileId: number; fiscalYear: number }>;
-  'yearend.profiles'(input: In<'yearend.profiles'>): Promise<Profile[]>;
-  'yearend.documents'(input: In<'yearend.documents'>): Promise<YearDocuments>;
-}
-
-function moduleOf(value: string): Module {
-  const m = value.trim().toLowerCase();
-  if (!isModule(m)) throw new KonnektorError('MODULE_UNKNOWN', `Unknown module ${JSON.stringify(value)}`, { value });
-  return m;
+export interface YearEndHandlers {
+  'yearend.check'(input: ParsedInput<'yearend.check'>): Promise<YearEndCheckView>;
+  'yearend.search'(input: ParsedInput<'yearend.search'>): Promise<YearEndSearch>;
+  'yearend.plan'(input: ParsedInput<'yearend.plan'>): Promise<YearEndPlan>;
+  'yearend.apply'(input: ParsedInput<'yearend.apply'>): Promise<YearEndApplyResult>;
+  'yearend.cancel'(input: ParsedInput<'yearend.cancel'>): Promise<{ cancelled: true; module: Module; profileId: number; fiscalYear: number }>;
+  'yearend.profiles'(input: ParsedInput<'yearend.profiles'>): Promise<Profile[]>;
+  'yearend.documents'(input: ParsedInput<'yearend.documents'>): Promise<YearDocuments>;
 }
 
 interface Caller {
@@ -69,9 +59,9 @@ interface Caller {
  * updates only their own company's modules) and the actor of the audit entry. Without a session only the CLI's local
  * administrator (`ApiDeps.localActor`) may act; the desktop app and browser mode never set it.
  */
-export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
-  const sessions = () => deps.session?.registry ?? sessionsFor(deps);
-  const now = () => (deps.now ? deps.now() : new Date());
+export function createYearEndHandlers(ctx: ApiContext): YearEndHandlers {
+  const { deps, now } = ctx;
+  const sessions = () => ctx.sessions;
 
   const callerOf = async (input: { sessionId?: string | undefined; companyVkn?: string | undefined; branch?: string | undefined }): Promise<Caller> => {
     if (input.sessionId !== undefined) {
@@ -114,15 +104,13 @@ export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
   };
 
   return {
-    async 'yearend.check'(raw) {
-      const input = parseInput('yearend.check', raw);
+    async 'yearend.check'(input) {
       const caller = await callerOf(input);
       const check = await checkYearEnd(await contextOf(caller), { ...caller.scope, ...(input.module ? { module: moduleOf(input.module) } : {}) });
       return { ...check, ...(caller.session ? { module: caller.session.module } : {}), staff: caller.actor.staff };
     },
 
-    async 'yearend.search'(raw) {
-      const input = parseInput('yearend.search', raw);
+    async 'yearend.search'(input) {
       const caller = await callerOf(input);
       const ctx = await contextOf(caller);
       const module = moduleFor(caller, input.module);
@@ -149,14 +137,12 @@ export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
       };
     },
 
-    async 'yearend.plan'(raw) {
-      const input = parseInput('yearend.plan', raw);
+    async 'yearend.plan'(input) {
       const caller = await callerOf(input);
       return planYearEnd(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope, target: input.target, ...(input.mode ? { mode: input.mode } : {}) });
     },
 
-    async 'yearend.apply'(raw) {
-      const input = parseInput('yearend.apply', raw);
+    async 'yearend.apply'(input) {
       const caller = await callerOf(input);
       const module = moduleFor(caller, input.module);
       const result = await applyYearEnd(await contextOf(caller), caller.actor, {
@@ -183,20 +169,17 @@ export function createYearEndHandlers(deps: ApiDeps): YearEndApi {
       return result;
     },
 
-    async 'yearend.cancel'(raw) {
-      const input = parseInput('yearend.cancel', raw);
+    async 'yearend.cancel'(input) {
       const caller = await callerOf(input);
       return cancelYearEnd(await contextOf(caller), caller.actor, { module: moduleFor(caller, input.module), ...caller.scope, ...(input.mode ? { mode: input.mode } : {}) });
     },
 
-    async 'yearend.profiles'(raw) {
-      const input = parseInput('yearend.profiles', raw);
+    async 'yearend.profiles'(input) {
       const caller = await callerOf(input);
       return listYearProfiles(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope });
     },
 
-    async 'yearend.documents'(raw) {
-      const input = parseInput('yearend.documents', raw);
+    async 'yearend.documents'(input) {
       const caller = await callerOf(input);
       return listYearDocuments(await contextOf(caller), { module: moduleFor(caller, input.module), ...caller.scope, fiscalYear: input.fiscalYear });
     },

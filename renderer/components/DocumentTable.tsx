@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
-import type { DocumentRow } from '../../core/api/session';
+import type { DocumentRow } from '../../core/api';
 import { useT, type MessageKey } from '../i18n';
 
 const ROW_HEIGHT = 34;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DocumentRow, SendJobView } from '../../core/api/session';
+import type { DocumentRow, SendJobView } from '../../core/api';
 import { errorText, invoke } from '../api';
 
 export interface DocumentFilters {

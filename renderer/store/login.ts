@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { LoginDefaults } from '../../core/api/session';
+import type { LoginDefaults } from '../../core/api';
 import type { Module } from '../../core/modules';
 
 /**

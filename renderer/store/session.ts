@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { SessionView } from '../../core/api/session';
+import type { SessionView } from '../../core/api';
 
 export type Screen = 'login' | 'yearend' | 'documents' | 'settings' | 'logs';
 

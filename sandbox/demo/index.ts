@@ -10,6 +10,9 @@ import { createLogoDemo, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
+import { demoJournalLastMonth } from './journal';
+import { writeLogoLedger, writeNetsisLedger } from './ledger';
+import { netsisDemoPlan } from './netsis';
 
 /** GİB's registered-user list of the demo customers (what the integrator would return). */
 export const USER_LIST_FILE = 'gib-kullanici-listesi.xml';
@@ -33,6 +36,8 @@ export interface DemoSummary {
   netsis: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
+  /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
+  ledger: { logo: { entries: number; lines: number }; netsis: { entries: number; lines: number }; lastMonth: number };
   seconds: number;
 }
 
@@ -76,6 +81,19 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     await connections.closeAll();
   }
   recordLogoDemoSent(dir, logo.sent);
+  // This year's journal from January on, for e-Defter: Logo firms 001/002 period 02, Netsis this year's companies.
+  const lastMonth = demoJournalLastMonth(year, turkeyDateTime().date);
+  const ledger = { logo: { entries: 0, lines: 0 }, netsis: { entries: 0, lines: 0 }, lastMonth };
+  for (const [i, firm] of ['001', '002'].entries()) {
+    const w = writeLogoLedger(dir, world, firm, '02', { seed, company: world.companies[i]!, year, toMonth: lastMonth });
+    ledger.logo.entries += w.entries;
+    ledger.logo.lines += w.lines;
+  }
+  for (const c of netsisDemoPlan({ invoices, year }).filter((p) => p.fiscalYear === year)) {
+    const w = writeNetsisLedger(path.join(dir, `${c.database}.sqlite`), world, { seed, company: world.companies[c.companyIndex]!, year, toMonth: lastMonth });
+    ledger.netsis.entries += w.entries;
+    ledger.netsis.lines += w.lines;
+  }
   fs.writeFileSync(path.join(dir, USER_LIST_FILE), writeUserList(demoRegisteredUsers(world)));
   return {
     dir,
@@ -85,6 +103,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     userList: path.join(dir, USER_LIST_FILE),
+    ledger,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -5,7 +5,7 @@ import { qnbDate, qnbTimestamp } from './clock';
 import type { OperationHandler, ServiceContext } from './context';
 import { activeInvoiceAliases, findRegisteredUser } from './registry';
 import { child, childElements, field, xmlEscape } from './soap';
-import { readUblFacts } from './ubl';
+import { readUblFacts } from '../../core/documents/ubl/read';
 import { readZip } from './zip';
 
 /**

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { SandboxDb } from './store';
-import { readUblFacts } from './ubl';
+import { readUblFacts } from '../../core/documents/ubl/read';
 
 /**
  * Incoming documents (gelen belgeler) per receiving taxpayer. `belge_sira_no` is the portal-wide, increasing

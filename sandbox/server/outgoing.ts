@@ -7,7 +7,7 @@ import { addIncoming } from './incoming';
 import { chargeKontor } from './kontor';
 import { activeInvoiceAliases, findRegisteredUser } from './registry';
 import type { SandboxDb } from './store';
-import { readUblFacts, type UblFacts } from './ubl';
+import { readUblFacts, type UblFacts } from '../../core/documents/ubl/read';
 
 /**
  * Outgoing e-Fatura documents after belgeGonderExt: checked asynchronously, then walked through eFinans' status

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DocumentRow } from '../../core/api/session';
+import type { DocumentRow } from '../../core/api';
 import { DocumentTable } from '../../renderer/components/DocumentTable';
 import { useDocuments } from '../../renderer/store/documents';
 import { fakeBridge } from './fakeBridge';

@@ -1,0 +1,109 @@
+import type { FirmPeriod } from '../../connectors/contract';
+import { getConnector, listConnectors } from '../../connectors/registry';
+import { listProfiles, type Profile } from '../../db/profiles';
+import { creditBalanceOf, verifyIntegratorLogin, type Session } from '../auth';
+import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
+import { KonnektorError, isKonnektorError } from '../errors';
+import type { Module } from '../modules';
+import type { ApiContext } from './context';
+import { listDatabases, listFirmPeriods, readOutgoing, testConnection } from './erp';
+
+/**
+ * The checks login and "Bağlantı Ayarları" share: complete what the form left empty from the saved settings, test
+ * the ERP target, find whose company it is, and verify the integrator login.
+ */
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+export async function latestProfile(ctx: ApiContext, module: Module): Promise<Profile | undefined> {
+  return (await listProfiles(await ctx.store(), { module })).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
+}
+
+/** The server as typed, or the saved one (with its password from the vault) when the form shows the redacted form. */
+async function resolveServer(ctx: ApiContext, server: string, profile: Profile | undefined): Promise<string> {
+  if (profile && server === profile.target.server && profile.erpSecretRef && ctx.sd.vault) {
+    return (await ctx.sd.vault.get(profile.erpSecretRef)) ?? server;
+  }
+  return server;
+}
+
+/** Which other program's database this is ("Logo" chosen, a Netsis company database typed), if any. */
+async function otherProgramOf(ctx: ApiContext, chosen: string, server: string, database: string): Promise<string | undefined> {
+  for (const c of listConnectors().filter((x) => x.id !== chosen)) {
+    const dbs = await listDatabases(ctx, c.id, server).catch(() => []);
+    if (dbs.some((d) => d.recognised && d.name.toLowerCase() === database.toLowerCase())) return c.title;
+  }
+  return undefined;
+}
+
+/** The ERP half of a login or a connection test: complete the target from the saved settings, then test it. */
+export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<ErpTargetInput>, profile: Profile | undefined) {
+  const connectorId = raw.connector?.trim() || profile?.target.connector || ctx.sd.demo?.connector || '';
+  if (!connectorId) throw new KonnektorError('AUTH_CONNECTOR_REQUIRED', 'No accounting program chosen');
+  const connector = getConnector(connectorId);
+  const sameProgram = profile?.target.connector === connector.id;
+  const serverInput = raw.server?.trim() || (sameProgram ? profile!.target.server : '') || '';
+  if (!serverInput) throw new KonnektorError('AUTH_SERVER_REQUIRED', 'No accounting server given');
+  const server = await resolveServer(ctx, serverInput, sameProgram ? profile : undefined);
+  // Firm and period may be left empty when the saved connection settings already carry them.
+  const carried = sameProgram && profile!.target.server === serverInput ? profile!.target : undefined;
+  const input: ErpTargetInput = {
+    connector: connector.id,
+    server,
+    ...(!blank(raw.database) ? { database: raw.database } : carried?.database ? { database: carried.database } : {}),
+    ...(!blank(raw.firm) ? { firm: raw.firm } : carried?.firm ? { firm: carried.firm } : {}),
+    ...(!blank(raw.period) ? { period: raw.period } : carried?.period ? { period: carried.period } : {}),
+    ...(!blank(raw.branch) ? { branch: raw.branch } : {}),
+  };
+  const target = normalizeTarget(input);
+  if (connector.shape === 'firm-period') {
+    if (!target.database) throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} needs the database that holds its firms`);
+    if (!target.firm) throw new KonnektorError('ERP_FIRM_REQUIRED', `${connector.title} needs a firm code`);
+    if (!target.period) throw new KonnektorError('ERP_PERIOD_REQUIRED', `${connector.title} needs a period code`);
+  } else if (!target.database) {
+    throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} keeps each company-year in its own database`);
+  }
+  const test = await testConnection(ctx, target, module).catch(async (e: unknown) => {
+    if (isKonnektorError(e) && e.code === 'ERP_TABLES_MISSING' && target.database) {
+      const owner = await otherProgramOf(ctx, connector.id, target.server, target.database);
+      if (owner) throw new KonnektorError('ERP_DATABASE_OTHER_PROGRAM', `${target.database} is a ${owner} database, not ${connector.title}`, { value: owner }, { cause: e });
+    }
+    throw e;
+  });
+  const periods: FirmPeriod[] = await listFirmPeriods(ctx, target).catch(() => []);
+  const period =
+    connector.shape === 'firm-period'
+      ? periods.find((p) => p.firm === target.firm && p.period === target.period)
+      : periods.find((p) => (p.database ?? '').toLowerCase() === (target.database ?? '').toLowerCase());
+  if (connector.shape === 'firm-period' && periods.length > 0 && !period) {
+    throw new KonnektorError(periods.some((p) => p.firm === target.firm) ? 'ERP_PERIOD_NOT_FOUND' : 'ERP_FIRM_NOT_FOUND', `No firm ${target.firm} period ${target.period}`, {
+      value: periods.some((p) => p.firm === target.firm) ? String(target.period) : String(target.firm),
+    });
+  }
+  return { connector, target, test, period };
+}
+
+// The company's own record in the program (L_CAPIFIRM, SIRKETLER30) names its VKN; the supplier of an unsent
+// document is the fallback for a program that keeps none there.
+export async function companyVknOf(ctx: ApiContext, module: Module, target: ErpTarget): Promise<string | undefined> {
+  const connector = getConnector(target.connector);
+  const own = await connector.companyOf?.(ctx.erp, target).catch(() => undefined);
+  if (own?.taxId) return own.taxId;
+  if (module !== 'efatura' && module !== 'earsiv') return undefined;
+  const docs = await readOutgoing(ctx, target, module, { limit: 1 }).catch(() => []);
+  return docs[0]?.supplier?.taxId.value;
+}
+
+/** The kontör balance for the status bar; undefined when the integrator does not say. */
+export async function kontorOf(ctx: ApiContext, session: Session): Promise<number | undefined> {
+  if (!session.companyVkn || (session.module !== 'efatura' && session.module !== 'earsiv')) return undefined;
+  const c = ctx.sessions.credentials(session.id);
+  return creditBalanceOf(session.integrator, c.user, c.password, session.companyVkn, session.module);
+}
+
+/** A new integrator address must answer the session's own login before it is tested ok or saved. */
+export async function checkIntegrator(ctx: ApiContext, session: Session, typed: string | undefined): Promise<string> {
+  const integrator = typed?.trim() || session.integrator;
+  const c = ctx.sessions.credentials(session.id);
+  await verifyIntegratorLogin({ integrator, user: c.user, password: c.password, staff: session.staff });
+  return integrator;
+}

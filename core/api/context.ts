@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import type { ConnectorContext } from '../../connectors/contract';
+import type { LocalStore } from '../../db/local';
+import { appendAudit } from '../../db/audit';
+import { sessionsFor, type Session, type SessionRegistry } from '../auth';
+import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
+import { KonnektorError } from '../errors';
+import { createValidator, locateGibPackage, type DocumentValidator } from '../validation';
+import type { ApiDeps, SessionDeps } from './deps';
+
+/**
+ * What every domain's handlers share within one API instance: its dependencies, the one session registry, the
+ * validator and GİB's code lists (each made once, on first use), and the audit trail of staff sessions.
+ */
+export interface ApiContext {
+  deps: ApiDeps;
+  /** `deps.session`, or nothing set. */
+  sd: SessionDeps;
+  sessions: SessionRegistry;
+  now(): Date;
+  store(): Promise<LocalStore>;
+  /** What connectors get: the ERP connections. */
+  erp: ConnectorContext;
+  validator(): Promise<DocumentValidator>;
+  codelists(): GibCodelists;
+  readFile(file: string): string;
+  audit(session: Pick<Session, 'user' | 'staff' | 'staffUser' | 'module'>, action: string, outcome: 'ok' | 'failed', extra?: { after?: unknown; detail?: string }): Promise<void>;
+  /** Staff sessions leave a trace of everything they do; customers' reads are not audited. */
+  staffAudit(session: Session, action: string, extra?: { after?: unknown; detail?: string }): Promise<void>;
+  /** Releases the validation workers. */
+  close(): Promise<void>;
+}
+
+export function createApiContext(deps: ApiDeps): ApiContext {
+  const now = () => (deps.now ? deps.now() : new Date());
+  let validator: Promise<DocumentValidator> | undefined;
+  let codelists: GibCodelists | undefined;
+  const ctx: ApiContext = {
+    deps,
+    sd: deps.session ?? {},
+    sessions: sessionsFor(deps),
+    now,
+    store: () => deps.store(),
+    erp: { connections: deps.connections },
+    validator: () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {})),
+    codelists: () => (codelists ??= loadGibCodelists(locateGibPackage(deps.settings?.gibPackage))),
+    readFile(file) {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new KonnektorError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as Error).message}`, { value: file });
+      }
+    },
+    async audit(session, action, outcome, extra = {}) {
+      const who = session.staff ? { actor: session.staffUser ?? session.user, staff: true } : { actor: session.user, staff: false };
+      await appendAudit(await deps.store(), { ...who, action, module: session.module, outcome, ...extra }, now());
+    },
+    async staffAudit(session, action, extra = {}) {
+      if (session.staff) await ctx.audit(session, action, 'ok', extra);
+    },
+    async close() {
+      const v = validator;
+      validator = undefined;
+      if (v) await (await v.catch(() => undefined))?.close();
+    },
+  };
+  return ctx;
+}

@@ -1,0 +1,38 @@
+import type { ErpConnections } from '../../db/erp';
+import type { LocalStore } from '../../db/local';
+import type { SessionRegistry, Vault } from '../auth';
+import type { Module } from '../modules';
+import type { SendRunOptions } from '../outbox';
+
+/**
+ * What an API instance runs on. The desktop app, browser mode, the CLI and the tests each build one; nothing in
+ * core/api reaches for a process-wide singleton instead.
+ */
+export interface ApiDeps {
+  connections: ErpConnections;
+  /** Konnektör's local store, opened on first use. */
+  store: () => Promise<LocalStore>;
+  /** Settings: the GİB package folder (default: located by core/validation), series prefixes per module. */
+  settings?: { gibPackage?: string; prefixes?: Partial<Record<Module, string>> };
+  now?: () => Date;
+  /** Progress of `documents.send` (the CLI draws its progress bar from it). */
+  onSendEvent?: SendRunOptions['onEvent'];
+  /** The CLI's administrator (OS user) for year-end calls without a session; the app and browser mode never set it. */
+  localActor?: { user: string; staff: false };
+  /** Login, sessions, vault and the desktop app's defaults. */
+  session?: SessionDeps;
+}
+
+/** What the desktop app and browser mode add to the API: where secrets and logs go, and the embedded defaults. */
+export interface SessionDeps {
+  vault?: Vault;
+  /** Folder of the rotating log files (the staff log view reads it). */
+  logDir?: string;
+  /** Integrator base URL when the module has no saved settings. */
+  defaultIntegrator?: string;
+  /** The embedded demo: ERP coordinates and the sandbox login offered on the login screen. */
+  demo?: { server: string; database: string; connector: string; user: string; password: string };
+  /** Integrator calls of the document screen (default 2 s between status rounds while waiting). */
+  sendOptions?: { deadlineSec?: number };
+  registry?: SessionRegistry;
+}

@@ -1,0 +1,295 @@
+import type { Element } from '@xmldom/xmldom';
+import { DOMParser } from '@xmldom/xmldom';
+import path from 'node:path';
+import type { Session } from '../auth';
+import { exportInvoices, type ExportReport } from '../documents/export';
+import type { DocumentIssue } from '../documents/issues';
+import type { CanonicalDocument } from '../documents/model';
+import { validatePrefix } from '../documents/numbering';
+import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
+import { readUblFacts } from '../documents/ubl/read';
+import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
+import { KonnektorError } from '../errors';
+import type { Module } from '../modules';
+import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '../outbox/store';
+import { OUTBOX_STATES } from '../outbox/states';
+import { QueuedSummaries } from '../outbox/summary';
+import { trLower } from '../text/turkish';
+import type { DocumentKind } from '../validation';
+import type { ApiContext } from './context';
+import { connectorFor, readOutgoing } from './erp';
+import { dateOf, moduleOf, type ParsedInput } from './input';
+
+/** Default series prefixes until the company sets its own (3 of A-Z/0-9, separate per module). */
+export const DEFAULT_PREFIXES = { efatura: 'KNF', earsiv: 'KNA' } as const;
+
+export interface DocumentRow {
+  key: string;
+  erpNumber: string;
+  issueDate?: string;
+  customer?: string;
+  customerTaxId?: string;
+  total?: string;
+  currency?: string;
+  /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
+  state: 'unsent' | OutboxEntry['state'];
+  ettn?: string;
+  number?: string;
+  gibCode?: string;
+  message?: string;
+  resendable: boolean;
+  updatedAt?: string;
+}
+
+export interface FileValidation {
+  file: string;
+  kind: DocumentKind;
+  valid: boolean;
+  issues: DocumentIssue[];
+}
+
+export interface DocumentHandlers {
+  'documents.listOutgoing'(input: ParsedInput<'documents.listOutgoing'>): Promise<CanonicalDocument[]>;
+  'documents.export'(input: ParsedInput<'documents.export'>): Promise<ExportReport>;
+  'documents.validate'(input: ParsedInput<'documents.validate'>): Promise<FileValidation[]>;
+  'documents.preview'(input: ParsedInput<'documents.preview'>): Promise<{ html: string }>;
+  'session.documents'(input: ParsedInput<'session.documents'>): Promise<DocumentRow[]>;
+  'session.history'(input: ParsedInput<'session.history'>): Promise<{ at: string; from?: string; to: string; detail?: string }[]>;
+  'session.preview'(input: ParsedInput<'session.preview'>): Promise<{ html: string }>;
+  'session.exportXml'(input: ParsedInput<'session.exportXml'>): Promise<{ fileName: string; xml: string }>;
+}
+
+/** Which ERP documents an outbox entry belongs to: same program, database, firm and period as the session. */
+export function sameTarget(e: OutboxEntry, module: Module, t: ErpTarget): boolean {
+  return (
+    e.module === module &&
+    e.ref.connector === t.connector &&
+    e.ref.database.toLowerCase() === (t.database ?? '').toLowerCase() &&
+    (e.ref.firm ?? '') === (t.firm ?? '') &&
+    (e.ref.period ?? '') === (t.period ?? '')
+  );
+}
+
+/** A failed document may go again (outbox: failed → queued); GİB's own rejections and invalid ones may not. */
+export function isResendable(e: OutboxEntry): boolean {
+  return e.state === 'failed';
+}
+
+/** One document of the session's module and target, by its ETTN; ERP_DOCUMENT_NOT_FOUND for anyone else's. */
+export async function entryOfSession(ctx: ApiContext, session: Session, ettn: string): Promise<OutboxEntry> {
+  const found = await outboxEntryByEttn(await ctx.store(), ettn);
+  const e = found && sameTarget(found, session.module, session.target) ? found : undefined;
+  if (!e) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No document ${ettn} for this session`, { value: ettn });
+  return e;
+}
+
+const RUNNING_STATES = new Set<string>(['pending', 'built', 'validated', 'queued', 'sent', 'processing']);
+
+/** A company's own view stylesheet: an XSLT 1.0 document, embedded under its file name. */
+function companyView(ctx: ApiContext, file: string) {
+  const content = ctx.readFile(file);
+  let root: Element | null = null;
+  try {
+    root = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') throw new Error(msg); } }).parseFromString(content, 'text/xml').documentElement;
+  } catch (e) {
+    throw new KonnektorError('INVOICE_VIEW_FAILED', `${file} is not well-formed XML: ${(e as Error).message}`, { value: file });
+  }
+  const XSL = 'http://www.w3.org/1999/XSL/Transform';
+  if (!root || root.namespaceURI !== XSL || !['stylesheet', 'transform'].includes(root.localName ?? '') || root.getAttribute('version') !== '1.0') {
+    throw new KonnektorError('INVOICE_VIEW_FAILED', `${file} is not an XSLT 1.0 stylesheet (recipients' viewers run XSLT 1.0)`, { value: file });
+  }
+  const name = path.basename(file).replace(/\.xslt?$/i, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'fatura';
+  return { name, content };
+}
+
+export interface DocumentRunInput {
+  module: string;
+  target: ErpTargetInput;
+  from?: string | undefined;
+  to?: string | undefined;
+  prefix?: string | undefined;
+  iban?: string | undefined;
+}
+
+/**
+ * What an export and a send share: the module, the normalised target and its connector, and the document layer's
+ * options (dates, series prefix, validator, GİB code lists read once, Konnektör's view stylesheet).
+ */
+export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInput, verb: 'Export' | 'Sending') {
+  const module = moduleOf(input.module);
+  if (module !== 'efatura' && module !== 'earsiv') {
+    throw new KonnektorError('MODULE_NOT_SUPPORTED', `${verb} of ${module} documents is not built yet`, { value: module });
+  }
+  const target = normalizeTarget(input.target);
+  const from = dateOf(input.from);
+  const to = dateOf(input.to);
+  const connector = connectorFor(target, module);
+  const prefix = validatePrefix(input.prefix ?? ctx.deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
+  const validator = await ctx.validator();
+  return {
+    module,
+    target,
+    connector,
+    export: {
+      filter: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+      prefix,
+      validator,
+      codelists: ctx.codelists(),
+      view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+      ...(input.iban ? { iban: input.iban } : {}),
+      ...(ctx.deps.now ? { now: ctx.deps.now() } : {}),
+    },
+  };
+}
+
+/**
+ * The ERP's outgoing documents and the outbox's for the document screens, and the file-level tools of the CLI
+ * (export, validate, preview).
+ */
+export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
+  const { sessions } = ctx;
+  const summaries = new QueuedSummaries();
+
+  const rowsOf = async (session: Session): Promise<DocumentRow[]> => {
+    const module = session.module;
+    if (module !== 'efatura' && module !== 'earsiv') return [];
+    const store = await ctx.store();
+    const [docs, entries] = await Promise.all([
+      readOutgoing(ctx, session.target, module, { limit: 100_000 }),
+      entriesIn(store, OUTBOX_STATES, module, { withXml: false }),
+    ]);
+    const byKey = new Map<string, OutboxEntry>();
+    for (const e of entries) if (sameTarget(e, module, session.target)) byKey.set(e.ref.key, e);
+    const rows: DocumentRow[] = [];
+    const fromEntry = (e: OutboxEntry, base: Partial<DocumentRow>): DocumentRow => ({
+      key: e.ref.key,
+      erpNumber: e.erpNumber,
+      ...base,
+      state: e.state,
+      ettn: e.ettn,
+      ...(e.number ? { number: e.number } : {}),
+      ...(e.gibCode ? { gibCode: e.gibCode } : {}),
+      ...(e.gibMessage || e.errorDetail ? { message: e.gibMessage ?? e.errorDetail! } : {}),
+      resendable: isResendable(e),
+      updatedAt: e.updatedAt,
+    });
+    for (const d of docs) {
+      const base: Partial<DocumentRow> = {
+        issueDate: d.issueDate,
+        customer: d.customer.name,
+        customerTaxId: d.customer.taxId.value,
+        ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
+        currency: d.currency,
+      };
+      const e = byKey.get(d.ref.key);
+      if (e) {
+        rows.push(fromEntry(e, base));
+        byKey.delete(d.ref.key);
+      } else {
+        rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, state: 'unsent', resendable: false } as DocumentRow);
+      }
+    }
+    // Sent documents the ERP no longer lists unsent: their party and total come from the queued UBL.
+    for (const e of byKey.values()) rows.push(fromEntry(e, await summaries.of(store, e)));
+    return rows;
+  };
+
+  return {
+    async 'documents.listOutgoing'(input) {
+      const module = moduleOf(input.module);
+      const target = normalizeTarget(input.target);
+      const from = dateOf(input.from);
+      const to = dateOf(input.to);
+      return readOutgoing(ctx, target, module, {
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(input.limit !== undefined ? { limit: input.limit } : {}),
+        ...(input.offset !== undefined ? { offset: input.offset } : {}),
+      });
+    },
+
+    async 'documents.export'(input) {
+      const run = await prepareDocumentRun(ctx, input, 'Export');
+      return exportInvoices({
+        ...run.export,
+        store: await ctx.store(),
+        connections: ctx.deps.connections,
+        connector: run.connector,
+        target: run.target,
+        module: run.module,
+        outDir: path.resolve(input.outDir),
+        ...(input.viewXslt ? { view: companyView(ctx, input.viewXslt) } : {}),
+      });
+    },
+
+    async 'documents.validate'(input) {
+      const docs = input.files.map((file) => {
+        const xml = ctx.readFile(file);
+        // e-Arşiv invoices carry ProfileID EARSIVFATURA and need the schematron's earchive mode.
+        let profile: string | undefined;
+        try {
+          profile = readUblFacts(xml).profileId;
+        } catch {
+          profile = undefined; // not well-formed or not UBL: the validator reports it
+        }
+        const kind: DocumentKind = input.type ?? (profile === 'EARSIVFATURA' ? 'earchive' : 'efatura');
+        return { file, xml, kind };
+      });
+      const results = await (await ctx.validator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));
+      return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
+    },
+
+    async 'documents.preview'(input) {
+      return { html: await renderInvoiceHtml(ctx.readFile(input.file), input.defaultView ? { useEmbedded: false } : {}) };
+    },
+
+    async 'session.documents'(input) {
+      const session = sessions.require(input.sessionId);
+      const from = dateOf(input.from || undefined);
+      const to = dateOf(input.to || undefined);
+      const needle = input.customer?.trim() ? trLower(input.customer.trim()) : undefined;
+      const status = input.status ?? 'all';
+      const rows = (await rowsOf(session)).filter((r) => {
+        if (from && r.issueDate && r.issueDate < from) return false;
+        if (to && r.issueDate && r.issueDate > to) return false;
+        if (needle && !trLower(`${r.customer ?? ''} ${r.customerTaxId ?? ''}`).includes(needle)) return false;
+        if (status === 'unsent') return r.state === 'unsent';
+        if (status === 'inProgress') return RUNNING_STATES.has(r.state);
+        if (status === 'delivered') return r.state === 'delivered' || r.state === 'accepted';
+        if (status === 'failed') return r.state === 'failed' || r.state === 'rejected' || r.state === 'invalid';
+        return true;
+      });
+      await ctx.staffAudit(session, 'documents.list', { after: { rows: rows.length } });
+      return rows;
+    },
+
+    async 'session.history'(input) {
+      const session = sessions.require(input.sessionId);
+      const e = await entryOfSession(ctx, session, input.ettn);
+      const rows = (await (await ctx.store())('outbox_history').where({ outbox_id: e.id }).orderBy('id')) as Record<string, unknown>[];
+      await ctx.staffAudit(session, 'documents.history', { after: { ettn: e.ettn } });
+      return rows.map((r) => ({
+        at: String(r.at),
+        ...(r.from_state ? { from: String(r.from_state) } : {}),
+        to: String(r.to_state),
+        ...(r.detail ? { detail: String(r.detail) } : {}),
+      }));
+    },
+
+    async 'session.preview'(input) {
+      const session = sessions.require(input.sessionId);
+      const e = await entryOfSession(ctx, session, input.ettn);
+      if (!e.xml) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Document ${e.ettn} has no XML yet`, { value: e.erpNumber });
+      await ctx.staffAudit(session, 'documents.preview', { after: { ettn: e.ettn } });
+      return { html: await renderInvoiceHtml(e.xml) };
+    },
+
+    async 'session.exportXml'(input) {
+      const session = sessions.require(input.sessionId);
+      const e = await entryOfSession(ctx, session, input.ettn);
+      if (!e.xml) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Document ${e.ettn} has no XML yet`, { value: e.erpNumber });
+      await ctx.staffAudit(session, 'documents.exportXml', { after: { ettn: e.ettn } });
+      return { fileName: `${e.number ?? e.erpNumber}_${e.ettn}.xml`.replace(/[^A-Za-z0-9_.-]/g, '_'), xml: e.xml };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { z, ZodError } from 'zod';
+import { KonnektorError } from '../errors';
+import { isModule, type Module } from '../modules';
+import { apiSchemas, isoDate, type ApiMethod } from './schemas';
+
+/** What a handler receives: the input after its schema parsed it (defaults applied, unknown keys refused). */
+export type ParsedInput<M extends ApiMethod> = z.output<(typeof apiSchemas)[M]>;
+
+function describeZod(error: ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+}
+
+/**
+ * Validates the raw input of one method with its schema; a failure is INPUT_INVALID naming the fields. The API's
+ * wrapper calls it once per call, before the handler runs; handlers never parse again.
+ */
+export function parseInput<M extends ApiMethod>(method: M, input: unknown): ParsedInput<M> {
+  const result = apiSchemas[method].safeParse(input ?? {});
+  if (!result.success) {
+    throw new KonnektorError('INPUT_INVALID', `${method}: ${describeZod(result.error)}`, { fields: result.error.issues.map((i) => i.path.join('.')) });
+  }
+  return result.data as ParsedInput<M>;
+}
+
+/** A module name as typed ("eFatura " → efatura); MODULE_UNKNOWN for anything else. */
+export function moduleOf(value: string): Module {
+  const m = value.trim().toLowerCase();
+  if (!isModule(m)) throw new KonnektorError('MODULE_UNKNOWN', `Unknown module ${JSON.stringify(value)}`, { value });
+  return m;
+}
+
+/** An optional YYYY-MM-DD filter date; empty means none. */
+export function dateOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!isoDate.safeParse(value).success || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new KonnektorError('ERP_DATE_INVALID', `Not a YYYY-MM-DD date: ${JSON.stringify(value)}`, { value });
+  }
+  return value;
+}

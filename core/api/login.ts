@@ -1,0 +1,160 @@
+import { listConnectors } from '../../connectors/registry';
+import { saveProfile } from '../../db/profiles';
+import { verifyIntegratorLogin, type Session } from '../auth';
+import { redactServer, type ErpTarget } from '../erp/target';
+import { KonnektorError, isKonnektorError } from '../errors';
+import { logger } from '../logging';
+import { MODULE_TITLES, MODULES, type Module } from '../modules';
+import { checkTarget, companyVknOf, kontorOf, latestProfile } from './connection';
+import type { ApiContext } from './context';
+import { connectorSummary, type ConnectorSummary } from './erp';
+import { moduleOf, type ParsedInput } from './input';
+
+/** What the login screen shows before anyone logs in. */
+export interface LoginDefaults {
+  module: Module;
+  /** Every module with its title: each has its own login and settings. */
+  modules: { id: Module; title: string }[];
+  connectors: ConnectorSummary[];
+  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; user?: string; integrator?: string };
+  /** Present when the embedded demo runs: the sandbox login the screen offers. */
+  demo?: { user: string; password: string };
+}
+
+export interface SessionView extends Omit<Session, 'target'> {
+  target: ErpTarget;
+  moduleTitle: string;
+  /** Ids of a staff session's customer, for the banner. */
+  companyName?: string;
+}
+
+export interface LoginHandlers {
+  'session.defaults'(input: ParsedInput<'session.defaults'>): Promise<LoginDefaults>;
+  'session.login'(input: ParsedInput<'session.login'>): Promise<{ session: SessionView; kontor?: number }>;
+  'session.get'(input: ParsedInput<'session.get'>): Promise<SessionView>;
+  'session.logout'(input: ParsedInput<'session.logout'>): Promise<{ ok: true }>;
+  'session.status'(input: ParsedInput<'session.status'>): Promise<{ session: SessionView; kontor?: number }>;
+}
+
+/** A session as the renderer sees it: the server without its password. */
+export function sessionView(s: Session): SessionView {
+  return { ...s, moduleTitle: MODULE_TITLES[s.module], target: { ...s.target, server: redactServer(s.target.server) } };
+}
+
+/**
+ * Login per module: the ERP target first (local and cheap checks), then the integrator account; the profile is
+ * saved without secrets (passwords go to the vault). Every call after login names its session, and the session
+ * decides module, ERP target and integrator account.
+ */
+export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
+  const { sd, sessions } = ctx;
+  return {
+    async 'session.defaults'(input) {
+      const module = moduleOf(input.module);
+      const connectors = listConnectors().filter((c) => c.modules.includes(module)).map(connectorSummary);
+      const profile = await latestProfile(ctx, module);
+      const demo = sd.demo;
+      const prefill: LoginDefaults['prefill'] = profile
+        ? {
+            connector: profile.target.connector,
+            server: profile.target.server,
+            ...(profile.target.database ? { database: profile.target.database } : {}),
+            ...(profile.target.firm ? { firm: profile.target.firm } : {}),
+            ...(profile.target.period ? { period: profile.target.period } : {}),
+            ...(profile.integrator.user ? { user: profile.integrator.user } : {}),
+            ...(profile.integrator.endpoint ? { integrator: profile.integrator.endpoint } : {}),
+          }
+        : demo
+          ? { connector: demo.connector, server: demo.server, database: demo.database, ...(sd.defaultIntegrator ? { integrator: sd.defaultIntegrator } : {}) }
+          : { connector: connectors[0]?.id ?? '', server: '', ...(sd.defaultIntegrator ? { integrator: sd.defaultIntegrator } : {}) };
+      return { module, modules: MODULES.map((id) => ({ id, title: MODULE_TITLES[id] })), connectors, prefill, ...(demo ? { demo: { user: demo.user, password: demo.password } } : {}) };
+    },
+
+    async 'session.login'(input) {
+      const module = moduleOf(input.module);
+      const staff = input.staff === true;
+      const user = input.user.trim();
+      const attempt = { user, staff, ...(staff ? { staffUser: user } : {}), module };
+      try {
+        if (!user) throw new KonnektorError('AUTH_USER_REQUIRED', 'Integrator user name is empty');
+        if (!input.password) throw new KonnektorError('AUTH_PASSWORD_REQUIRED', 'Integrator password is empty');
+        const profile = await latestProfile(ctx, module);
+        // The embedded demo's sandbox wins over a saved endpoint: its port may differ from the last run's.
+        const integrator = input.integrator?.trim() || (sd.demo ? sd.defaultIntegrator : undefined) || profile?.integrator.endpoint || sd.defaultIntegrator || '';
+        if (!integrator) throw new KonnektorError('AUTH_INTEGRATOR_REQUIRED', 'No integrator address configured');
+        // The ERP first: its checks are local and cheap, and a wrong firm code should not cost an integrator login.
+        const { target, period } = await checkTarget(ctx, module, input.target, profile);
+        await verifyIntegratorLogin({ integrator, user, password: input.password, staff });
+        const companyVkn = await companyVknOf(ctx, module, target);
+        const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : ctx.now().getFullYear();
+        let profileId: number | undefined;
+        // A support login reads the customer's settings but does not overwrite them with staff credentials.
+        if (!staff) {
+          const db = await ctx.store();
+          const vkn = companyVkn ?? profile?.companyVkn ?? '';
+          const secretKey = `${module}:${vkn}:${fiscalYear}`;
+          const hasErpSecret = redactServer(target.server) !== target.server;
+          if (sd.vault) {
+            await sd.vault.put(`integrator:${secretKey}`, input.password);
+            if (hasErpSecret) await sd.vault.put(`erp:${secretKey}`, target.server);
+          }
+          const saved = await saveProfile(
+            db,
+            {
+              module,
+              companyVkn: vkn,
+              fiscalYear,
+              branch: target.branch ?? '',
+              target,
+              integrator: { endpoint: integrator, user, ...(sd.vault ? { secretRef: `integrator:${secretKey}` } : {}) },
+              ...(sd.vault && hasErpSecret ? { erpSecretRef: `erp:${secretKey}` } : {}),
+            },
+            ctx.now(),
+          );
+          profileId = saved.id;
+        } else if (profile) {
+          profileId = profile.id;
+        }
+        const session = sessions.create(
+          {
+            module,
+            user: staff ? (profile?.integrator.user ?? user) : user,
+            staff,
+            ...(staff ? { staffUser: user } : {}),
+            target,
+            integrator,
+            fiscalYear,
+            ...(profileId !== undefined ? { profileId } : {}),
+            ...(companyVkn ? { companyVkn } : {}),
+          },
+          { user, password: input.password },
+        );
+        logger.info('session.login', { module, user: session.user, staff, ...(staff ? { staffUser: user } : {}), expiresAt: session.expiresAt });
+        await ctx.audit(session, 'session.login', 'ok', { after: { target: { ...target, server: redactServer(target.server) }, integrator } });
+        const kontor = await kontorOf(ctx, session);
+        return { session: sessionView(session), ...(kontor !== undefined ? { kontor } : {}) };
+      } catch (e) {
+        // A failed staff attempt is worth a trace; a customer's typo is not an audit event.
+        if (staff) await ctx.audit(attempt, 'session.login', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' }).catch(() => undefined);
+        throw e;
+      }
+    },
+
+    async 'session.get'(input) {
+      return sessionView(sessions.require(input.sessionId));
+    },
+
+    async 'session.logout'(input) {
+      const session = sessions.require(input.sessionId);
+      await ctx.staffAudit(session, 'session.logout');
+      sessions.end(session.id);
+      return { ok: true };
+    },
+
+    async 'session.status'(input) {
+      const session = sessions.require(input.sessionId);
+      const kontor = await kontorOf(ctx, session);
+      return { session: sessionView(session), ...(kontor !== undefined ? { kontor } : {}) };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import crypto from 'node:crypto';
+import type { ErpConnector } from '../../connectors/contract';
+import { actorOf, type Session } from '../auth';
+import { isKonnektorError, KonnektorError } from '../errors';
+import { createIntegratorClients } from '../integrator';
+import { endpointsFromBase } from '../integrator/types';
+import { logger } from '../logging';
+import { runSend, type SendRunSummary } from '../outbox';
+import { OUTBOX_STATES, isTerminal } from '../outbox/states';
+import { entriesIn, transition } from '../outbox/store';
+import type { ApiContext } from './context';
+import { entryOfSession, isResendable, prepareDocumentRun, sameTarget, type DocumentRow } from './documents';
+import { moduleOf, type ParsedInput } from './input';
+
+export interface OutboxStatusReport {
+  counts: Record<string, number>;
+  documents: { module: string; erpNumber: string; number?: string; ettn: string; state: string; gibCode?: string; message?: string; updatedAt: string }[];
+}
+
+export interface SendJobView {
+  jobId: string;
+  state: 'running' | 'done' | 'failed';
+  total: number;
+  /** Documents of the job that reached a delivered (or final) state. */
+  done: number;
+  documents: { key: string; erpNumber: string; state: DocumentRow['state']; gibCode?: string; message?: string }[];
+  summary?: unknown;
+  error?: { code: string; message: string };
+}
+
+export interface SendJobHandlers {
+  'documents.send'(input: ParsedInput<'documents.send'>): Promise<SendRunSummary>;
+  'outbox.status'(input: ParsedInput<'outbox.status'>): Promise<OutboxStatusReport>;
+  'session.send'(input: ParsedInput<'session.send'>): Promise<{ jobId: string; total: number }>;
+  'session.resend'(input: ParsedInput<'session.resend'>): Promise<{ jobId: string; total: number }>;
+  'session.job'(input: ParsedInput<'session.job'>): Promise<SendJobView>;
+}
+
+/** A connector that reads only the given ERP documents: the multi-select of the document screen. */
+export function onlyDocuments(connector: ErpConnector, keys: readonly string[]): ErpConnector {
+  const wanted = new Set(keys);
+  return {
+    ...connector,
+    listDatabases: connector.listDatabases.bind(connector),
+    listFirmPeriods: connector.listFirmPeriods.bind(connector),
+    testConnection: connector.testConnection.bind(connector),
+    writeBack: connector.writeBack.bind(connector),
+    async readOutgoing(ctx, target, module, filter) {
+      if (wanted.size === 0) return [];
+      const { limit: _l, offset: _o, ...rest } = filter ?? {};
+      return (await connector.readOutgoing(ctx, target, module, rest)).filter((d) => wanted.has(d.ref.key));
+    },
+  };
+}
+
+interface SendJob {
+  id: string;
+  sessionId: string;
+  keys: string[];
+  ettns: string[];
+  state: SendJobView['state'];
+  summary?: unknown;
+  error?: { code: string; message: string };
+}
+
+/**
+ * Sending: the CLI's `send` (one run, waited for) and the document screen's jobs (started, then polled), both over
+ * the same run of core/outbox: read, build, check, queue, send, follow, write back.
+ */
+export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
+  const { sd, sessions } = ctx;
+  const jobs = new Map<string, SendJob>();
+
+  const send = async (input: ParsedInput<'documents.send'>): Promise<SendRunSummary> => {
+    const { module, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input, 'Sending');
+    const clients = createIntegratorClients({
+      endpoints: endpointsFromBase(input.integrator),
+      credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
+      erpCode: input.erpCode ?? 'KONNEKTOR',
+      ...(input.timeoutSec ? { timeoutMs: Math.round(input.timeoutSec * 1000) } : {}),
+      ...(input.ratePerMinute ? { ratePerMinute: input.ratePerMinute } : {}),
+    });
+    try {
+      return await runSend({
+        store: await ctx.store(),
+        ctx: ctx.erp,
+        connector: input.refs ? onlyDocuments(connector, input.refs) : connector,
+        target,
+        module,
+        efatura: clients.efatura,
+        earsiv: clients.earsiv,
+        export: exportOptions,
+        ...(input.wait ? { wait: true } : {}),
+        ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+        ...(input.deadlineSec ? { deadlineMs: input.deadlineSec * 1000 } : {}),
+        ...(input.pollIntervalMs ? { pollIntervalMs: input.pollIntervalMs } : {}),
+        ...(input.retryBaseMs ? { backoffMs: input.retryBaseMs } : {}),
+        ...(ctx.deps.onSendEvent ? { onEvent: ctx.deps.onSendEvent } : {}),
+      });
+    } finally {
+      await clients.close();
+    }
+  };
+
+  const startJob = (session: Session, keys: string[], ettns: string[]): { jobId: string; total: number } => {
+    const module = session.module;
+    if (module !== 'efatura' && module !== 'earsiv') throw new KonnektorError('MODULE_NOT_SUPPORTED', `Sending ${module} documents is not built yet`, { value: module });
+    const job: SendJob = { id: crypto.randomBytes(9).toString('base64url'), sessionId: session.id, keys, ettns, state: 'running' };
+    jobs.set(job.id, job);
+    const c = sessions.credentials(session.id);
+    void send({
+      target: session.target,
+      module,
+      integrator: session.integrator,
+      user: c.user,
+      password: c.password,
+      refs: keys,
+      wait: true,
+      deadlineSec: sd.sendOptions?.deadlineSec ?? 120,
+    })
+      .then(
+        (summary) => {
+          job.summary = summary;
+          job.state = 'done';
+        },
+        (e: unknown) => {
+          logger.warn('send job failed', { jobId: job.id, module, code: isKonnektorError(e) ? e.code : 'UNEXPECTED', detail: e instanceof Error ? e.message : String(e) });
+          job.state = 'failed';
+          job.error = isKonnektorError(e) ? { code: e.code, message: e.userMessage } : { code: 'UNEXPECTED', message: 'Beklenmeyen bir hata oluştu.' };
+        },
+      )
+      .finally(() => void ctx.staffAudit(session, 'documents.send', { after: { documents: keys.length + ettns.length, state: job.state } }).catch(() => undefined));
+    return { jobId: job.id, total: keys.length + ettns.length };
+  };
+
+  return {
+    'documents.send': send,
+
+    async 'outbox.status'(input) {
+      const module = input.module ? moduleOf(input.module) : undefined;
+      const db = await ctx.store();
+      const q = db('outbox').orderBy('id', 'desc').limit(input.limit ?? 1000);
+      if (module) q.where('module', module);
+      const rows = (await q) as Record<string, unknown>[];
+      const counts: Record<string, number> = {};
+      const countRows = (await db('outbox').modify((b) => { if (module) b.where('module', module); }).select('state').count({ n: '*' }).groupBy('state')) as { state: string; n: number }[];
+      for (const r of countRows) counts[r.state] = Number(r.n);
+      return {
+        counts,
+        documents: rows.map((r) => ({
+          module: String(r.module),
+          erpNumber: String(r.erp_number),
+          ...(r.number ? { number: String(r.number) } : {}),
+          ettn: String(r.ettn),
+          state: String(r.state),
+          ...(r.gib_code ? { gibCode: String(r.gib_code) } : {}),
+          ...(r.error_detail ?? r.gib_message ? { message: String(r.error_detail ?? r.gib_message) } : {}),
+          updatedAt: String(r.updated_at),
+        })),
+      };
+    },
+
+    async 'session.send'(input) {
+      const session = sessions.require(input.sessionId);
+      if (input.keys.length === 0) throw new KonnektorError('DOCUMENT_NOT_SELECTED', 'No documents selected');
+      return startJob(session, input.keys, []);
+    },
+
+    async 'session.resend'(input) {
+      const session = sessions.require(input.sessionId);
+      const db = await ctx.store();
+      const entries = await Promise.all(input.ettns.map((ettn) => entryOfSession(ctx, session, ettn)));
+      const refused = entries.find((e) => !isResendable(e));
+      if (refused) throw new KonnektorError('DOCUMENT_NOT_RESENDABLE', `${refused.erpNumber} is ${refused.state}`, { value: refused.erpNumber });
+      for (const e of entries) await transition(db, e.id, 'failed', 'queued', { attempts: 0, next_attempt_at: null }, `resend by ${actorOf(session).actor}`, ctx.now());
+      return startJob(session, [], input.ettns);
+    },
+
+    async 'session.job'(input) {
+      const session = sessions.require(input.sessionId);
+      const job = jobs.get(input.jobId);
+      if (!job || job.sessionId !== session.id) throw new KonnektorError('SEND_JOB_NOT_FOUND', `No job ${input.jobId}`);
+      const keys = new Set(job.keys);
+      const ettns = new Set(job.ettns);
+      // Progress is polled often: read the outbox only, not the ERP's whole list; a key not there yet is unsent.
+      const entries = (await entriesIn(await ctx.store(), OUTBOX_STATES, session.module, { withXml: false })).filter(
+        (e) => sameTarget(e, session.module, session.target) && (keys.has(e.ref.key) || ettns.has(e.ettn)),
+      );
+      const seen = new Set(entries.map((e) => e.ref.key));
+      const rows: Pick<DocumentRow, 'key' | 'erpNumber' | 'state' | 'gibCode' | 'message'>[] = [
+        ...entries.map((e) => ({
+          key: e.ref.key,
+          erpNumber: e.erpNumber,
+          state: e.state,
+          ...(e.gibCode ? { gibCode: e.gibCode } : {}),
+          ...(e.gibMessage || e.errorDetail ? { message: e.gibMessage ?? e.errorDetail! } : {}),
+        })),
+        ...job.keys.filter((k) => !seen.has(k)).map((k) => ({ key: k, erpNumber: '', state: 'unsent' as const })),
+      ];
+      const finished = (r: Pick<DocumentRow, 'state'>) => r.state !== 'unsent' && (r.state === 'delivered' || isTerminal(r.state));
+      return {
+        jobId: job.id,
+        state: job.state,
+        total: job.keys.length + job.ettns.length,
+        done: rows.filter(finished).length,
+        documents: rows.map((r) => ({
+          key: r.key,
+          erpNumber: r.erpNumber,
+          state: r.state,
+          ...(r.gibCode ? { gibCode: r.gibCode } : {}),
+          ...(r.message ? { message: r.message } : {}),
+        })),
+        ...(job.summary ? { summary: job.summary } : {}),
+        ...(job.error ? { error: job.error } : {}),
+      };
+    },
+  };
+}
