@@ -296,10 +296,11 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--port <port>', 'port', '8480')
     .requiredOption('--data <folder>', 'sandbox verilerinin tutulacağı klasör')
     .option('--step-ms <ms>', 'belgelerin bir durumdan diğerine geçme süresi', '2000')
+    .option('--no-validate', 'gelen belgeleri GİB XSD ve şematronuna göre denetleme (yalnızca istemci ölçümleri için)')
     .action(
       run(async (_out, cmd) => {
-        const o = cmd.opts<{ port: string; data: string; stepMs: string }>();
-        await runSandboxCommand({ port: Number(o.port), dataDir: o.data, stepMs: Number(o.stepMs) });
+        const o = cmd.opts<{ port: string; data: string; stepMs: string; validate: boolean }>();
+        await runSandboxCommand({ port: Number(o.port), dataDir: o.data, stepMs: Number(o.stepMs), validate: o.validate });
       }),
     );
 
