@@ -8,20 +8,29 @@ import type { ErpMigration } from '../migrations/erp/common';
 /**
  * How an accounting program lays out companies and years:
  * - `firm-period`: all firms and their periods inside one database (Logo: `LG_002_01_…`) → "Firma/Dönem Ara";
- * - `database-per-year`: one database per company and fiscal year (Netsis, ETA) → "Veri tabanı Ara".
+ * - `database-per-year`: one database per company and fiscal year (Netsis, ETA) → "Veri tabanı Ara";
+ * - `database-per-company`: one database per company with its fiscal years inside it (Mikro `MikroDB_V17_ABC`,
+ *   the year a column of every row) → "Firma/Dönem Ara" lists company × fiscal year; a target names the company
+ *   database and the fiscal year, and the next year lives in the same database.
  */
-export type ConnectorShape = 'firm-period' | 'database-per-year';
+export type ConnectorShape = 'firm-period' | 'database-per-year' | 'database-per-company';
+
+export const CONNECTOR_SHAPES = ['firm-period', 'database-per-year', 'database-per-company'] as const satisfies readonly ConnectorShape[];
 
 export interface FirmPeriod {
+  /** 3-digit firm code (Logo), or the program's company numbered for the list (Netsis, ETA, Mikro). */
   firm: string;
   firmName: string;
+  /** 2-digit period code (Logo; '01' for database-per-year programs); empty for database-per-company programs. */
   period: string;
   /** YYYY-MM-DD */
   periodBegin: string;
   periodEnd: string;
   active: boolean;
-  /** For database-per-year programs: the database that holds this company-year. */
+  /** For database-per-year and database-per-company programs: the database that holds this company(-year). */
   database?: string;
+  /** For database-per-company programs: the fiscal year inside the database (the target's `fiscalYear`). */
+  fiscalYear?: number;
 }
 
 export interface DatabaseInfo {
@@ -47,11 +56,24 @@ export interface ConnectionCheck {
   detail?: string;
 }
 
+/** A column of a newer release of the program that this database lacks: reading goes on without the feature. */
+export interface ConnectionWarning {
+  code: 'ERP_COLUMN_OPTIONAL_MISSING';
+  table: string;
+  column: string;
+  /** Turkish: what the documents lose without it. */
+  lost: string;
+  /** Turkish, for the screen: names the column and what is lost. */
+  message: string;
+}
+
 export interface ConnectionTestResult {
   ok: true;
   checks: ConnectionCheck[];
   /** Tables the module reads, as named in this database (e.g. LG_002_01_INVOICE). */
   tables: string[];
+  /** Optional columns this database lacks (an older release of the program); reading goes on. */
+  warnings: ConnectionWarning[];
 }
 
 export interface OutgoingFilter {
@@ -73,6 +95,15 @@ export interface WriteBackResult {
   message?: string;
 }
 
+/**
+ * GİB's registered e-Fatura users as Konnektör knows them (the integrator's list, cached locally). Programs that
+ * record on the invoice whether it is an e-Fatura or an e-Arşiv invoice (Logo EINVOICE, Netsis EBELGE, Mikro
+ * cha_e_islem_turu) never need it; a program that records neither (ETA) splits its outgoing invoices by it.
+ */
+export interface RecipientDirectory {
+  isEfaturaUser(taxId: string): Promise<boolean>;
+}
+
 /** A date range of the journal to read (YYYY-MM-DD, inclusive): a month, or part of one. */
 export interface JournalQuery {
   from: string;
@@ -81,6 +112,7 @@ export interface JournalQuery {
 
 export interface ConnectorContext {
   connections: ErpConnections;
+  recipients?: RecipientDirectory;
 }
 
 /**

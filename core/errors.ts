@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
   ERP_PERIOD_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için dönem kodu gereklidir.' },
+  ERP_FISCAL_YEAR_INVALID: { kind: 'input', tr: 'Mali yıl 4 rakamdan oluşmalıdır (ör. 2026).' },
+  ERP_FISCAL_YEAR_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için mali yıl gereklidir; “Firma/Dönem Ara” ile şirketi ve yılı seçin.' },
   ERP_DATABASE_NAME_INVALID: { kind: 'input', tr: 'Veri tabanı adı geçersiz.' },
   ERP_DATABASE_REQUIRED: { kind: 'input', tr: 'Veri tabanı adı gereklidir.' },
   ERP_SERVER_URL_INVALID: { kind: 'input', tr: 'Sunucu adresi geçersiz (ör. mssql://kullanici:sifre@sunucu:1433/ÖRNEK).' },
@@ -33,6 +35,7 @@ export const ERROR_CATALOG = {
   ERP_WRITE_DENIED: { kind: 'target', tr: 'Veri tabanı kullanıcısının yazma yetkisi yok.' },
   ERP_FIRM_NOT_FOUND: { kind: 'target', tr: 'Firma muhasebe programında bulunamadı.' },
   ERP_PERIOD_NOT_FOUND: { kind: 'target', tr: 'Dönem muhasebe programında bulunamadı.' },
+  ERP_FISCAL_YEAR_NOT_FOUND: { kind: 'target', tr: 'Bu mali yıl şirketin veri tabanında açılmamış.' },
   ERP_COMPANY_NOT_FOUND: { kind: 'target', tr: 'Şirket, muhasebe programının şirket listesinde bulunamadı.' },
   ERP_DOCUMENT_NOT_FOUND: { kind: 'target', tr: 'Belge muhasebe programında bulunamadı.' },
   ERP_ETTN_CONFLICT: { kind: 'target', tr: 'Belgenin muhasebe programında başka bir ETTN’si kayıtlı; üzerine yazılmadı.' },
@@ -40,6 +43,7 @@ export const ERROR_CATALOG = {
     kind: 'target',
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
+  ERP_VALUE_ENCODING: { kind: 'target', tr: 'Muhasebe veri tabanındaki bir metin beklenen kod sayfasında (Windows-1254) değil.' },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
   ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },
@@ -165,6 +169,7 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
   const base: string = ERROR_CATALOG[code].tr;
   const facts: string[] = [];
   if (typeof details.value === 'string') facts.push(`Girilen: “${details.value}”`);
+  if (typeof details.erpValue === 'string') facts.push(`Programdaki değer: “${details.erpValue}”`);
   if (typeof details.database === 'string' && code === 'ERP_DATABASE_NOT_FOUND') facts.push(details.database);
   if (Array.isArray(details.tables) && details.tables.length > 0) facts.push(`Eksik tablolar: ${details.tables.join(', ')}`);
   if (typeof details.table === 'string' && typeof details.column === 'string') {

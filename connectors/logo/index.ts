@@ -5,7 +5,7 @@ import type { Module } from '../../core/modules';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables } from '../shared/checks';
+import { checkTables, inspectTables } from '../shared/checks';
 import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
@@ -90,11 +90,12 @@ export const logoConnector: ErpConnector = {
     if (module !== 'edefter') invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
-    const checks = await checkTables(erp, needs);
+    const inspection = await inspectTables(erp, needs);
     return {
       ok: true,
-      checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...checks],
+      checks: [{ name: 'reachable', ok: true }, { name: 'login', ok: true }, { name: 'database', ok: true, detail: erp.name }, ...inspection.checks],
       tables: needs.map((n) => n.table),
+      warnings: inspection.warnings,
     };
   },
 
@@ -108,16 +109,16 @@ export const logoConnector: ErpConnector = {
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
     const m = invoiceModule(module);
     const { erp, firm, period } = await openChecked(ctx, target);
-    await checkTables(erp, invoiceModuleNeeds(firm, period));
+    const { columns } = await inspectTables(erp, invoiceModuleNeeds(firm, period));
     const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
     const currencies = new Map<number, string>();
     if (await erp.db.schema.hasTable(LOGO_SYSTEM_TABLES.currency)) {
       for (const r of (await run(erp, () => currencyListQuery(erp.db, Number(firm)))) as Row[]) currencies.set(intOf(r.CURTYPE), textOf(r.CURCODE));
     }
-    const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, firm, period, m, filter))) as Row[];
+    const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, firm, period, m, filter, columns))) as Row[];
     const linesByInvoice = new Map<number, Row[]>();
     for (const part of chunks(headers.map((h) => intOf(h.LOGICALREF)))) {
-      const lines = (await run(erp, () => linesQuery(erp.db, firm, period, part))) as Row[];
+      const lines = (await run(erp, () => linesQuery(erp.db, firm, period, part, columns))) as Row[];
       for (const l of lines) {
         const ref = intOf(l.INVOICEREF);
         let list = linesByInvoice.get(ref);
@@ -133,6 +134,7 @@ export const logoConnector: ErpConnector = {
         period,
         module: m,
         currencies,
+        invoiceTable: logoTables(firm, period).invoice,
         ...(supplier ? { supplier } : {}),
       }),
     );

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party } from '../../core/documents/model';
+import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf } from './codes';
@@ -8,13 +8,17 @@ export type Row = Record<string, unknown>;
 
 const r2 = (d: Decimal) => d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 
-/** ISPERSCOMP = 1 marks a person: the TCKN column holds the id; otherwise the VKN is in TAXNR. */
+/**
+ * ISPERSCOMP = 1 marks a person: the TCKN column holds the id; otherwise the VKN is in TAXNR. Releases without
+ * ISPERSCOMP/TCKNO keep a person's 11-digit TCKN in TAXNR.
+ */
 export function customerOf(h: Row): Party {
-  const person = intOf(h.C_ISPERSCOMP) === 1;
+  const taxNr = textOf(h.C_TAXNR);
+  const person = h.C_ISPERSCOMP === undefined ? /^\d{11}$/.test(taxNr) : intOf(h.C_ISPERSCOMP) === 1;
   const name = textOf(h.C_DEFINITION);
   const party: Party = {
     erpCode: textOf(h.C_CODE),
-    taxId: person ? { scheme: 'TCKN', value: textOf(h.C_TCKNO) } : { scheme: 'VKN', value: textOf(h.C_TAXNR) },
+    taxId: person ? { scheme: 'TCKN', value: textOf(h.C_TCKNO) || taxNr } : { scheme: 'VKN', value: taxNr },
     name,
     address: {
       street: [textOf(h.C_ADDR1), textOf(h.C_ADDR2)].filter(Boolean).join(' ') || undefined,
@@ -60,6 +64,20 @@ export function supplierOf(f: Row): Party {
   };
 }
 
+/**
+ * The header totals the guard compares (erp-schemas.md §2.2): NETTOTAL = Σ VATMATRAH + Σ VATAMNT [C, live data],
+ * i.e. base plus VAT before withholding, and TOTALVAT, both in lira; TRNET is NETTOTAL in the invoice's currency
+ * [C column, I meaning], compared for foreign-currency invoices.
+ */
+export function storedTotalsOf(h: Row, foreign: boolean, table: string): StoredTotal[] {
+  const out: StoredTotal[] = [
+    { figure: 'taxInclusive', currency: 'TRY', amount: decimalOf(h.NETTOTAL), field: `${table}.NETTOTAL` },
+    { figure: 'vat', currency: 'TRY', amount: decimalOf(h.TOTALVAT), field: `${table}.TOTALVAT` },
+  ];
+  if (foreign) out.push({ figure: 'taxInclusive', currency: 'document', amount: decimalOf(h.TRNET), field: `${table}.TRNET` });
+  return out;
+}
+
 export function currencyOf(trcurr: number, list: ReadonlyMap<number, string>): string {
   const code = list.get(trcurr) ?? TRCURR_FALLBACK[trcurr];
   if (!code) return `TRCURR:${trcurr}`;
@@ -73,6 +91,8 @@ interface MapContext {
   module: 'efatura' | 'earsiv';
   supplier?: Party;
   currencies: ReadonlyMap<number, string>;
+  /** The header table read (LG_001_02_INVOICE): named by the stored totals. */
+  invoiceTable?: string;
 }
 
 /**
@@ -96,7 +116,8 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
       const isCharge = type === LINETYPE.expense;
       const percent = decimalOf(l.DISCPER);
       const target = intOf(l.GLOBTRANS) === 1 ? undefined : docLines.at(-1);
-      const base = target ? target.grossAmount : docLines.reduce((a, x) => a.plus(x.netAmount), new Decimal(0));
+      // Several discount rows after one line apply one after the other, each on what the previous left [I].
+      const base = target ? target.netAmount : docLines.reduce((a, x) => a.plus(x.netAmount), new Decimal(0));
       const amount = !percent.isZero() ? r2(base.mul(percent).div(100)) : toDocCurrency(decimalOf(l.TOTAL));
       const ac: AllowanceCharge = { isCharge, amount, baseAmount: base, ...(percent.isZero() ? {} : { percent }), reason: optionalText(l.LINEEXP) };
       if (target) {
@@ -174,6 +195,7 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
       taxTotal: toDocCurrency(decimalOf(h.TOTALVAT)),
       // NETTOTAL = Σ VATMATRAH + Σ VATAMNT [C]; TRNET is the same in the transaction currency.
       taxInclusive: foreign ? decimalOf(h.TRNET) : decimalOf(h.NETTOTAL),
+      stored: storedTotalsOf(h, foreign, ctx.invoiceTable ?? 'INVOICE'),
     },
   };
   return doc;

@@ -1,13 +1,20 @@
 import type { Knex } from 'knex';
 import type { OutgoingFilter } from '../contract';
+import { ColumnSet } from '../shared/checks';
 import { dateBinding } from '../shared/values';
 import { EINVOICE_BY_MODULE, OUTGOING_TRCODES } from './codes';
-import { LOGO_SYSTEM_TABLES, logoTables } from './tables';
+import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables, optionalColumnsOf } from './tables';
 
 /**
  * Query builders of the Logo connector. They take any knex instance, so tests compile them with the `mssql`
- * dialect and check the T-SQL while the demo runs them on SQLite.
+ * dialect and check the T-SQL while the demo runs them on SQLite. Columns of newer Logo releases are selected only
+ * when the database has them (`columns`, from the connection test); without it every column is selected.
  */
+
+/** `A.COL` for each optional column the table has; aliased with `prefix` when given (C.NAME as C_NAME). */
+function optional(columns: ColumnSet, table: string, alias: string, list: readonly string[], prefix?: string): string[] {
+  return columns.pick(table, list).map((c) => (prefix ? `${alias}.${c} as ${prefix}${c.replace(/_$/, '')}` : `${alias}.${c}`));
+}
 
 export function firmPeriodsQuery(db: Knex): Knex.QueryBuilder {
   const { firm, period } = LOGO_SYSTEM_TABLES;
@@ -33,19 +40,21 @@ export function outgoingHeadersQuery(
   period: string,
   module: 'efatura' | 'earsiv',
   filter: OutgoingFilter = {},
+  columns: ColumnSet = ColumnSet.everything(invoiceModuleNeeds(firm, period)),
 ): Knex.QueryBuilder {
   const t = logoTables(firm, period);
   const q = db
     .from({ I: t.invoice })
     .join({ C: t.clcard }, 'C.LOGICALREF', 'I.CLIENTREF')
     .select(
-      'I.LOGICALREF', 'I.TRCODE', 'I.FICHENO', 'I.DOCODE', 'I.DATE_', 'I.DOCDATE', 'I.BRANCH', 'I.GENEXP1', 'I.GENEXP2', 'I.GENEXP3', 'I.GENEXP4',
+      'I.LOGICALREF', 'I.TRCODE', 'I.FICHENO', 'I.DOCODE', 'I.DATE_', 'I.BRANCH', 'I.GENEXP1', 'I.GENEXP2', 'I.GENEXP3', 'I.GENEXP4',
       'I.TOTALDISCOUNTS', 'I.TOTALVAT', 'I.GROSSTOTAL', 'I.NETTOTAL', 'I.TRCURR', 'I.TRRATE', 'I.TRNET', 'I.GUID', 'I.EINVOICE',
-      'I.PROFILEID', 'I.EINVOICETYP', 'I.VATEXCEPTCODE', 'I.VATEXCEPTREASON',
-      'C.CODE as C_CODE', 'C.DEFINITION_ as C_DEFINITION', 'C.ISPERSCOMP as C_ISPERSCOMP', 'C.TAXNR as C_TAXNR', 'C.TCKNO as C_TCKNO',
-      'C.TAXOFFICE as C_TAXOFFICE', 'C.NAME as C_NAME', 'C.SURNAME as C_SURNAME', 'C.ADDR1 as C_ADDR1', 'C.ADDR2 as C_ADDR2',
+      ...optional(columns, t.invoice, 'I', optionalColumnsOf('INVOICE')),
+      'C.CODE as C_CODE', 'C.DEFINITION_ as C_DEFINITION', 'C.TAXNR as C_TAXNR',
+      'C.TAXOFFICE as C_TAXOFFICE', 'C.ADDR1 as C_ADDR1', 'C.ADDR2 as C_ADDR2',
       'C.DISTRICT as C_DISTRICT', 'C.TOWN as C_TOWN', 'C.CITY as C_CITY', 'C.COUNTRY as C_COUNTRY', 'C.POSTCODE as C_POSTCODE',
-      'C.TELNRS1 as C_TELNRS1', 'C.EMAILADDR as C_EMAILADDR', 'C.POSTLABELCODE as C_POSTLABELCODE',
+      'C.TELNRS1 as C_TELNRS1', 'C.EMAILADDR as C_EMAILADDR',
+      ...optional(columns, t.clcard, 'C', optionalColumnsOf('CLCARD'), 'C_'),
     )
     .whereIn('I.TRCODE', [...OUTGOING_TRCODES])
     .andWhere('I.CANCELLED', 0)
@@ -62,7 +71,13 @@ export function outgoingHeadersQuery(
 }
 
 /** Lines of the given invoices with their item or service card and unit. */
-export function linesQuery(db: Knex, firm: string, period: string, invoiceRefs: number[]): Knex.QueryBuilder {
+export function linesQuery(
+  db: Knex,
+  firm: string,
+  period: string,
+  invoiceRefs: number[],
+  columns: ColumnSet = ColumnSet.everything(invoiceModuleNeeds(firm, period)),
+): Knex.QueryBuilder {
   const t = logoTables(firm, period);
   return db
     .from({ L: t.stline })
@@ -75,10 +90,10 @@ export function linesQuery(db: Knex, firm: string, period: string, invoiceRefs: 
     .leftJoin({ U: t.unitsetl }, 'U.LOGICALREF', 'L.UOMREF')
     .select(
       'L.LOGICALREF', 'L.INVOICEREF', 'L.INVOICELNNO', 'L.LINETYPE', 'L.GLOBTRANS', 'L.AMOUNT', 'L.PRICE', 'L.TOTAL', 'L.LINENET', 'L.DISCPER',
-      'L.VAT', 'L.VATAMNT', 'L.VATMATRAH', 'L.VATINC', 'L.LINEEXP', 'L.PRCURR', 'L.PRPRICE', 'L.DEDUCTCODE', 'L.DEDUCTIONPART1', 'L.DEDUCTIONPART2',
-      'L.VATEXCEPTCODE', 'L.VATEXCEPTREASON',
-      'IT.CODE as ITEM_CODE', 'IT.NAME as ITEM_NAME', 'S.CODE as SRV_CODE', 'S.DEFINITION_ as SRV_NAME',
-      'U.CODE as UNIT_CODE', 'U.GLOBALCODE as UNIT_GLOBALCODE',
+      'L.VAT', 'L.VATAMNT', 'L.VATMATRAH', 'L.VATINC', 'L.LINEEXP', 'L.PRCURR', 'L.PRPRICE',
+      ...optional(columns, t.stline, 'L', optionalColumnsOf('STLINE')),
+      'IT.CODE as ITEM_CODE', 'IT.NAME as ITEM_NAME', 'S.CODE as SRV_CODE', 'S.DEFINITION_ as SRV_NAME', 'U.CODE as UNIT_CODE',
+      ...(columns.has(t.unitsetl, 'GLOBALCODE') ? ['U.GLOBALCODE as UNIT_GLOBALCODE'] : []),
     )
     .whereIn('L.INVOICEREF', invoiceRefs)
     .andWhere('L.CANCELLED', 0)

@@ -38,11 +38,60 @@ export const LOCAL_DOVIZTIP = 0;
 /** When KUR has no row for a DOVIZTIP [I, from the numbering public Netsis reports use]: 1 USD, 2 EUR. */
 export const DOVIZTIP_FALLBACK: Readonly<Record<number, string>> = { 0: 'TRY', 1: 'USD', 2: 'EUR' };
 
-/** KUR.ISIM as ISO 4217: Netsis calls the lira TL (older databases YTL). */
+/**
+ * KUR.ISIM as sites type it, mapped to ISO 4217. KUR is a list each site fills itself [C: SIRA, ISIM, BIRIM]; the
+ * names seen in public Netsis databases and reports are the ISO code itself (USD, EUR), the Turkish name (DOLAR,
+ * EURO, AVRO, STERLİN) or an English one (US DOLLAR) [I: several public sources, no vendor list]. Comparison is on the
+ * name upper-cased in Turkish, without dots or spaces. A name outside this table that is not itself a three-letter
+ * code stays as typed, so the document's pre-check refuses it naming the value (CURRENCY_UNKNOWN) — one place to add
+ * a site's spelling.
+ */
+const CURRENCY_NAMES: Readonly<Record<string, string>> = {
+  TL: 'TRY', YTL: 'TRY', TRL: 'TRY', TRY: 'TRY', TÜRKLİRASI: 'TRY', TURKLIRASI: 'TRY',
+  USD: 'USD', DOLAR: 'USD', 'ABDDOLARI': 'USD', 'AMERİKANDOLARI': 'USD', AMERIKANDOLARI: 'USD', USDOLLAR: 'USD', DOLLAR: 'USD', 'US$': 'USD',
+  EUR: 'EUR', EURO: 'EUR', AVRO: 'EUR',
+  GBP: 'GBP', STERLİN: 'GBP', STERLIN: 'GBP', 'İNGİLİZSTERLİNİ': 'GBP', INGILIZSTERLINI: 'GBP', POUND: 'GBP',
+  CHF: 'CHF', 'İSVİÇREFRANGI': 'CHF', ISVICREFRANGI: 'CHF', 'İSVFRANGI': 'CHF', ISVFRANGI: 'CHF', FRANK: 'CHF',
+  JPY: 'JPY', YEN: 'JPY', 'JAPONYENİ': 'JPY', JAPONYENI: 'JPY',
+  RUB: 'RUB', RUBLE: 'RUB', 'RUSRUBLESİ': 'RUB',
+  SAR: 'SAR', RİYAL: 'SAR', RIYAL: 'SAR',
+  AUD: 'AUD', CAD: 'CAD', DKK: 'DKK', SEK: 'SEK', NOK: 'NOK', KWD: 'KWD', CNY: 'CNY', AED: 'AED',
+};
+
 export function isoCurrencyOf(isim: string): string {
-  const code = isim.trim().toUpperCase();
-  return code === 'TL' || code === 'YTL' || code === 'TRL' ? 'TRY' : code;
+  const raw = isim.trim();
+  const key = raw.toLocaleUpperCase('tr-TR').replace(/[\s.]+/g, '');
+  const known = CURRENCY_NAMES[key] ?? CURRENCY_NAMES[raw.toUpperCase().replace(/[\s.]+/g, '')];
+  if (known) return known;
+  return /^[A-Z]{3}$/.test(key) ? key : raw;
 }
+
+/**
+ * Line discounts of TBLSTHAR, in the order Netsis applies them: each a percent of what the previous ones left
+ * ("kademeli iskonto"). STHAR_SATISK and STHAR_SATISK2 [C]; STRA_SATISK3..6 [C: column names in public Netsis
+ * entity models and NetOpenX code that maps them to the line's İsk3..İsk6]; the cascading rule [I].
+ */
+export const LINE_DISCOUNT_COLUMNS = ['STHAR_SATISK', 'STHAR_SATISK2', 'STRA_SATISK3', 'STRA_SATISK4', 'STRA_SATISK5', 'STRA_SATISK6'] as const;
+
+/**
+ * TBLSTHAR.STHAR_MALFISK: the free-goods ("mal fazlası") quantity inside STHAR_GCMIK [C column; I meaning: NetOpenX
+ * code treats GCMIK − MALFISK as the paid quantity]. Its value (quantity × gross price) is taken off before the
+ * percentage discounts; the header's MFAZ_ISKT holds the total.
+ */
+export const FREE_GOODS_COLUMN = 'STHAR_MALFISK';
+
+/** TBLSTHAR.EKALAN: text the user typed on the invoice line, printed instead of the item card's name [I]. */
+export const LINE_TEXT_COLUMN = 'EKALAN';
+
+/** TBLCASABITEK.CARIALIAS: the customer card's own e-Fatura mailbox (GİB alias) [I: one public integration]. */
+export const PARTY_ALIAS_COLUMN = 'CARIALIAS';
+
+/**
+ * The header totals the totals guard compares: GENELTOPLAM (base + VAT before withholding, lira) [C column, I
+ * meaning], KDV (VAT, lira) [C], and for a foreign-currency invoice DOVIZTUT (GENELTOPLAM in the invoice currency)
+ * [C column, I meaning].
+ */
+export const STORED_TOTALS = { taxInclusiveTry: 'GENELTOPLAM', vatTry: 'KDV', taxInclusiveDocument: 'DOVIZTUT' } as const;
 
 /**
  * Exchange rate of a foreign-currency invoice [I]. TBLFATUIRS has no rate column; a foreign line carries its

@@ -6,8 +6,8 @@ import type { Module } from '../../core/modules';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import type { ConnectionCheck, ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables } from '../shared/checks';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import { checkTables, inspectTables, mergeChecks } from '../shared/checks';
 import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
@@ -132,16 +132,6 @@ async function hasHeaderExtension(erp: ErpDatabase): Promise<boolean> {
   return true;
 }
 
-function mergeChecks(...lists: ConnectionCheck[][]): ConnectionCheck[] {
-  const out: ConnectionCheck[] = [];
-  for (const check of lists.flat()) {
-    const same = out.find((c) => c.name === check.name);
-    if (!same) out.push({ ...check });
-    else if (check.detail) same.detail = same.detail ? `${same.detail}, ${check.detail}` : check.detail;
-  }
-  return out;
-}
-
 export interface NetsisConnectorOptions {
   /** The clock that decides which company-year is active (tests pin it). */
   now?: () => Date;
@@ -199,18 +189,19 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     async testConnection(ctx, target, module) {
       if (module !== 'edefter') invoiceModule(module);
       const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
-      const systemChecks = await checkTables(system, systemNeeds());
+      const systemInspection = await inspectTables(system, systemNeeds());
       const needs = module === 'edefter' ? netsisLedgerNeeds() : invoiceModuleNeeds();
-      const companyChecks = await checkTables(erp, needs);
+      const companyInspection = await inspectTables(erp, needs);
       return {
         ok: true,
         checks: [
           { name: 'reachable', ok: true },
           { name: 'login', ok: true },
           { name: 'database', ok: true, detail: `${erp.name} (${NETSIS_SYSTEM_DATABASE}..${NETSIS_SYSTEM_TABLES.companies})` },
-          ...mergeChecks(systemChecks, companyChecks),
+          ...mergeChecks(systemInspection.checks, companyInspection.checks),
         ],
         tables: [...systemNeeds().map((n) => `${NETSIS_SYSTEM_DATABASE}..${n.table}`), ...needs.map((n) => n.table)],
+        warnings: [...systemInspection.warnings, ...companyInspection.warnings],
       };
     },
 
@@ -225,17 +216,17 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
       checkFilter(filter);
       const { erp, system, company } = await openCompany(ctx, target.server, requireDatabase(target));
       await checkTables(system, systemNeeds());
-      await checkTables(erp, invoiceModuleNeeds());
+      const { columns } = await inspectTables(erp, invoiceModuleNeeds());
       const extension = await hasHeaderExtension(erp);
 
       const currencies = new Map<number, string>();
       for (const r of (await run(system, () => currenciesQuery(system.db))) as Row[]) currencies.set(intOf(r.SIRA), netsisText(r.ISIM));
 
-      const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, m, filter, { extension }))) as Row[];
+      const headers = (await run(erp, () => outgoingHeadersQuery(erp.db, m, filter, { extension, columns }))) as Row[];
       const lineKey = (fisno: unknown, cari: unknown) => `${codeOf(fisno)}\u0000${codeOf(cari)}`;
       const linesByInvoice = new Map<string, Row[]>();
       for (const part of chunks([...new Set(headers.map((h) => codeOf(h.FATIRS_NO)))])) {
-        for (const l of (await run(erp, () => linesQuery(erp.db, part))) as Row[]) {
+        for (const l of (await run(erp, () => linesQuery(erp.db, part, columns))) as Row[]) {
           const k = lineKey(l.FISNO, l.STHAR_ACIKLAMA);
           let list = linesByInvoice.get(k);
           if (!list) linesByInvoice.set(k, (list = []));

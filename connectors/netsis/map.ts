@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import type { AllowanceCharge, DocumentReference, InvoiceDocument, InvoiceLine, Party } from '../../core/documents/model';
+import type { AllowanceCharge, DocumentReference, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
 import { KonnektorError } from '../../core/errors';
 import { repairCp1254 } from '../shared/encoding';
@@ -8,6 +8,11 @@ import {
   DOVIZTIP_FALLBACK,
   EXCHANGE_RATE_DECIMALS,
   FATUEK_FIELDS,
+  FREE_GOODS_COLUMN,
+  LINE_DISCOUNT_COLUMNS,
+  LINE_TEXT_COLUMN,
+  PARTY_ALIAS_COLUMN,
+  STORED_TOTALS,
   LOCAL_DOVIZTIP,
   VAT_INCLUDED,
   invoiceTypeOf,
@@ -103,6 +108,8 @@ export function customerOf(h: Row): Party {
     email: optionalNetsisText(h.C_EMAIL),
     phone: optionalNetsisText(h.C_CARI_TEL),
   };
+  const alias = optionalNetsisText(h[`CE_${PARTY_ALIAS_COLUMN}`]);
+  if (alias) party.alias = alias;
   if (taxId.scheme === 'TCKN') {
     const words = name.split(/\s+/).filter(Boolean);
     if (words.length > 1) party.person = { firstName: words.slice(0, -1).join(' '), familyName: words.at(-1) ?? '' };
@@ -135,6 +142,19 @@ export function currencyOf(dovizTip: number, kur: ReadonlyMap<number, string>): 
   if (dovizTip === LOCAL_DOVIZTIP) return 'TRY';
   const name = kur.get(dovizTip) ?? DOVIZTIP_FALLBACK[dovizTip];
   return name ? isoCurrencyOf(name) : `DOVIZTIP:${dovizTip}`;
+}
+
+/** The header totals the guard compares (codes.ts STORED_TOTALS). */
+export function storedTotalsOf(h: Row, foreign: boolean): StoredTotal[] {
+  const field = (c: string) => `${'TBLFATUIRS'}.${c}`;
+  const out: StoredTotal[] = [
+    { figure: 'taxInclusive', currency: 'TRY', amount: decimalOf(h[STORED_TOTALS.taxInclusiveTry]), field: field(STORED_TOTALS.taxInclusiveTry) },
+    { figure: 'vat', currency: 'TRY', amount: decimalOf(h[STORED_TOTALS.vatTry]), field: field(STORED_TOTALS.vatTry) },
+  ];
+  if (foreign) {
+    out.push({ figure: 'taxInclusive', currency: 'document', amount: decimalOf(h[STORED_TOTALS.taxInclusiveDocument]), field: field(STORED_TOTALS.taxInclusiveDocument) });
+  }
+  return out;
 }
 
 /** See codes.ts EXCHANGE_RATE_DECIMALS. */
@@ -239,8 +259,14 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
     const grossAmount = r2(quantity.mul(unitPrice));
     const allowances: AllowanceCharge[] = [];
     let netAmount = grossAmount;
-    // Line discounts STHAR_SATISK, STHAR_SATISK2: percents, each on what the previous one left [C column, I meaning].
-    for (const column of ['STHAR_SATISK', 'STHAR_SATISK2'] as const) {
+    // Free goods inside the quantity (codes.ts FREE_GOODS_COLUMN), then every discount level (LINE_DISCOUNT_COLUMNS).
+    const freeGoods = decimalOf(l[FREE_GOODS_COLUMN]);
+    if (freeGoods.gt(0)) {
+      const amount = Decimal.min(r2(freeGoods.mul(unitPrice)), netAmount);
+      allowances.push({ isCharge: false, amount, baseAmount: netAmount, reason: 'Mal fazlası' });
+      netAmount = netAmount.minus(amount);
+    }
+    for (const column of LINE_DISCOUNT_COLUMNS) {
       const percent = decimalOf(l[column]);
       if (percent.lte(0)) continue;
       const amount = r2(netAmount.mul(percent).div(100));
@@ -248,11 +274,15 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
       netAmount = netAmount.minus(amount);
     }
     const unitName = unitNameOf(l);
+    const cardName = netsisText(l.T_STOK_ADI) || netsisText(l.STOK_KODU);
+    const lineText = optionalNetsisText(l[LINE_TEXT_COLUMN]);
     const line: InvoiceLine = {
       lineNo: docLines.length + 1,
       kind: 'goods',
       itemCode: optionalNetsisText(l.STOK_KODU),
-      itemName: netsisText(l.T_STOK_ADI) || netsisText(l.STOK_KODU),
+      // The line's own text replaces the card's name, as Netsis prints it; the card name stays as the description.
+      itemName: lineText ?? cardName,
+      ...(lineText && lineText !== cardName ? { description: cardName } : {}),
       quantity,
       unitCode: unitCodeFor(unitName) ?? unitName,
       unitPrice,
@@ -284,7 +314,7 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
   const type = invoiceTypeOf(intOf(h.TIPI), { withholding: withholding !== undefined, exemption: exemption !== undefined });
   const returnRef = type === 'IADE' ? parseReturnRef(ext(FATUEK_FIELDS.returnRef)) : undefined;
   const notes = [h.ACIKLAMA, ...FATUEK_FIELDS.notes.map((f) => h[`X_${f}`])].map(netsisText).filter(Boolean);
-  const liraDiscounts = ['SAT_ISKT', 'GEN_ISK1T', 'GEN_ISK2T', 'GEN_ISK3T'].reduce((a, c) => a.plus(decimalOf(h[c])), ZERO);
+  const liraDiscounts = ['SAT_ISKT', 'MFAZ_ISKT', 'GEN_ISK1T', 'GEN_ISK2T', 'GEN_ISK3T'].reduce((a, c) => a.plus(decimalOf(h[c])), ZERO);
   return {
     kind: 'invoice',
     module: ctx.module,
@@ -309,6 +339,7 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
       taxTotal: toDocCurrency(decimalOf(h.KDV)),
       // GENELTOPLAM: VAT base + VAT, before any withholding [I]; DOVIZTUT is the same in the document currency [C column].
       taxInclusive: foreign ? decimalOf(h.DOVIZTUT) : decimalOf(h.GENELTOPLAM),
+      stored: storedTotalsOf(h, foreign),
     },
   };
 }

@@ -2,9 +2,10 @@ import type { Knex } from 'knex';
 import { dateBinding } from '../shared/values';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import type { OutgoingFilter } from '../contract';
+import { ColumnSet } from '../shared/checks';
 import { EBELGE_BY_MODULE, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP } from './codes';
 import type { NetsisInvoiceKey } from './map';
-import { NETSIS_SYSTEM_TABLES, NETSIS_TABLES, SIRKETLER30_OPTIONAL_COLUMNS } from './tables';
+import { NETSIS_SYSTEM_TABLES, NETSIS_TABLES, SIRKETLER30_OPTIONAL_COLUMNS, invoiceModuleNeeds, netsisOptionalColumns } from './tables';
 
 /**
  * Query builders of the Netsis connector. They take any knex instance, so tests compile them with the `mssql`
@@ -30,20 +31,22 @@ export function outgoingHeadersQuery(
   db: Knex,
   module: 'efatura' | 'earsiv',
   filter: OutgoingFilter = {},
-  options: { extension: boolean } = { extension: true },
+  options: { extension: boolean; columns?: ColumnSet } = { extension: true },
 ): Knex.QueryBuilder {
   const t = NETSIS_TABLES;
+  const columns = options.columns ?? ColumnSet.everything(invoiceModuleNeeds());
   const q = db
     .from({ F: t.header })
     .leftJoin({ C: t.party }, 'C.CARI_KOD', 'F.CARI_KODU')
     .leftJoin({ CE: t.partyExt }, 'CE.CARI_KOD', 'F.CARI_KODU')
     .select(
-      'F.SUBE_KODU', 'F.FTIRSIP', 'F.FATIRS_NO', 'F.CARI_KODU', 'F.TARIH', 'F.TIPI', 'F.BRUTTUTAR', 'F.SAT_ISKT',
+      'F.SUBE_KODU', 'F.FTIRSIP', 'F.FATIRS_NO', 'F.CARI_KODU', 'F.TARIH', 'F.TIPI', 'F.BRUTTUTAR', 'F.SAT_ISKT', 'F.MFAZ_ISKT',
       'F.GEN_ISK1T', 'F.GEN_ISK2T', 'F.GEN_ISK3T', 'F.GEN_ISK1O', 'F.GEN_ISK2O', 'F.GEN_ISK3O', 'F.KDV', 'F.KDV_DAHILMI', 'F.GENELTOPLAM',
       'F.DOVIZTIP', 'F.DOVIZTUT', 'F.ACIKLAMA', 'F.EBELGE',
       'C.CARI_ISIM as C_CARI_ISIM', 'C.CARI_ADRES as C_CARI_ADRES', 'C.CARI_IL as C_CARI_IL', 'C.CARI_ILCE as C_CARI_ILCE',
       'C.ULKE_KODU as C_ULKE_KODU', 'C.CARI_TEL as C_CARI_TEL', 'C.EMAIL as C_EMAIL', 'C.VERGI_DAIRESI as C_VERGI_DAIRESI',
       'C.VERGI_NUMARASI as C_VERGI_NUMARASI', 'CE.TCKIMLIKNO as CE_TCKIMLIKNO',
+      ...columns.pick(t.partyExt, netsisOptionalColumns('TBLCASABITEK')).map((c) => `CE.${c} as CE_${c}`),
     )
     .where('F.FTIRSIP', OUTGOING_FTIRSIP)
     .andWhere('F.EBELGE', EBELGE_BY_MODULE[module])
@@ -67,7 +70,7 @@ export function outgoingHeadersQuery(
  * Sales invoice lines for the given FATIRS_NO values, with their item card. A line belongs to the header whose
  * FATIRS_NO = FISNO, CARI_KODU = STHAR_ACIKLAMA and FTIRSIP = STHAR_FTIRSIP [C]; the caller groups them that way.
  */
-export function linesQuery(db: Knex, fatirsNos: readonly string[]): Knex.QueryBuilder {
+export function linesQuery(db: Knex, fatirsNos: readonly string[], columns: ColumnSet = ColumnSet.everything(invoiceModuleNeeds())): Knex.QueryBuilder {
   const t = NETSIS_TABLES;
   return db
     .from({ S: t.lines })
@@ -75,6 +78,7 @@ export function linesQuery(db: Knex, fatirsNos: readonly string[]): Knex.QueryBu
     .select(
       'S.INCKEYNO', 'S.STOK_KODU', 'S.FISNO', 'S.STHAR_ACIKLAMA', 'S.STHAR_GCMIK', 'S.STHAR_NF', 'S.STHAR_BF', 'S.STHAR_KDV',
       'S.STHAR_SATISK', 'S.STHAR_SATISK2', 'S.STHAR_DOVTIP', 'S.STHAR_DOVFIAT', 'S.OLCUBR', 'S.SIRA', 'S.IRSALIYE_NO', 'S.IRSALIYE_TARIH',
+      ...columns.pick(t.lines, netsisOptionalColumns('TBLSTHAR')).map((c) => `S.${c}`),
       'T.STOK_ADI as T_STOK_ADI', 'T.OLCU_BR1 as T_OLCU_BR1', 'T.OLCU_BR2 as T_OLCU_BR2', 'T.OLCU_BR3 as T_OLCU_BR3',
     )
     .whereIn('S.FISNO', [...fatirsNos])

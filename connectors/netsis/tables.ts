@@ -1,5 +1,5 @@
-import type { TableNeed } from '../shared/checks';
-import { FATUEK_FIELDS } from './codes';
+import type { OptionalColumn, TableNeed } from '../shared/checks';
+import { FATUEK_FIELDS, LINE_DISCOUNT_COLUMNS, LINE_TEXT_COLUMN, PARTY_ALIAS_COLUMN } from './codes';
 
 /**
  * Netsis 3 keeps its company list in the system database NETSIS and each company-year in its own database with
@@ -41,7 +41,7 @@ export const NETSIS_COLUMNS = {
   SIRKETLER30: ['SIRKET', 'SIRKETYILI'],
   KUR: ['SIRA', 'ISIM'],
   TBLFATUIRS: [
-    'SUBE_KODU', 'FTIRSIP', 'FATIRS_NO', 'CARI_KODU', 'TARIH', 'TIPI', 'BRUTTUTAR', 'SAT_ISKT',
+    'SUBE_KODU', 'FTIRSIP', 'FATIRS_NO', 'CARI_KODU', 'TARIH', 'TIPI', 'BRUTTUTAR', 'SAT_ISKT', 'MFAZ_ISKT',
     'GEN_ISK1T', 'GEN_ISK2T', 'GEN_ISK3T', 'GEN_ISK1O', 'GEN_ISK2O', 'GEN_ISK3O', 'KDV', 'KDV_DAHILMI', 'GENELTOPLAM',
     'DOVIZTIP', 'DOVIZTUT', 'ACIKLAMA', 'GIB_FATIRS_NO',
     // [I] e-document type of the invoice; named in erp-schemas.md §4.2, values inferred (codes.ts EBELGE_BY_MODULE).
@@ -57,6 +57,18 @@ export const NETSIS_COLUMNS = {
   TBLSTSABIT: ['STOK_KODU', 'STOK_ADI', 'OLCU_BR1', 'OLCU_BR2', 'OLCU_BR3'],
 } as const;
 
+/** Columns not every Netsis database has, and what the documents lose without them (sources: codes.ts). */
+export const NETSIS_OPTIONAL = {
+  TBLSTHAR: [
+    ...LINE_DISCOUNT_COLUMNS.slice(2).map((column) => ({ column, lost: `satırların ${column.slice(-1)}. iskontosu okunamaz.` })),
+    { column: 'STHAR_MALFISK', lost: 'satırlardaki mal fazlası iskontosu okunamaz.' },
+    { column: LINE_TEXT_COLUMN, lost: 'satıra yazılan açıklama stok adının yerine kullanılamaz; stok kartındaki ad yazılır.' },
+  ],
+  TBLCASABITEK: [{ column: PARTY_ALIAS_COLUMN, lost: 'cari karttaki e-Fatura posta kutusu okunamaz; kayıtlı kullanıcı listesindeki kullanılır.' }],
+} as const satisfies Record<string, readonly OptionalColumn[]>;
+
+export const netsisOptionalColumns = (table: keyof typeof NETSIS_OPTIONAL): string[] => NETSIS_OPTIONAL[table].map((o) => o.column);
+
 /** What the NETSIS system database must hold for any company-year to be read. */
 export function systemNeeds(): TableNeed[] {
   return [
@@ -71,9 +83,9 @@ export const companyListNeed: TableNeed = { table: NETSIS_SYSTEM_TABLES.companie
 export function invoiceModuleNeeds(): TableNeed[] {
   return [
     { table: NETSIS_TABLES.header, columns: NETSIS_COLUMNS.TBLFATUIRS },
-    { table: NETSIS_TABLES.lines, columns: NETSIS_COLUMNS.TBLSTHAR },
+    { table: NETSIS_TABLES.lines, columns: NETSIS_COLUMNS.TBLSTHAR, optional: NETSIS_OPTIONAL.TBLSTHAR },
     { table: NETSIS_TABLES.party, columns: NETSIS_COLUMNS.TBLCASABIT },
-    { table: NETSIS_TABLES.partyExt, columns: NETSIS_COLUMNS.TBLCASABITEK },
+    { table: NETSIS_TABLES.partyExt, columns: NETSIS_COLUMNS.TBLCASABITEK, optional: NETSIS_OPTIONAL.TBLCASABITEK },
     { table: NETSIS_TABLES.item, columns: NETSIS_COLUMNS.TBLSTSABIT },
   ];
 }

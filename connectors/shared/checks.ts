@@ -1,18 +1,58 @@
 import { KonnektorError } from '../../core/errors';
 import { describeColumns, mapErpError, type ErpDatabase } from '../../db/erp';
-import type { ConnectionCheck } from '../contract';
+import type { ConnectionCheck, ConnectionWarning } from '../contract';
 
-/** A table a connector reads and the columns it relies on. */
+/**
+ * A column the connector reads when the database has it: newer releases of the program added it, older ones lack
+ * it. Without it reading goes on with the feature off; `lost` says (in Turkish, for the connection test) what the
+ * documents lose.
+ */
+export interface OptionalColumn {
+  column: string;
+  lost: string;
+}
+
+/** A table a connector reads: the columns every supported release has, and those only newer releases have. */
 export interface TableNeed {
   table: string;
   columns: readonly string[];
+  optional?: readonly OptionalColumn[];
+}
+
+/** Which optional columns this database has, by table: what the query builders select. */
+export class ColumnSet {
+  constructor(private readonly byTable: ReadonlyMap<string, ReadonlySet<string>>) {}
+
+  has(table: string, column: string): boolean {
+    return this.byTable.get(table.toUpperCase())?.has(column.toUpperCase()) ?? false;
+  }
+
+  /** The subset of `columns` that `table` has, in the given order. */
+  pick<T extends string>(table: string, columns: readonly T[]): T[] {
+    return columns.filter((c) => this.has(table, c));
+  }
+
+  /** Every column of every table: what tests and the demo use to read as the newest release. */
+  static everything(needs: readonly TableNeed[]): ColumnSet {
+    return new ColumnSet(
+      new Map(needs.map((n) => [n.table.toUpperCase(), new Set([...n.columns, ...(n.optional ?? []).map((o) => o.column)].map((c) => c.toUpperCase()))])),
+    );
+  }
+}
+
+export interface TableInspection {
+  checks: ConnectionCheck[];
+  /** One per missing optional column. */
+  warnings: ConnectionWarning[];
+  columns: ColumnSet;
 }
 
 /**
- * Checks that every needed table exists with every needed column, then that each can be read (SELECT of zero rows).
- * Tables missing altogether → ERP_TABLES_MISSING (all names); a missing column → ERP_COLUMN_MISSING (which one).
+ * Checks that every needed table exists with every required column, notes which optional columns are missing, then
+ * that each table can be read (SELECT of zero rows). Tables missing altogether → ERP_TABLES_MISSING (all names); a
+ * missing required column → ERP_COLUMN_MISSING (which one); a missing optional column → a warning, reading goes on.
  */
-export async function checkTables(erp: ErpDatabase, needs: readonly TableNeed[]): Promise<ConnectionCheck[]> {
+export async function inspectTables(erp: ErpDatabase, needs: readonly TableNeed[]): Promise<TableInspection> {
   let described: Map<string, Set<string>>;
   try {
     described = await describeColumns(erp, needs.map((n) => n.table));
@@ -26,6 +66,7 @@ export async function checkTables(erp: ErpDatabase, needs: readonly TableNeed[])
       tables: missingTables,
     });
   }
+  const warnings: ConnectionWarning[] = [];
   for (const need of needs) {
     const have = described.get(need.table.toUpperCase()) ?? new Set();
     const missing = need.columns.find((c) => !have.has(c.toUpperCase()));
@@ -36,6 +77,16 @@ export async function checkTables(erp: ErpDatabase, needs: readonly TableNeed[])
         column: missing,
       });
     }
+    for (const o of need.optional ?? []) {
+      if (have.has(o.column.toUpperCase()) || warnings.some((w) => w.table === need.table && w.column === o.column)) continue;
+      warnings.push({
+        code: 'ERP_COLUMN_OPTIONAL_MISSING',
+        table: need.table,
+        column: o.column,
+        lost: o.lost,
+        message: `${need.table}.${o.column} alanı bu veri tabanında yok (programın eski bir sürümü): ${o.lost}`,
+      });
+    }
   }
   for (const need of needs) {
     try {
@@ -44,9 +95,26 @@ export async function checkTables(erp: ErpDatabase, needs: readonly TableNeed[])
       throw mapErpError(e, { server: erp.server, database: erp.name });
     }
   }
-  return [
+  const checks: ConnectionCheck[] = [
     { name: 'tables', ok: true, detail: needs.map((n) => n.table).join(', ') },
-    { name: 'columns', ok: true },
+    { name: 'columns', ok: true, ...(warnings.length > 0 ? { detail: `${warnings.length} isteğe bağlı alan eksik` } : {}) },
     { name: 'read', ok: true },
   ];
+  return { checks, warnings, columns: new ColumnSet(described) };
+}
+
+/** inspectTables for callers that need only the checks. */
+export async function checkTables(erp: ErpDatabase, needs: readonly TableNeed[]): Promise<ConnectionCheck[]> {
+  return (await inspectTables(erp, needs)).checks;
+}
+
+/** Merges the check lists of several databases into one list by check name (details joined). */
+export function mergeChecks(...lists: ConnectionCheck[][]): ConnectionCheck[] {
+  const out: ConnectionCheck[] = [];
+  for (const check of lists.flat()) {
+    const same = out.find((c) => c.name === check.name);
+    if (!same) out.push({ ...check });
+    else if (check.detail) same.detail = same.detail ? `${same.detail}, ${check.detail}` : check.detail;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { ConnectionTestResult, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter } from '../../connectors/contract';
+import type { ConnectionTestResult, ConnectorShape, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter } from '../../connectors/contract';
 import { getConnector, listConnectors } from '../../connectors/registry';
 import type { CanonicalDocument } from '../documents/model';
 import { normalizeTarget, type ErpTarget } from '../erp/target';
@@ -11,7 +11,7 @@ import { moduleOf, type ParsedInput } from './input';
 export interface ConnectorSummary {
   id: string;
   title: string;
-  shape: 'firm-period' | 'database-per-year';
+  shape: ConnectorShape;
   modules: readonly Module[];
 }
 

@@ -1,4 +1,4 @@
-import type { DatabaseInfo, FirmPeriod } from '../../connectors/contract';
+import type { ConnectorShape, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { getConnector } from '../../connectors/registry';
 import { listProfiles, type Profile } from '../../db/profiles';
 import type { Session } from '../auth';
@@ -33,7 +33,7 @@ export interface YearEndCheckView extends YearEndCheck {
 /** "Firma/Dönem Ara" and "Veri tabanı Ara" inside the wizard, on the module's saved server. */
 export interface YearEndSearch {
   connector: string;
-  shape: 'firm-period' | 'database-per-year';
+  shape: ConnectorShape;
   periods: (FirmPeriod & { fiscalYear?: number })[];
   databases: DatabaseInfo[];
 }

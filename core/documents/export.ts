@@ -14,6 +14,7 @@ import type { InvoiceDocument } from './model';
 import { assignEttn, assignNumber, formatGibNumber, validatePrefix, type DocumentKey } from './numbering';
 import { precheckInvoice } from './precheck';
 import { routeInvoice, type Route } from './routing';
+import { checkStoredTotals } from './totalsGuard';
 import { buildInvoiceUbl, type ViewStylesheet } from './ubl/invoice';
 
 /**
@@ -150,6 +151,9 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
   const candidates = work.filter((w) => w.route && w.entry.issues.length === 0);
   const built = candidates.map((w) => build(w, w.entry.number ?? formatGibNumber(opts.prefix, w.year, 0)));
   const buildMs = performance.now() - buildStarted;
+  // The totals guard: a document whose totals differ from the ones the program stored is refused before it is
+  // numbered; the rest of the batch goes on.
+  candidates.forEach((w, i) => w.entry.issues.push(...checkStoredTotals(w.doc, built[i]!.computed)));
   const results = await opts.validator.validateMany(
     built.map((b, i) => ({ xml: b.xml, kind: candidates[i]!.route!.module === 'earsiv' ? 'earchive' : 'efatura' })),
   );

@@ -1,6 +1,6 @@
 /** One reason a document cannot be sent, from any stage: our pre-checks, routing, XML, XSD or GİB's schematron. */
 export interface DocumentIssue {
-  source: 'precheck' | 'routing' | 'xml' | 'xsd' | 'schematron';
+  source: 'precheck' | 'routing' | 'totals' | 'xml' | 'xsd' | 'schematron';
   /** Stable rule code (ours) or the XSD/schematron rule. */
   rule: string;
   /** Turkish, for the bookkeeper. */

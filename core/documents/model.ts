@@ -107,6 +107,23 @@ export interface ErpDocumentRef {
   key: string;
 }
 
+/**
+ * One total exactly as the program stored it on the document header, with the column it came from: what the
+ * totals guard compares with the built document before it is numbered (core/documents/totalsGuard.ts).
+ */
+export interface StoredTotal {
+  /**
+   * Which total of the built document it is: `taxExclusive` (VAT base), `vat`, `taxInclusive` (base + VAT, before
+   * withholding) or `payable` (after withholding).
+   */
+  figure: 'taxExclusive' | 'vat' | 'taxInclusive' | 'payable';
+  /** `document`: in the invoice's currency; `TRY`: in lira (the program's local-currency figure). */
+  currency: 'document' | 'TRY';
+  amount: Decimal;
+  /** Table and column it was read from, e.g. LG_001_02_INVOICE.NETTOTAL. */
+  field: string;
+}
+
 /** Totals as the ERP stored them, in the document currency (converted when the ERP keeps local currency). */
 export interface ErpTotals {
   /** Σ quantity × price, before any discount. */
@@ -116,6 +133,8 @@ export interface ErpTotals {
   taxTotal: Decimal;
   /** VAT base plus VAT, before any withholding. */
   taxInclusive: Decimal;
+  /** The header totals as stored, each with its column: compared with the built document before numbering. */
+  stored: StoredTotal[];
 }
 
 /** e-Arşiv: how the invoice reaches the buyer, and the internet-sale facts GİB's report needs. */

@@ -43,6 +43,19 @@ export function assertPeriodCode(code: string): string {
 }
 
 /**
+ * A fiscal year inside a company database (Mikro): four digits. It never reaches a table name, only a binding, but
+ * a typo ("226", "2O26") is refused here with its own message rather than reading nothing.
+ */
+export function parseFiscalYear(input: string | number): number {
+  const text = String(input).trim();
+  const year = /^\d{4}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(year) || year < 1990 || year > 2999) {
+    throw new KonnektorError('ERP_FISCAL_YEAR_INVALID', `Fiscal year must be four digits (e.g. 2026), got ${JSON.stringify(input)}`, { value: String(input) });
+  }
+  return year;
+}
+
+/**
  * Database names go into connection settings, never into SQL text; on the demo server they also become file names,
  * so path separators and dot-dot are refused. SQL Server allows letters, digits, `_`, `-`, `.`, `@`, `#`, `$` and
  * spaces in practice.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KonnektorError } from '../errors';
-import { padFirmCode, padPeriodCode, validateDatabaseName } from './codes';
+import { padFirmCode, padPeriodCode, parseFiscalYear, validateDatabaseName } from './codes';
 
 /**
  * Where a module's documents live in the accounting program. `server` is `mssql://user:pass@host:port/instance?…`
@@ -12,6 +12,8 @@ export interface ErpTarget {
   database?: string;
   firm?: string;
   period?: string;
+  /** Programs that keep every fiscal year inside one company database (Mikro): the year read. */
+  fiscalYear?: number;
   branch?: string;
 }
 
@@ -21,6 +23,7 @@ export const erpTargetInputSchema = z.object({
   database: z.string().optional(),
   firm: z.string().optional(),
   period: z.string().optional(),
+  fiscalYear: z.union([z.string(), z.number()]).optional(),
   branch: z.string().optional(),
 });
 export type ErpTargetInput = z.infer<typeof erpTargetInputSchema>;
@@ -33,6 +36,7 @@ export function normalizeTarget(input: ErpTargetInput): ErpTarget {
   if (!blank(input.database)) target.database = validateDatabaseName(input.database);
   if (!blank(input.firm)) target.firm = padFirmCode(input.firm);
   if (!blank(input.period)) target.period = padPeriodCode(input.period);
+  if (input.fiscalYear !== undefined && String(input.fiscalYear).trim() !== '') target.fiscalYear = parseFiscalYear(input.fiscalYear);
   if (!blank(input.branch)) target.branch = input.branch.trim();
   return target;
 }
@@ -50,6 +54,11 @@ export function requireFirm(target: ErpTarget): string {
 export function requirePeriod(target: ErpTarget): string {
   if (!target.period) throw new KonnektorError('ERP_PERIOD_REQUIRED', 'This connector needs a period code');
   return target.period;
+}
+
+export function requireFiscalYear(target: ErpTarget): number {
+  if (target.fiscalYear === undefined) throw new KonnektorError('ERP_FISCAL_YEAR_REQUIRED', 'This connector needs the fiscal year');
+  return target.fiscalYear;
 }
 
 /** Server URLs carry a password: this is what may be shown or logged. */

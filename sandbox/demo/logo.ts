@@ -193,8 +193,12 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
               units.indexOf(line.item.unit) + 1, line.note ?? null, cur, num(line.unitPrice), cur, inv.rate ? num(inv.rate) : 0,
               line.withholding?.code ?? null, line.withholding?.part1 ?? 0, line.withholding?.part2 ?? 0, line.exemption?.code ?? null,
               line.exemption?.reason ?? null);
-            if (!line.discountPercent.isZero()) {
-              insLine.run(0, 2, 0, trcode, inv.date, inv.seq, ++lineNo, clientRef, 0, 0, tl(line.discount), 0, num(line.discountPercent), 0, 0, 0,
+            // One discount row per level, each on what the previous left.
+            let rest = line.gross;
+            for (const level of line.discountLevels) {
+              const amount = r2(rest.mul(level).div(100));
+              rest = rest.minus(amount);
+              insLine.run(0, 2, 0, trcode, inv.date, inv.seq, ++lineNo, clientRef, 0, 0, tl(amount), 0, num(level), 0, 0, 0,
                 0, null, cur, 0, cur, inv.rate ? num(inv.rate) : 0, null, 0, 0, null, null);
             }
           }

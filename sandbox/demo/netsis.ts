@@ -165,9 +165,10 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
       ${FATUEK_FIELDS.returnRef}, ${FATUEK_FIELDS.exemption}, ${FATUEK_FIELDS.withholding}, SIRALAMATURU, LIMITALTITEVKIFAT)
       VALUES (0, ?, ?, ?, ${FATUEK_FIELDS.notes.map(() => '?').join(', ')}, ?, ?, ?, ?, 'G', 'H')`);
     const insLine = db.prepare(`INSERT INTO TBLSTHAR (STOK_KODU, FISNO, STHAR_GCMIK, STHAR_GCKOD, STHAR_TARIH, STHAR_NF, STHAR_BF, STHAR_KDV,
-      DEPO_KODU, STHAR_ACIKLAMA, STHAR_SATISK, STHAR_FTIRSIP, LISTE_FIAT, STHAR_HTUR, STHAR_DOVTIP, STHAR_DOVFIAT, STHAR_BGTIP,
+      DEPO_KODU, STHAR_ACIKLAMA, STHAR_SATISK, STHAR_FTIRSIP, STHAR_SATISK2, STRA_SATISK3, STRA_SATISK4, STRA_SATISK5, STRA_SATISK6,
+      LISTE_FIAT, STHAR_HTUR, STHAR_DOVTIP, STHAR_DOVFIAT, STHAR_BGTIP,
       STHAR_CARIKOD, PLASIYER_KODU, EKALAN, SIRA, STRA_SIPKONT, OLCUBR, SUBE_KODU, STHAR_TESTAR, VADE_TARIHI, ONAYNUM)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 1, 'J', ?, ?, 'F', ?, ?, ?, ?, ?, ?, 0, ?, ?, 0)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 1, 'J', ?, ?, 'F', ?, ?, ?, ?, ?, ?, 0, ?, ?, 0)`);
     const insEbelge = db.prepare(`INSERT INTO KNK_EBELGE (FIRMA, DONEM, MODUL, ERP_ANAHTAR, ETTN, BELGE_NO, DURUM, GIB_KODU, ACIKLAMA, GUNCELLEME)
       VALUES ('', '', ?, ?, ?, ?, ?, '1300', 'Başarıyla tamamlandı', ?)`);
 
@@ -206,10 +207,11 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
           const packaged = PACKAGED_UNITS.has(l.item.unit);
           // STHAR_BF/NF are lira prices (gross/after line discount); STHAR_DOVFIAT the gross price in the document currency.
           const bf = rate ? l.unitPrice.mul(rate).toDecimalPlaces(8) : l.unitPrice;
-          const nf = bf.mul(new Decimal(100).minus(l.discountPercent)).div(100).toDecimalPlaces(8);
-          insLine.run(l.item.code, inv.erpNumber, num(l.quantity), 'C', inv.date, num(nf), num(bf), l.vatRate, cari, num(l.discountPercent),
-            OUTGOING_FTIRSIP, DOVIZTIP[inv.currency], rate ? num(l.unitPrice) : 0, cari, 'P01', damaged(l.note), i + 1, i + 1, packaged ? 2 : 1,
-            inv.date, inv.date);
+          const nf = l.discountLevels.reduce((p, level) => p.mul(new Decimal(100).minus(level)).div(100), bf).toDecimalPlaces(8);
+          const level = (n: number) => num(l.discountLevels[n] ?? new Decimal(0));
+          insLine.run(l.item.code, inv.erpNumber, num(l.quantity), 'C', inv.date, num(nf), num(bf), l.vatRate, cari, level(0),
+            OUTGOING_FTIRSIP, level(1), level(2), level(3), level(4), level(5), DOVIZTIP[inv.currency], rate ? num(l.unitPrice) : 0, cari, 'P01',
+            damaged(l.ownText), i + 1, i + 1, packaged ? 2 : 1, inv.date, inv.date);
         });
         lineCount += inv.lines.length;
         if (inv.sent) {
@@ -222,11 +224,11 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
           const item = world.items[inv.seq % world.items.length]!;
           insHeader.run('2', inv.erpNumber, cari, inv.date, 2, 100, 0, 0, 0, 20, damaged('Alış faturası'), 0, inv.date, 1, 1, cari, inv.seq, 120, null,
             0, 0, inv.date, null, 0);
-          insLine.run(item.code, inv.erpNumber, 1, 'G', inv.date, 100, 100, 20, cari, 0, '2', 0, 0, cari, null, null, 1, 1, 1, inv.date, inv.date);
+          insLine.run(item.code, inv.erpNumber, 1, 'G', inv.date, 100, 100, 20, cari, 0, '2', 0, 0, 0, 0, 0, 0, 0, cari, null, null, 1, 1, 1, inv.date, inv.date);
           const paperNo = `KGT${fiscalYear}${String(inv.seq).padStart(7, '0')}`;
           insHeader.run(OUTGOING_FTIRSIP, paperNo, cari, inv.date, 2, 100, 0, 0, 0, 20, damaged('Kağıt fatura'), 0, inv.date, 1, 1, cari, inv.seq,
             120, null, 0, 0, inv.date, null, 0);
-          insLine.run(item.code, paperNo, 1, 'C', inv.date, 100, 100, 20, cari, 0, OUTGOING_FTIRSIP, 0, 0, cari, null, null, 1, 1, 1, inv.date, inv.date);
+          insLine.run(item.code, paperNo, 1, 'C', inv.date, 100, 100, 20, cari, 0, OUTGOING_FTIRSIP, 0, 0, 0, 0, 0, 0, 0, cari, null, null, 1, 1, 1, inv.date, inv.date);
         }
       }
       db.exec(COMPANY_INDEXES);

@@ -66,7 +66,15 @@ export interface DemoLine {
   quantity: Decimal;
   /** In the document currency. */
   unitPrice: Decimal;
+  /** The first line discount, percent. */
   discountPercent: Decimal;
+  /**
+   * Every line discount level, percents applied one after the other on what the previous left (Netsis keeps up to
+   * six on a line; Logo one discount row each); `discountPercent` is the first. Empty without a discount.
+   */
+  discountLevels: Decimal[];
+  /** Text typed on the line that the program prints instead of the item card's name (Netsis, Mikro, ETA). */
+  ownText?: string;
   vatRate: number;
   exemption?: { code: string; reason: string };
   /** Tevkifat: GİB code and the withheld share part1/part2 (e.g. 7/10). */
@@ -315,6 +323,9 @@ export function demoWorld(seed = 1): DemoWorld {
   return { companies, customers, items };
 }
 
+/** Discount levels 2..6 of a line that uses them all (percent). */
+const CASCADE_LEVELS = [5, 2.5, 2, 1, 0.5].map((p) => new Decimal(p));
+
 const RATES: Record<'USD' | 'EUR', [number, number]> = { USD: [32.5, 43.5], EUR: [35.2, 50.9] };
 
 function lineCount(f: Faker): number {
@@ -389,12 +400,18 @@ export function* demoInvoices(world: DemoWorld, opts: BookOptions): Generator<De
       ]));
       const vatRate = type === 'ISTISNA' ? 0 : item.vatRate;
       const gross = r2(quantity.mul(unitPrice));
-      const discount = r2(gross.mul(discountPercent).div(100));
+      // Now and then a line carries every discount level the programs have (six, each on what the previous left).
+      const discountLevels = discountPercent.isZero() ? [] : i === 0 && seq % 6 === 0 ? [discountPercent, ...CASCADE_LEVELS] : [discountPercent];
+      let rest = gross;
+      for (const level of discountLevels) rest = rest.minus(r2(rest.mul(level).div(100)));
+      const discount = gross.minus(rest);
       lines.push({
         item,
         quantity,
         unitPrice,
         discountPercent,
+        discountLevels,
+        ...(i === 0 && seq % 9 === 0 ? { ownText: `${item.name} (${date.slice(0, 7)} teslimatı)` } : {}),
         vatRate,
         ...(type === 'ISTISNA' ? { exemption: { code: '350', reason: 'Diğerleri' } } : {}),
         ...(withholding ? { withholding } : {}),

@@ -113,8 +113,14 @@ describe('Logo connector on the demo LOGODB', () => {
       new Database(path.join(dir, 'OTHER.sqlite')).exec('create table TBLFATUIRS (FATIRS_NO text)').close();
       fs.copyFileSync(path.join(dir, 'LOGODB.sqlite'), path.join(dir, 'BROKEN.sqlite'));
       const broken = new Database(path.join(dir, 'BROKEN.sqlite'));
-      broken.exec('alter table LG_001_02_INVOICE drop column EINVOICETYP');
+      broken.exec('drop index I_001_02_INVOICE_SEND; alter table LG_001_02_INVOICE drop column ESTATUS');
       broken.close();
+      // An older Logo release: no withholding columns on STLINE, no unit GLOBALCODE.
+      fs.copyFileSync(path.join(dir, 'LOGODB.sqlite'), path.join(dir, 'OLDLOGO.sqlite'));
+      const old = new Database(path.join(dir, 'OLDLOGO.sqlite'));
+      for (const c of ['DEDUCTCODE', 'DEDUCTIONPART1', 'DEDUCTIONPART2']) old.exec(`alter table LG_001_02_STLINE drop column ${c}`);
+      old.exec('alter table LG_001_UNITSETL drop column GLOBALCODE');
+      old.close();
       before = dumpFolder(dir);
     });
 
@@ -138,8 +144,27 @@ describe('Logo connector on the demo LOGODB', () => {
     it('a table missing a required column names which one', async () => {
       const err = await errorOf(logoConnector.testConnection(ctx, { ...target('001', '02'), database: 'BROKEN' }, 'efatura'));
       expect(err.code).toBe('ERP_COLUMN_MISSING');
-      expect(err.details).toMatchObject({ table: 'LG_001_02_INVOICE', column: 'EINVOICETYP' });
+      expect(err.details).toMatchObject({ table: 'LG_001_02_INVOICE', column: 'ESTATUS' });
       expect((await errorOf(logoConnector.readOutgoing(ctx, { ...target('001', '02'), database: 'BROKEN' }, 'efatura'))).code).toBe('ERP_COLUMN_MISSING');
+    });
+
+    it('an older release without optional columns: the test warns naming each, and reading goes on without them', async () => {
+      const old = { ...target('001', '02'), database: 'OLDLOGO' };
+      const result = await logoConnector.testConnection(ctx, old, 'efatura');
+      expect(result.warnings.map((w) => `${w.table}.${w.column}`)).toEqual([
+        'LG_001_02_STLINE.DEDUCTCODE',
+        'LG_001_02_STLINE.DEDUCTIONPART1',
+        'LG_001_02_STLINE.DEDUCTIONPART2',
+        'LG_001_UNITSETL.GLOBALCODE',
+      ]);
+      expect(result.warnings[0]!.message).toContain('tevkifat');
+      const fresh = await logoConnector.readOutgoing(ctx, target('001', '02'), 'efatura');
+      const older = await logoConnector.readOutgoing(ctx, old, 'efatura');
+      expect(older.map((d) => d.erpNumber)).toEqual(fresh.map((d) => d.erpNumber));
+      // What the warning said is lost: no line withholding; everything else is read the same.
+      expect(older.some((d) => d.lines.some((l) => l.withholding))).toBe(false);
+      expect(fresh.some((d) => d.lines.some((l) => l.withholding))).toBe(true);
+      expect(older.map((d) => d.lines.map((l) => l.unitCode))).toEqual(fresh.map((d) => d.lines.map((l) => l.unitCode)));
     });
 
     it('a module the connector does not read, and missing codes', async () => {

@@ -119,12 +119,16 @@ function expectMatches(doc: InvoiceDocument, inv: DemoInvoice): void {
   inv.lines.forEach((l, i) => {
     const d = doc.lines[i]!;
     expect(d.itemCode).toBe(l.item.code);
-    expect(d.itemName).toBe(l.item.name);
+    // The line's own text (EKALAN) is printed instead of the card's name, which stays as the description.
+    expect(d.itemName).toBe(l.ownText ?? l.item.name);
+    expect(d.description).toBe(l.ownText ? l.item.name : undefined);
     expect(d.unitCode).toBe(unitCodeFor(l.item.unit));
     expect(str(d.quantity)).toBe(str(l.quantity));
     expect(str(d.unitPrice)).toBe(str(l.unitPrice));
     expect(str(d.grossAmount)).toBe(str(l.gross));
-    expect(d.allowances.map((a) => str(a.amount))).toEqual(l.discountPercent.isZero() ? [] : [str(l.discount)]);
+    // Every discount level, each on what the previous left.
+    expect(d.allowances.map((a) => str(a.percent))).toEqual(l.discountLevels.map(str));
+    expect(str(d.allowances.reduce((a, x) => a.plus(x.amount), new Decimal(0)))).toBe(str(l.discount));
     expect(str(d.netAmount)).toBe(str(l.net));
     expect(str(d.vatRate)).toBe(String(l.vatRate));
     expect(str(d.vatAmount)).toBe(str(l.vat));

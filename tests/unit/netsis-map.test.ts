@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companyOfDatabase, fiscalYearOf, parseWithholding } from '../../connectors/netsis/codes';
+import { companyOfDatabase, fiscalYearOf, isoCurrencyOf, parseWithholding } from '../../connectors/netsis/codes';
 import { firmPeriodsOf } from '../../connectors/netsis';
 import { currencyOf, customerOf, exchangeRateOf, mapInvoice, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from '../../connectors/netsis/map';
 import { damageToCp1252 } from '../../connectors/shared/encoding';
@@ -59,6 +59,41 @@ describe('Netsis mapping', () => {
     expect(currencyOf(5, kur)).toBe('GBP');
     expect(currencyOf(2, new Map())).toBe('EUR');
     expect(currencyOf(9, kur)).toBe('DOVIZTIP:9');
+  });
+
+  it('maps the currency names sites type into KUR to ISO codes; an unknown name stays visible for the pre-check', () => {
+    for (const [name, iso] of [
+      ['EURO', 'EUR'], ['Euro', 'EUR'], ['AVRO', 'EUR'], ['DOLAR', 'USD'], ['US DOLLAR', 'USD'], ['ABD DOLARI', 'USD'], ['USD', 'USD'],
+      ['STERLİN', 'GBP'], ['İngiliz Sterlini', 'GBP'], ['İSV.FRANGI', 'CHF'], ['TL', 'TRY'], ['YTL', 'TRY'], ['Türk Lirası', 'TRY'], ['aze', 'AZE'],
+    ] as const) {
+      expect(isoCurrencyOf(name), name).toBe(iso);
+    }
+    expect(isoCurrencyOf('ALTIN GR')).toBe('ALTIN GR');
+    const kur = new Map([[3, 'EURO'], [4, 'US DOLLAR'], [7, 'ALTIN GR']]);
+    expect(currencyOf(3, kur)).toBe('EUR');
+    expect(currencyOf(4, kur)).toBe('USD');
+    expect(currencyOf(7, kur)).toBe('ALTIN GR');
+  });
+
+  it('reads every discount level of a line (STHAR_SATISK, STHAR_SATISK2, STRA_SATISK3..6) one on the other, and free goods', () => {
+    const l = line({ STHAR_GCMIK: 10, STHAR_BF: 100, STHAR_SATISK: 10, STHAR_SATISK2: 5, STRA_SATISK3: 2.5, STRA_SATISK4: 2, STRA_SATISK5: 1, STRA_SATISK6: 0.5 });
+    const doc = mapInvoice(header(), [l], ctx);
+    const ln = doc.lines[0]!;
+    expect(ln.allowances.map((a) => a.percent?.toString())).toEqual(['10', '5', '2.5', '2', '1', '0.5']);
+    // 1000 → 900 → 855 → 833.62 → 816.95 → 808.78 → 804.74
+    expect(ln.allowances.map((a) => a.amount.toFixed(2))).toEqual(['100.00', '45.00', '21.38', '16.67', '8.17', '4.04']);
+    expect(ln.netAmount.toFixed(2)).toBe('804.74');
+    const free = mapInvoice(header(), [line({ STHAR_GCMIK: 12, STHAR_BF: 100, STHAR_MALFISK: 2, STHAR_SATISK: 10 })], ctx).lines[0]!;
+    expect(free.allowances.map((a) => [a.reason ?? '', a.amount.toFixed(2)])).toEqual([['Mal fazlası', '200.00'], ['', '100.00']]);
+    expect(free.netAmount.toFixed(2)).toBe('900.00');
+  });
+
+  it('takes the customer card’s own mailbox and the line’s own text over the item name', () => {
+    const doc = mapInvoice(header({ CE_CARIALIAS: 'urn:mail:defaultpk@oz.com.tr' }), [line({ EKALAN: 'Penye Tişört (özel baskı)' })], ctx);
+    expect(doc.customer.alias).toBe('urn:mail:defaultpk@oz.com.tr');
+    expect(doc.lines[0]!.itemName).toBe('Penye Tişört (özel baskı)');
+    expect(doc.lines[0]!.description).toBe('Penye Tişört');
+    expect(mapInvoice(header(), [line()], ctx).lines[0]!.itemName).toBe('Penye Tişört');
   });
 
   it('maps a foreign invoice in its own currency with the rate STHAR_BF / STHAR_DOVFIAT', () => {
