@@ -71,12 +71,19 @@ export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
     version: VERSION,
     dataDir: dataDir(),
   });
-  const refOf = (input: { target: In<'edefter.check'>['target']; vkn: string; month: string; branch?: string | undefined }): MonthRef => ({
-    target: normalizeTarget(input.target),
-    vkn: input.vkn,
-    month: input.month,
-    ...(input.branch ? { branch: input.branch } : {}),
-  });
+  /** The month of a session's company and ERP target, or of the target and VKN given. */
+  const refOf = (input: { sessionId?: string | undefined; target?: In<'edefter.check'>['target'] | undefined; vkn?: string | undefined; month: string; branch?: string | undefined }): MonthRef => {
+    if (input.sessionId) {
+      const session = ctx.sessions.require(input.sessionId);
+      if (session.module !== 'edefter') throw new KonnektorError('MODULE_NOT_SUPPORTED', `session is for ${session.module}, not e-Defter`, { value: session.module });
+      if (!session.companyVkn) throw new KonnektorError('EDEFTER_SETTINGS_MISSING', 'the session has no company VKN');
+      return { target: session.target, vkn: session.companyVkn, month: input.month, ...(input.branch ? { branch: input.branch } : {}) };
+    }
+    if (!input.target || !input.vkn) throw new KonnektorError('INPUT_INVALID', 'give sessionId, or target and vkn', { fields: ['target', 'vkn'] });
+    return { target: normalizeTarget(input.target), vkn: input.vkn, month: input.month, ...(input.branch ? { branch: input.branch } : {}) };
+  };
+  const vknOf = (input: { sessionId?: string | undefined; vkn?: string | undefined }): string | undefined =>
+    input.sessionId ? ctx.sessions.require(input.sessionId).companyVkn : input.vkn;
   const view = async (row: MonthRow): Promise<MonthView> => ({ ...row, history: await monthHistory(await deps.store(), row.id) });
 
   return {
@@ -89,7 +96,7 @@ export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
       return settings;
     },
     async 'edefter.months'(input) {
-      return listMonths(await deps.store(), input.vkn);
+      return listMonths(await deps.store(), vknOf(input));
     },
     async 'edefter.check'(input) {
       return view(await checkMonth(await edefterDeps(), refOf(input)));
@@ -125,7 +132,13 @@ export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
     async 'edefter.send'(input) {
       const d = await edefterDeps();
       const ref = refOf(input);
-      const client = createEdefterClient({ url: edefterServiceUrl(input.integrator), credentials: { user: input.user, password: input.password } });
+      const account = input.sessionId
+        ? { integrator: ctx.sessions.require(input.sessionId).integrator, ...ctx.sessions.credentials(input.sessionId) }
+        : { integrator: input.integrator, user: input.user, password: input.password };
+      if (!account.integrator || !account.user || !account.password) {
+        throw new KonnektorError('INPUT_INVALID', 'give sessionId, or integrator, user and password', { fields: ['integrator', 'user', 'password'] });
+      }
+      const client = createEdefterClient({ url: edefterServiceUrl(account.integrator), credentials: { user: account.user, password: account.password } });
       try {
         const options = { client, ...(input.pollSec ? { pollMs: Math.round(input.pollSec * 1000) } : {}), ...(input.maxPolls ? { maxPolls: input.maxPolls } : {}) };
         let row = await advanceMonth(d, ref, options);
@@ -138,7 +151,9 @@ export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
       }
     },
     async 'edefter.status'(input) {
-      const row = await getMonth(await deps.store(), input.vkn, input.branch ?? '', input.month);
+      const vkn = vknOf(input);
+      if (!vkn) throw new KonnektorError('INPUT_INVALID', 'give sessionId or vkn', { fields: ['vkn'] });
+      const row = await getMonth(await deps.store(), vkn, input.branch ?? '', input.month);
       if (!row) throw new KonnektorError('EDEFTER_STATE_INVALID', `${input.month} has not been checked yet`, { month: input.month });
       return view(row);
     },

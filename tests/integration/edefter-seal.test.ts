@@ -13,6 +13,7 @@ import { demoEdefterSettings } from '../../sandbox/demo/ledger';
 import { demoWorld } from '../../sandbox/demo/scenario';
 import type { TestToken } from '../../core/signing/softhsm';
 import { testToken, xmlsecVerify } from '../support/edefter';
+import { readLastYevmiye } from '../../core/edefter/lastYevmiye';
 
 /** A demo month sealed on a SoftHSM2 token: GİB's schematrons pass, xmlsec1 verifies every signature. */
 let dir: string;
@@ -126,6 +127,34 @@ describe('bad input at sealing', () => {
       } finally {
         s.close();
       }
+    }
+  });
+});
+
+describe('Yevmiye Numarası Doğrulama', () => {
+  it('reads the last madde, line number and uniqueID of a sealed yevmiye, after verifying its seal', () => {
+    const p = sealed[0]!;
+    const last = readLastYevmiye(path.join(dir, 'out', p.y.name));
+    expect(last).toMatchObject({
+      taxId: settings.firm.taxId,
+      uniqueID: 'YEV202601000001',
+      uniqueSeq: 1,
+      lastJournalNo: built.lastJournalNo,
+      lastLineNumber: built.lastLineNumber,
+      periodEnd: '2026-01-31',
+      signer: 'Örnek Tekstil Sanayi ve Ticaret A.Ş.',
+    });
+  });
+
+  it('refuses an unsigned yevmiye, a changed one and a kebir', () => {
+    const p = sealed[0]!;
+    const signed = fs.readFileSync(path.join(dir, 'out', p.y.name), 'utf8');
+    const unsigned = path.join(dir, 'unsigned.xml');
+    fs.writeFileSync(unsigned, signed.replace(/<ds:Signature [\s\S]*<\/ds:Signature>/, ''));
+    const changed = path.join(dir, 'changed.xml');
+    fs.writeFileSync(changed, signed.replace(/(<gl-cor:entryNumberCounter [^>]*>)(\d+)</g, (_m, a, n) => `${a}${Number(n) + 100}<`));
+    for (const f of [unsigned, changed, path.join(dir, 'out', p.k.name)]) {
+      expect(() => readLastYevmiye(f)).toThrow(expect.objectContaining({ code: 'EDEFTER_LAST_YEVMIYE_INVALID' }));
     }
   });
 });
