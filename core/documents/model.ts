@@ -220,10 +220,3 @@ export interface InvoiceDocument extends CanonicalDocumentBase {
 
 /** Every canonical document a connector reads; a new document family joins this union. */
 export type CanonicalDocument = InvoiceDocument;
-
-/** 10 digits for a company (VKN), 11 digits for an individual (TCKN). */
-export function taxIdSchemeOf(value: string): TaxIdScheme | undefined {
-  if (/^\d{10}$/.test(value)) return 'VKN';
-  if (/^\d{11}$/.test(value)) return 'TCKN';
-  return undefined;
-}
