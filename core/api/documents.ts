@@ -176,8 +176,8 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         issueDate: d.issueDate,
         customer: d.customer.name,
         customerTaxId: d.customer.taxId.value,
-        ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
-        currency: d.currency,
+        ...(d.kind === 'invoice' && d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
+        ...(d.currency ? { currency: d.currency } : {}),
       };
       const e = byKey.get(d.ref.key);
       if (e) {

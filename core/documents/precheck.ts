@@ -37,7 +37,7 @@ function issue(rule: PrecheckRule, detail?: string): DocumentIssue {
   return { source: 'precheck', rule: `KNK_${rule}`, message: detail ? `${PRECHECK_RULES[rule]} (${detail})` : PRECHECK_RULES[rule] };
 }
 
-function partyIssues(p: Party): DocumentIssue[] {
+export function partyIssues(p: Party): DocumentIssue[] {
   const out: DocumentIssue[] = [];
   const id = p.taxId.value.trim();
   if (id === '') out.push(issue('TAXID_MISSING'));
