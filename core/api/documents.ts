@@ -132,7 +132,7 @@ export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInpu
       prefix,
       validator,
       codelists: ctx.codelists(),
-      view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+      view: kind.view?.() ?? { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
       ...(input.iban ? { iban: input.iban } : {}),
       ...(ctx.deps.now ? { now: ctx.deps.now() } : {}),
     },
@@ -224,16 +224,23 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       const docs = input.files.map((file) => {
         const xml = ctx.readFile(file);
         // The file's kind (by root and ProfileID: e-Arşiv's EARSIVFATURA runs the schematron's earchive mode).
-        let schematron: SchematronType | undefined;
+        let found: ReturnType<typeof ctx.kinds.forUbl>;
         try {
-          schematron = ctx.kinds.forUbl(readUblFacts(xml))?.validation.schematron;
+          found = ctx.kinds.forUbl(readUblFacts(xml));
         } catch {
-          schematron = undefined; // not well-formed or not UBL: the validator reports it
+          found = undefined; // not well-formed or not UBL: the validator reports it
         }
-        const kind: SchematronType = input.type ?? schematron ?? 'efatura';
-        return { file, xml, kind };
+        const kind: SchematronType = input.type ?? found?.validation.schematron ?? 'efatura';
+        // A kind with its own run of GİB's checks (despatches: GİB's driver rule read as GİB reads it) uses it.
+        const check = input.type ? undefined : found?.validation.check;
+        return { file, xml, kind, check };
       });
-      const results = await (await ctx.validator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));
+      const validator = await ctx.validator();
+      const plain = docs.filter((d) => !d.check);
+      const plainResults = await validator.validateMany(plain.map(({ xml, kind }) => ({ xml, kind })));
+      const byDoc = new Map(plain.map((d, i) => [d, plainResults[i]!]));
+      for (const d of docs) if (d.check) byDoc.set(d, (await d.check(validator, [d.xml]))[0]!);
+      const results = docs.map((d) => byDoc.get(d)!);
       return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
     },
 

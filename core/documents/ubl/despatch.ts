@@ -1,5 +1,6 @@
 import { create } from 'xmlbuilder2';
 import Decimal from 'decimal.js';
+import { normalizePlate } from '../despatch/precheck';
 import type { DespatchDocument, DespatchLine, DespatchProfile, Party } from '../model';
 import { cac, cbc, documentReference, party, postalAddress, signature, signaturePlace, viewReference, type Node } from './despatchParts';
 import type { ViewStylesheet } from './invoice';
@@ -62,7 +63,7 @@ function shipment(root: Node, doc: DespatchDocument, currency: string): void {
   plates.forEach((plate, i) => {
     if (!plate && doc.drivers.length === 0) return;
     const stage = cac(el, 'ShipmentStage');
-    if (plate) cbc(cac(cac(stage, 'TransportMeans'), 'RoadTransport'), 'LicensePlateID', plate, { schemeID: 'PLAKA' });
+    if (plate) cbc(cac(cac(stage, 'TransportMeans'), 'RoadTransport'), 'LicensePlateID', normalizePlate(plate), { schemeID: 'PLAKA' });
     // The drivers travel with the first vehicle.
     if (i === 0) {
       for (const d of doc.drivers) {
@@ -93,7 +94,7 @@ function shipment(root: Node, doc: DespatchDocument, currency: string): void {
   cbc(despatch, 'ActualDespatchTime', doc.despatchTime);
   if (doc.trailerPlates.length > 0) {
     const unit = cac(el, 'TransportHandlingUnit');
-    for (const t of doc.trailerPlates) cbc(cac(unit, 'TransportEquipment'), 'ID', t, { schemeID: 'DORSEPLAKA' });
+    for (const t of doc.trailerPlates) cbc(cac(unit, 'TransportEquipment'), 'ID', normalizePlate(t), { schemeID: 'DORSEPLAKA' });
   }
 }
 
