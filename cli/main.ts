@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createKonnektorApi, type KonnektorApi } from '../core/api';
 import { documentKinds } from '../core/documents/kinds';
-import type { InvoiceDocument } from '../core/documents/model';
+import type { CanonicalDocument } from '../core/documents/model';
 import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
 import { MODULE_TITLES, type Module } from '../core/modules';
@@ -64,18 +64,18 @@ function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } =
   return cmd.option('--json', 'JSON çıktı (betikler için)');
 }
 
-function documentRow(d: InvoiceDocument): (string | number)[] {
+function documentRow(d: CanonicalDocument): (string | number)[] {
   return [
     d.ref.key,
     d.erpNumber,
     d.issueDate,
     d.type,
-    d.profileHint,
+    d.profileHint ?? '',
     d.customer.name.length > 38 ? `${d.customer.name.slice(0, 37)}…` : d.customer.name,
     `${d.customer.taxId.scheme} ${d.customer.taxId.value}`,
     d.lines.length,
-    d.currency,
-    d.readError ? `${d.readError.code}: ${d.readError.table}.${d.readError.column ?? '?'} (kayıt ${d.readError.row})` : d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
+    d.currency ?? '',
+    d.readError ? `${d.readError.code}: ${d.readError.table}.${d.readError.column ?? '?'} (kayıt ${d.readError.row})` : d.kind === 'invoice' && d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
   ];
 }
 

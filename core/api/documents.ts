@@ -3,10 +3,10 @@ import { DOMParser } from '@xmldom/xmldom';
 import path from 'node:path';
 import type { Session } from '../auth';
 import { exportDocuments, type ExportReport } from '../documents/export';
-import type { DocumentIssue } from '../documents/issues';
+import { readErrorIssue, type DocumentIssue } from '../documents/issues';
+import type { DocumentKindDescriptor } from '../documents/kinds';
 import type { CanonicalDocument } from '../documents/model';
 import { validatePrefix } from '../documents/numbering';
-import { readErrorIssue } from '../documents/issues';
 import { assertAcceptableView, embeddedViewIssues, readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
 import { readUblFacts } from '../documents/ubl/read';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
@@ -135,7 +135,7 @@ export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInpu
       prefix,
       validator,
       codelists: ctx.codelists(),
-      view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+      view: kind.view?.() ?? { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
       ...(input.iban ? { iban: input.iban } : {}),
       ...(ctx.deps.now ? { now: ctx.deps.now() } : {}),
     },
@@ -146,6 +146,15 @@ export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInpu
  * The ERP's outgoing documents and the outbox's for the document screens, and the file-level tools of the CLI
  * (export, validate, preview).
  */
+/** One file given to `validate`: read (or why not), its schematron mode and, for a kind with its own run, that run. */
+interface ValidateItem {
+  file: string;
+  xml: string;
+  kind: SchematronType;
+  unreadable?: DocumentIssue;
+  check?: DocumentKindDescriptor['validation']['check'];
+}
+
 export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
   const { sessions } = ctx;
   const summaries = new QueuedSummaries();
@@ -179,8 +188,8 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         issueDate: d.issueDate,
         customer: d.customer.name,
         customerTaxId: d.customer.taxId.value,
-        ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
-        currency: d.currency,
+        ...(d.kind === 'invoice' && d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
+        ...(d.currency ? { currency: d.currency } : {}),
       };
       const e = byKey.get(d.ref.key);
       if (e) {
@@ -227,7 +236,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
 
     async 'documents.validate'(input) {
       // Each file gets its own result: one that cannot be read or checked never drops the others.
-      const docs = input.files.map((file): { file: string; xml: string; kind: SchematronType; unreadable?: DocumentIssue } => {
+      const docs = input.files.map((file): ValidateItem => {
         let xml: string;
         try {
           xml = ctx.readFile(file);
@@ -236,20 +245,26 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
           return { file, xml: '', kind: input.type ?? 'efatura', unreadable: issue };
         }
         // The file's kind (by root and ProfileID: e-Arşiv's EARSIVFATURA runs the schematron's earchive mode).
-        let schematron: SchematronType | undefined;
+        let found: ReturnType<typeof ctx.kinds.forUbl>;
         try {
-          schematron = hasDoctype(xml) ? undefined : ctx.kinds.forUbl(readUblFacts(xml))?.validation.schematron;
+          found = hasDoctype(xml) ? undefined : ctx.kinds.forUbl(readUblFacts(xml));
         } catch {
-          schematron = undefined; // not well-formed or not UBL: the validator reports it
+          found = undefined; // not well-formed or not UBL: the validator reports it
         }
-        const kind: SchematronType = input.type ?? schematron ?? 'efatura';
-        return { file, xml, kind };
+        const kind: SchematronType = input.type ?? found?.validation.schematron ?? 'efatura';
+        // A kind with its own run of GİB's checks (despatches: GİB's driver rule read as GİB reads it) uses it.
+        const check = input.type ? undefined : found?.validation.check;
+        return { file, xml, kind, check };
       });
+      const validator = await ctx.validator();
       const readable = docs.filter((d) => !d.unreadable);
-      const results = await (await ctx.validator()).validateMany(readable.map(({ xml, kind }) => ({ xml, kind })));
+      const plain = readable.filter((d) => !d.check);
+      const plainResults = await validator.validateMany(plain.map(({ xml, kind }) => ({ xml, kind })));
+      const byDoc = new Map(plain.map((d, i) => [d, plainResults[i]!]));
+      for (const d of readable) if (d.check) byDoc.set(d, (await d.check(validator, [d.xml]))[0]!);
       return docs.map((d) => {
         if (d.unreadable) return { file: d.file, kind: d.kind, valid: false, issues: [d.unreadable] };
-        const result = results[readable.indexOf(d)]!;
+        const result = byDoc.get(d)!;
         // The invoice's own view stylesheet is part of what its recipient sees: one that would be refused is an issue.
         const issues: DocumentIssue[] = [...result.issues, ...embeddedViewIssues(d.xml)];
         return { file: d.file, kind: d.kind, valid: issues.length === 0, issues };

@@ -16,10 +16,19 @@ import { listProfiles } from '../../db/profiles';
 import { SUPPLIER, invoice } from '../fixtures/invoices';
 
 describe('document-kind registry', () => {
-  it('holds e-Fatura and e-Arşiv, each named by its module, with its own schematron type, service and series', () => {
-    expect(DOCUMENT_KINDS.map((k) => k.id)).toEqual(['efatura', 'earsiv']);
+  it('holds e-Fatura, e-Arşiv and e-İrsaliye, each named by its module, with its own schematron type, service and series', () => {
+    expect(DOCUMENT_KINDS.map((k) => k.id)).toEqual(['efatura', 'earsiv', 'eirsaliye']);
     expect(documentKinds.outgoing('efatura')).toMatchObject({ module: 'efatura', validation: { schematron: 'efatura' }, integrator: { service: 'connectorService', creditType: 'FATURA' }, numbering: { defaultPrefix: 'KNF' } });
     expect(documentKinds.outgoing('earsiv')).toMatchObject({ module: 'earsiv', validation: { schematron: 'earchive' }, integrator: { service: 'earsivService', creditType: 'ARSIV' }, numbering: { defaultPrefix: 'KNA' } });
+    expect(documentKinds.outgoing('eirsaliye')).toMatchObject({
+      module: 'eirsaliye',
+      format: { type: 'ubl', root: 'DespatchAdvice', typeCodes: ['SEVK', 'MATBUDAN'] },
+      validation: { xsd: 'maindoc/UBL-DespatchAdvice-2.1.xsd', schematron: 'efatura' },
+      integrator: { service: 'connectorService', belgeTuru: { send: 'IRSALIYE_UBL', query: 'IRSALIYE' }, creditType: 'IRSALIYE' },
+      numbering: { defaultPrefix: 'KNI', series: 'eirsaliye', assignedBy: 'konnektor' },
+      outbox: { followed: true, answer: { deadlineDays: 7 } },
+    });
+    expect(documentKinds.outgoing('eirsaliye').view?.().name).toBe('irsaliye');
     expect(() => documentKinds.outgoing('emm')).toThrow(expect.objectContaining({ code: 'MODULE_NOT_SUPPORTED' }));
   });
 
@@ -27,12 +36,14 @@ describe('document-kind registry', () => {
     expect(documentKinds.awaitsAnswer('efatura', 'TICARIFATURA')).toBe(true);
     expect(documentKinds.awaitsAnswer('efatura', 'TEMELFATURA')).toBe(false);
     expect(documentKinds.awaitsAnswer('earsiv', 'EARSIVFATURA')).toBe(false);
+    expect(documentKinds.awaitsAnswer('eirsaliye', 'TEMELIRSALIYE')).toBe(true);
   });
 
   it('tells a UBL file’s kind by its root and profile', () => {
     expect(documentKinds.forUbl({ root: 'Invoice', profileId: 'EARSIVFATURA' })?.id).toBe('earsiv');
     expect(documentKinds.forUbl({ root: 'Invoice', profileId: 'TICARIFATURA' })?.id).toBe('efatura');
-    expect(documentKinds.forUbl({ root: 'DespatchAdvice', profileId: 'TEMELIRSALIYE' })).toBeUndefined();
+    expect(documentKinds.forUbl({ root: 'DespatchAdvice', profileId: 'TEMELIRSALIYE' })?.id).toBe('eirsaliye');
+    expect(documentKinds.forUbl({ root: 'ReceiptAdvice', profileId: 'TEMELIRSALIYE' })).toBeUndefined();
   });
 
   it('refuses a kind whose id does not name its module', () => {
