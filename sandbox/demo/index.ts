@@ -9,6 +9,7 @@ import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import { createLogoDemo, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
 import { createMikroDemo } from './mikro';
+import { createEtaDemo } from './eta';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
 import { demoJournalLastMonth } from './journal';
@@ -36,6 +37,7 @@ export interface DemoSummary {
   logo: { databases: string[]; invoices: number; lines: number };
   netsis: { databases: string[]; invoices: number; lines: number };
   mikro: { databases: string[]; invoices: number; lines: number };
+  eta: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
   /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
@@ -75,6 +77,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
   const netsis = await createNetsisDemo(dir, world, { seed, invoices, year });
   const mikro = await createMikroDemo(dir, world, { seed, invoices, year });
+  const eta = await createEtaDemo(dir, world, { seed, invoices, year });
   const server = `sqlite:${dir}`;
   const connections = new ErpConnections();
   try {
@@ -109,6 +112,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     mikro: { databases: mikro.databases, invoices: mikro.invoices, lines: mikro.lines },
+    eta: { databases: eta.databases, invoices: eta.invoices, lines: eta.lines },
     userList: path.join(dir, USER_LIST_FILE),
     ledger,
     seconds: (performance.now() - started) / 1000,
