@@ -157,6 +157,17 @@ export function mapInvoice(h: Row, lines: readonly Row[], ctx: MapContext): Invo
     { figure: 'vat', currency: 'TRY', amount: decimalOf(h[STORED_TOTALS.vatTry]), field: `FATFIS.${STORED_TOTALS.vatTry}` },
     { figure: 'taxInclusive', currency: 'TRY', amount: decimalOf(h[STORED_TOTALS.taxInclusiveTry]), field: `FATFIS.${STORED_TOTALS.taxInclusiveTry}` },
   ];
+  // Withholding the program recorded but Konnektör cannot read per line (codes.ts): the payable amount the books
+  // hold is compared too, so such an invoice is refused instead of being sent without its withholding.
+  const withheld = decimalOf(h[STORED_TOTALS.withheldTry]);
+  if (withheld.gt(0)) {
+    stored.push({
+      figure: 'payable',
+      currency: 'TRY',
+      amount: decimalOf(h[STORED_TOTALS.taxInclusiveTry]).minus(withheld),
+      field: `FATFIS.${STORED_TOTALS.taxInclusiveTry} − FATFIS.${STORED_TOTALS.withheldTry}`,
+    });
+  }
   const ettn = optional(h.E_ETTN);
   return {
     kind: 'invoice',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { ConnectorContext } from '../../connectors/contract';
 import type { LocalStore } from '../../db/local';
 import { appendAudit } from '../../db/audit';
+import { recipientDirectory } from '../../db/registry';
 import { sessionsFor, type Session, type SessionRegistry } from '../auth';
 import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
 import { KonnektorError } from '../errors';
@@ -19,7 +20,7 @@ export interface ApiContext {
   sessions: SessionRegistry;
   now(): Date;
   store(): Promise<LocalStore>;
-  /** What connectors get: the ERP connections. */
+  /** What connectors get: the ERP connections and GİB's registered-user list as cached locally. */
   erp: ConnectorContext;
   validator(): Promise<DocumentValidator>;
   codelists(): GibCodelists;
@@ -41,7 +42,7 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     sessions: sessionsFor(deps),
     now,
     store: () => deps.store(),
-    erp: { connections: deps.connections },
+    erp: { connections: deps.connections, recipients: recipientDirectory(() => deps.store()) },
     validator: () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {})),
     codelists: () => (codelists ??= loadGibCodelists(locateGibPackage(deps.settings?.gibPackage))),
     readFile(file) {

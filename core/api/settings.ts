@@ -5,6 +5,7 @@ import { actorOf } from '../auth';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { isKonnektorError } from '../errors';
 import type { Module } from '../modules';
+import { fiscalYearOfPeriod } from '../yearend/detect';
 import { checkIntegrator, checkTarget, companyVknOf, latestProfile } from './connection';
 import type { ApiContext } from './context';
 import { connectorSummary, type ConnectorSummary } from './erp';
@@ -63,7 +64,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       const { target, period } = await checkTarget(ctx, session.module, typed, profile);
       const integrator = await checkIntegrator(ctx, session, input.integrator);
       const companyVkn = (await companyVknOf(ctx, session.module, target)) ?? session.companyVkn ?? '';
-      const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : (session.fiscalYear ?? ctx.now().getFullYear());
+      const fiscalYear = (period ? fiscalYearOfPeriod(period) : undefined) ?? target.fiscalYear ?? session.fiscalYear ?? ctx.now().getFullYear();
       const secretKey = `${session.module}:${companyVkn}:${fiscalYear}`;
       const hasErpSecret = redactServer(target.server) !== target.server;
       if (hasErpSecret && sd.vault) await sd.vault.put(`erp:${secretKey}`, target.server);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
-import { chosenAlias, lookupRegistered } from '../../db/registry';
+import { chosenAlias, lookupRegistered, recipientDirectory } from '../../db/registry';
 import type { ErpTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
 import { turkeyDateTime } from '../time';
@@ -101,7 +101,7 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     }
   }
 
-  const docs = (await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
+  const docs = (await opts.connector.readOutgoing({ connections: opts.connections, recipients: recipientDirectory(() => opts.store) }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
   const readMs = performance.now() - started;
   const registry = {
     lookup: (id: string) => lookupRegistered(opts.store, id),

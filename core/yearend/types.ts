@@ -90,6 +90,8 @@ export interface YearEndTargetChoice {
   database?: string;
   firm?: string;
   period?: string;
+  /** Programs with every fiscal year inside the company database (Mikro): the year to move to. */
+  fiscalYear?: string | number;
 }
 
 /** `yearend`: moving to the next fiscal year. `change`: "İsteğe bağlı veri tabanı geçişi", same year, no year check. */
