@@ -1,3 +1,4 @@
+import type { ConnectionWarning } from '../../connectors/contract';
 import { getConnector } from '../../connectors/registry';
 import { appendAudit } from '../../db/audit';
 import { saveProfile } from '../../db/profiles';
@@ -22,7 +23,7 @@ export interface ConnectionSettings {
 
 export interface SettingsHandlers {
   'settings.get'(input: ParsedInput<'settings.get'>): Promise<ConnectionSettings>;
-  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: { name: string; ok: boolean; detail?: string }[]; tables: string[] }>;
+  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: { name: string; ok: boolean; detail?: string }[]; tables: string[]; warnings: ConnectionWarning[] }>;
   'settings.save'(input: ParsedInput<'settings.save'>): Promise<ConnectionSettings>;
 }
 
@@ -50,7 +51,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
         const { test } = await checkTarget(ctx, session.module, target, profile);
         const integrator = await checkIntegrator(ctx, session, input.integrator);
         await ctx.staffAudit(session, 'settings.test', { after: { ok: true } });
-        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables };
+        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables, warnings: test.warnings };
       } catch (e) {
         if (session.staff) await ctx.audit(session, 'settings.test', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' });
         throw e;

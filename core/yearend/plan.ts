@@ -212,7 +212,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
       from: { target: shownTarget(profile.target), fiscalYear: profile.fiscalYear },
       to: { target: shownTarget(live), fiscalYear },
       company,
-      test: { ok: true, checks: test.checks, tables: test.tables },
+      test: { ok: true, checks: test.checks, tables: test.tables, warnings: test.warnings },
       steps: pending.map((m) => ({ name: m.name, description: m.description })),
       installed: connector.erpMigrations.filter((m) => !pendingNames.has(m.name)).map((m) => m.name),
       warnings,
