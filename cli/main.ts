@@ -14,6 +14,7 @@ import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
+import { registerEdefterCommands } from './edefter';
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -113,6 +114,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `  Mikro  ${summary.mikro.databases.join(', ')}: ${summary.mikro.invoices} fatura, ${summary.mikro.lines} satır`,
             `  ETA    ${summary.eta.databases.join(', ')}: ${summary.eta.invoices} fatura, ${summary.eta.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
+            `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
+            ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
           ].join('\n'),
         );
       }),
@@ -392,6 +395,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   registerYearEndCommands(program, api, setExit);
+  registerEdefterCommands(program, api, setExit, { withTarget: (cmd) => withTarget(cmd), targetOf: (o) => targetOf(o as unknown as TargetOptions) });
   return program;
 }
 

@@ -3,6 +3,7 @@ import { invoke } from './api';
 import { StatusBar } from './components/StatusBar';
 import { useT } from './i18n';
 import { DocumentsScreen } from './screens/DocumentsScreen';
+import { EdefterScreen } from './screens/EdefterScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { LogsScreen } from './screens/LogsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
@@ -84,7 +85,7 @@ export function App() {
         </button>
       </nav>
       <div className="content">
-        {screen === 'documents' ? <DocumentsScreen /> : null}
+        {screen === 'documents' ? session.module === 'edefter' ? <EdefterScreen /> : <DocumentsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         {screen === 'logs' && session.staff ? <LogsScreen /> : null}
       </div>

@@ -14,6 +14,7 @@ import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
 import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
+import { createEdefterHandlers, type EdefterHandlers } from './edefter';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
@@ -25,7 +26,7 @@ export { DEFAULT_PREFIXES } from './documents';
 export { parseInput } from './input';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & RegistryHandlers & DemoHandlers;
+export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -56,6 +57,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createSettingsHandlers(ctx),
     ...createDiagnosticsHandlers(ctx),
     ...createYearEndHandlers(ctx),
+    ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createDemoHandlers(),
   };

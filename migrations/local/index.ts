@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import * as m0001 from './0001_profiles_audit';
 import * as m0002 from './0002_documents';
 import * as m0003 from './0003_outbox';
-import * as m0005 from './0005_profile_fiscal_year';
+import * as m0004 from './0004_edefter';
+import * as m0006 from './0006_profile_fiscal_year';
 
 export interface LocalMigration {
   name: string;
@@ -15,5 +16,6 @@ export const localMigrations: LocalMigration[] = [
   { name: '0001_profiles_audit', ...m0001 },
   { name: '0002_documents', ...m0002 },
   { name: '0003_outbox', ...m0003 },
-  { name: '0005_profile_fiscal_year', ...m0005 },
+  { name: '0004_edefter', ...m0004 },
+  { name: '0006_profile_fiscal_year', ...m0006 },
 ];
