@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createKonnektorApi, type KonnektorApi } from '../core/api';
+import { documentKinds } from '../core/documents/kinds';
 import type { InvoiceDocument } from '../core/documents/model';
 import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
@@ -15,6 +16,9 @@ import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
 import { registerEdefterCommands } from './edefter';
+
+/** The modules whose documents Konnektör sends, as the help lists them (core/documents/kinds). */
+const SENDING_MODULES = [...new Set(documentKinds.list().filter((k) => k.direction === 'outgoing').map((k) => k.module))].join(' | ');
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -105,6 +109,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           seed: Number(o.seed),
           ...(o.year ? { year: Number(o.year) } : {}),
           ...(o.force ? { force: true } : {}),
+          // The command line also prepares the e-Defter test seal (SoftHSM2), so sealing can be tried from the demo.
+          edefterToken: true,
         });
         printResult(out, summary, () =>
           [
@@ -166,7 +172,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
 
   const documents = program.command('documents').description('muhasebe programındaki belgeler');
   withTarget(documents.command('list').description('gönderilmemiş (giden) belgeler'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
     .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
     .option('--limit <n>', 'en çok bu kadar belge')
@@ -192,7 +198,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   withTarget(program.command('export').description('gönderilmemiş faturaları GİB’e uygun UBL-TR dosyaları olarak yazar ve doğrular'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .requiredOption('--out <folder>', 'dosyaların yazılacağı klasör (<ETTN>.xml ve report.json)')
     .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
     .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
@@ -235,7 +241,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   withTarget(program.command('send').description('gönderilmemiş faturaları entegratöre (eFinans) gönderir, sonucu izler ve muhasebe programına yazar'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
     .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
     .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
@@ -287,7 +293,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   program
     .command('status')
     .description('giden kutusundaki belgelerin durumu')
-    .option('--module <module>', 'efatura | earsiv')
+    .option('--module <module>', SENDING_MODULES)
     .option('--limit <n>', 'en çok bu kadar belge', '50')
     .option('--json', 'JSON çıktı')
     .action(

@@ -16,6 +16,10 @@ export const ERROR_CATALOG = {
   MODULE_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen modül.' },
   MODULE_NOT_SUPPORTED: { kind: 'input', tr: 'Seçilen muhasebe programı bu modülü desteklemiyor.' },
   CONNECTOR_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen muhasebe programı.' },
+  CONNECTOR_MODULE_NOT_SUPPORTED: {
+    kind: 'input',
+    tr: '{module} modülü {program} ile henüz kullanılamıyor: Konnektör bu programdan {module} belgelerini okuyamıyor. Başka bir modül veya muhasebe programı seçin.',
+  },
   ERP_FIRM_CODE_INVALID: { kind: 'input', tr: 'Firma kodu en fazla 3 rakamdan oluşmalıdır (ör. 2 → 002).' },
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
@@ -168,9 +172,12 @@ export class KonnektorError extends Error {
   }
 }
 
-/** The catalogue text, completed with the one fact the user needs (which table, which column, which value). */
+/**
+ * The catalogue text, completed with the one fact the user needs (which table, which column, which value). A text
+ * may name facts in braces (`{module}`, `{program}`), filled from the details.
+ */
 function userMessageFor(code: ErrorCode, details: Record<string, unknown>): string {
-  const base: string = ERROR_CATALOG[code].tr;
+  const base: string = (ERROR_CATALOG[code].tr as string).replace(/\{(\w+)\}/g, (m, name: string) => (typeof details[name] === 'string' ? (details[name] as string) : m));
   const facts: string[] = [];
   if (typeof details.value === 'string') facts.push(`Girilen: “${details.value}”`);
   if (typeof details.erpValue === 'string') facts.push(`Programdaki değer: “${details.erpValue}”`);

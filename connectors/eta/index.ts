@@ -6,17 +6,30 @@ import { turkeyDateTime } from '../../core/time';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { etaErpMigrations } from '../../migrations/erp/eta';
-import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { ColumnSet, inspectTables, mergeChecks } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { modulesOf, readableKind } from '../shared/capabilities';
 import { chunks, intOf } from '../shared/values';
 import { databaseNameOf } from './codes';
 import { etaText, mapInvoice, supplierOf, type Row } from './map';
 import { companiesQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { ETA_MASTER_DATABASE, ETA_MASTER_TABLES, ETA_TABLES, companyListNeed, identityNeed, invoiceModuleNeeds } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('ETA', module);
+/** The invoice modules; both are read from the same invoice rows. */
+type InvoiceModule = 'efatura' | 'earsiv';
+
+/**
+ * What ETA serves, per document kind: e-Fatura and e-Arşiv invoices are the same FATFIS rows, split by GİB's
+ * registered-user list (ETA records neither); ETA has no documented place for the outcome, so ETTN, number and
+ * status go into Konnektör's helper table only. The journal (e-Defter) is not read yet.
+ */
+const ETA_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+} as const satisfies Record<InvoiceModule, KindCapabilities[string]>;
+
+const invoiceModule = (module: Module): InvoiceModule => readableKind('ETA', ETA_KINDS, module).id as InvoiceModule;
 const run = withErpErrors;
 const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
@@ -76,7 +89,8 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
     id: 'eta',
     title: 'ETA:SQL / V.8',
     shape: 'database-per-year',
-    modules: INVOICE_MODULES,
+    documentKinds: ETA_KINDS,
+    modules: modulesOf(ETA_KINDS),
     erpMigrations: etaErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {

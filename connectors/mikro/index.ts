@@ -7,10 +7,10 @@ import { turkeyDateTime } from '../../core/time';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { mikroErpMigrations } from '../../migrations/erp/mikro';
-import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { ColumnSet, inspectTables, mergeChecks } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
-import { INVOICE_MODULES, invoiceModuleOf } from '../shared/modules';
+import { modulesOf, readableKind } from '../shared/capabilities';
 import { chunks, decimalOf, intOf, textOf } from '../shared/values';
 import { GUID, fiscalYearSpan, moduleOfEIslem, splitGibNumber } from './codes';
 import { guidOf, mapInvoice, supplierOf, type Row } from './map';
@@ -27,7 +27,20 @@ import {
 } from './read';
 import { MIKRO_MASTER, MIKRO_MASTER_TABLES, MIKRO_TABLES, companyDatabaseOf, invoiceModuleNeeds, masterNeeds, optionalTableNeeds, writeBackNeeds } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('Mikro', module);
+/** The invoice modules; both are read from the same invoice rows. */
+type InvoiceModule = 'efatura' | 'earsiv';
+
+/**
+ * What Mikro serves, per document kind: e-Fatura and e-Arşiv invoices are CARI_HESAP_HAREKETLERI rows told apart by
+ * cha_e_islem_turu; the ETTN goes into cha_uuid, the GİB number into cha_ebelgeno_seri/sira (v17) and the whole
+ * outcome into Konnektör's helper table. The journal (e-Defter) is not read yet.
+ */
+const MIKRO_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+} as const satisfies Record<InvoiceModule, KindCapabilities[string]>;
+
+const invoiceModule = (module: Module): InvoiceModule => readableKind('Mikro', MIKRO_KINDS, module).id as InvoiceModule;
 const run = withErpErrors;
 const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
@@ -155,7 +168,8 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
     id: 'mikro',
     title: 'Mikro',
     shape: 'database-per-company',
-    modules: INVOICE_MODULES,
+    documentKinds: MIKRO_KINDS,
+    modules: modulesOf(MIKRO_KINDS),
     erpMigrations: mikroErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {

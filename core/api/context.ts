@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import type { ConnectorContext } from '../../connectors/contract';
+import { connectorRegistry, createConnectorRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import type { LocalStore } from '../../db/local';
 import { appendAudit } from '../../db/audit';
 import { recipientDirectory } from '../../db/registry';
 import { sessionsFor, type Session, type SessionRegistry } from '../auth';
 import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
+import { documentKinds, type DocumentKindRegistry } from '../documents/kinds';
 import { KonnektorError } from '../errors';
 import { createValidator, locateGibPackage, type DocumentValidator } from '../validation';
 import type { ApiDeps, SessionDeps } from './deps';
@@ -18,6 +20,10 @@ export interface ApiContext {
   /** `deps.session`, or nothing set. */
   sd: SessionDeps;
   sessions: SessionRegistry;
+  /** The document kinds: what each module builds, checks, sends and follows. */
+  kinds: DocumentKindRegistry;
+  /** The accounting programs and, through their capability maps, what each reads per kind. */
+  connectors: ConnectorRegistry;
   now(): Date;
   store(): Promise<LocalStore>;
   /** What connectors get: the ERP connections and GİB's registered-user list as cached locally. */
@@ -40,6 +46,8 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     deps,
     sd: deps.session ?? {},
     sessions: sessionsFor(deps),
+    kinds: deps.kinds ?? documentKinds,
+    connectors: deps.connectors ? createConnectorRegistry(deps.connectors) : connectorRegistry,
     now,
     store: () => deps.store(),
     erp: { connections: deps.connections, recipients: recipientDirectory(() => deps.store()) },

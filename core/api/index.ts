@@ -22,7 +22,6 @@ export type { DocumentRow, FileValidation } from './documents';
 export type { LoginDefaults, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
-export { DEFAULT_PREFIXES } from './documents';
 export { parseInput } from './input';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */

@@ -1,6 +1,6 @@
-import { listConnectors } from '../../connectors/registry';
 import { saveProfile } from '../../db/profiles';
 import { verifyIntegratorLogin, type Session } from '../auth';
+import type { KindSummary } from '../documents/kinds';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
@@ -25,6 +25,8 @@ export interface LoginDefaults {
 export interface SessionView extends Omit<Session, 'target'> {
   target: ErpTarget;
   moduleTitle: string;
+  /** The module's document kinds the session's program reads: what its screens offer. */
+  documentKinds: KindSummary[];
   /** Ids of a staff session's customer, for the banner. */
   companyName?: string;
 }
@@ -37,9 +39,15 @@ export interface LoginHandlers {
   'session.status'(input: ParsedInput<'session.status'>): Promise<{ session: SessionView; kontor?: number }>;
 }
 
-/** A session as the renderer sees it: the server without its password. */
-export function sessionView(s: Session): SessionView {
-  return { ...s, moduleTitle: MODULE_TITLES[s.module], target: { ...s.target, server: redactServer(s.target.server) } };
+/** A session as the renderer sees it: the server without its password, the kinds its screens offer. */
+export function sessionView(ctx: ApiContext, s: Session): SessionView {
+  const connector = ctx.connectors.list().find((c) => c.id === s.target.connector);
+  return {
+    ...s,
+    moduleTitle: MODULE_TITLES[s.module],
+    documentKinds: connector ? ctx.kinds.readableBy(connector, s.module).map((k) => ctx.kinds.summary(k)) : [],
+    target: { ...s.target, server: redactServer(s.target.server) },
+  };
 }
 
 /**
@@ -52,7 +60,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
   return {
     async 'session.defaults'(input) {
       const module = moduleOf(input.module);
-      const connectors = listConnectors().filter((c) => c.modules.includes(module)).map(connectorSummary);
+      const connectors = ctx.connectors.list().filter((c) => ctx.kinds.serves(c, module)).map((c) => connectorSummary(ctx, c));
       const profile = await latestProfile(ctx, module);
       const demo = sd.demo;
       const prefill: LoginDefaults['prefill'] = profile
@@ -134,7 +142,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
         logger.info('session.login', { module, user: session.user, staff, ...(staff ? { staffUser: user } : {}), expiresAt: session.expiresAt });
         await ctx.audit(session, 'session.login', 'ok', { after: { target: { ...target, server: redactServer(target.server) }, integrator } });
         const kontor = await kontorOf(ctx, session);
-        return { session: sessionView(session), ...(kontor !== undefined ? { kontor } : {}) };
+        return { session: sessionView(ctx, session), ...(kontor !== undefined ? { kontor } : {}) };
       } catch (e) {
         // A failed staff attempt is worth a trace; a customer's typo is not an audit event.
         if (staff) await ctx.audit(attempt, 'session.login', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' }).catch(() => undefined);
@@ -143,7 +151,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
     },
 
     async 'session.get'(input) {
-      return sessionView(sessions.require(input.sessionId));
+      return sessionView(ctx, sessions.require(input.sessionId));
     },
 
     async 'session.logout'(input) {
@@ -156,7 +164,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
     async 'session.status'(input) {
       const session = sessions.require(input.sessionId);
       const kontor = await kontorOf(ctx, session);
-      return { session: sessionView(session), ...(kontor !== undefined ? { kontor } : {}) };
+      return { session: sessionView(ctx, session), ...(kontor !== undefined ? { kontor } : {}) };
     },
   };
 }

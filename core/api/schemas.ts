@@ -29,6 +29,8 @@ export const apiSchemas = {
       seed: z.number().int().optional(),
       year: z.number().int().min(2000).max(2100).optional(),
       force: z.boolean().optional(),
+      /** Where SoftHSM2 is installed: a token with a self-issued e-Defter test seal and edefter-token.json. */
+      edefterToken: z.boolean().optional(),
     })
     .strict(),
   'documents.export': z

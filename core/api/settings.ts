@@ -1,5 +1,4 @@
 import type { ConnectionWarning } from '../../connectors/contract';
-import { getConnector } from '../../connectors/registry';
 import { appendAudit } from '../../db/audit';
 import { saveProfile } from '../../db/profiles';
 import { actorOf } from '../auth';
@@ -36,10 +35,10 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       await ctx.staffAudit(session, 'settings.open');
       return {
         module: session.module,
-        target: sessionView(session).target,
+        target: sessionView(ctx, session).target,
         integrator: session.integrator,
         user: session.user,
-        connector: connectorSummary(getConnector(session.target.connector)),
+        connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
       };
     },
 
@@ -95,7 +94,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
         target: { ...target, server: redactServer(target.server) },
         integrator,
         user: session.user,
-        connector: connectorSummary(getConnector(target.connector)),
+        connector: connectorSummary(ctx, ctx.connectors.get(target.connector)),
       };
     },
   };

@@ -12,6 +12,7 @@ import type {
   IncomingClient,
   IncomingDocType,
   IncomingDocument,
+  KontorTipi,
   IncomingFile,
   OutgoingStatus,
   RegisteredUserInfo,
@@ -203,7 +204,7 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
       return file.data.toString('utf8').replace(/^\uFEFF/, '');
     },
 
-    async creditBalance(vkn: string, kontorTipi: 'FATURA' | 'ARSIV' = 'FATURA') {
+    async creditBalance(vkn: string, kontorTipi: KontorTipi = 'FATURA') {
       const operation = 'kontorBilgisiGetir';
       const response = await call(operation, [
         ['vknTckn', vkn],

@@ -141,6 +141,9 @@ export interface RegisteredUserListOptions {
   withHistory?: boolean;
 }
 
+/** kontorBilgisiGetir's kontorTipi (efinans-despatch-receipts-ledger.md §1.1: FATURA, DEFTER, ARSIV, IRSALIYE…). */
+export type KontorTipi = 'FATURA' | 'ARSIV' | 'IRSALIYE' | 'DEFTER';
+
 export interface EfaturaClient {
   sendInvoice(req: SendInvoiceRequest): Promise<{ belgeOid: string }>;
   /** Status of one outgoing document; undefined when the integrator does not know it. */
@@ -151,8 +154,8 @@ export interface EfaturaClient {
   registeredUser(vkn: string): Promise<RegisteredUserInfo[]>;
   /** kayitliKullaniciListeleExtended: GİB's whole user list, as UserList XML text (unzipped). */
   registeredUserList(options?: RegisteredUserListOptions): Promise<string>;
-  /** kontorBilgisiGetir: remaining credits (kontorTipi FATURA by default, ARSIV for e-Arşiv). */
-  creditBalance(vkn: string, kontorTipi?: 'FATURA' | 'ARSIV'): Promise<number>;
+  /** kontorBilgisiGetir: remaining credits of one kontör type (FATURA by default; each document kind names its own). */
+  creditBalance(vkn: string, kontorTipi?: KontorTipi): Promise<number>;
 }
 
 /** belgeTuru of the incoming calls (without `_UBL`: integrator-api.md §6, §9). */

@@ -8,6 +8,7 @@ import { listYearProfiles } from './apply';
 import { listProfiles } from '../../db/profiles';
 import { recipientDirectory } from '../../db/registry';
 import type { YearEndContext } from './types';
+import { documentKinds } from '../documents/kinds';
 
 export interface YearDocument {
   key: string;
@@ -61,7 +62,7 @@ export async function listYearDocuments(ctx: YearEndContext, scope: { module: Mo
   const result: YearDocuments = { module: scope.module, fiscalYear: profile.fiscalYear, target: shownTarget(t), documents };
   try {
     const connector = connectorFor(ctx, t.connector);
-    if (connector.modules.includes(scope.module)) {
+    if ((ctx.kinds ?? documentKinds).readableBy(connector, scope.module).some((k) => k.direction === 'outgoing')) {
       const known = new Set(entries.map((e) => e.ref.key));
       const unsent = await connector.readOutgoing({ connections: ctx.connections, recipients: recipientDirectory(() => ctx.store) }, await liveTarget(ctx, profile), scope.module);
       for (const d of unsent) {

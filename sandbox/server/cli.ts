@@ -14,6 +14,7 @@ export function sandboxBanner(d: SandboxDescription): string {
     `  connectorService  ${d.endpoints.connectorService}   (WSDL: ?wsdl)`,
     `  userService       ${d.endpoints.userService}`,
     `  EarsivWebService  ${d.endpoints.earsivService}`,
+    `  e-Defter          ${d.endpoints.edefterService}   (DefterOlusturWebServices)`,
     `  veri klasörü      ${d.dataDir}   adım süresi ${d.stepMs} ms   GİB doğrulaması ${d.validate ? 'açık' : 'kapalı'}`,
     '',
     'Hesaplar (YALNIZCA bu sandbox için; gerçek eFinans’ta geçersizdir):',
