@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
-import { chosenAlias, lookupRegistered, recipientDirectory } from '../../db/registry';
+import { createRegistryView, type LiveUserLookup } from '../registry/view';
 import type { ErpTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
 import type { Module } from '../modules';
@@ -46,6 +46,8 @@ export interface ExportOptions {
   /** TR IBAN printed on KAMU invoices. */
   iban?: string;
   now?: Date;
+  /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
+  liveLookup?: LiveUserLookup;
 }
 
 export interface ExportEntry {
@@ -116,15 +118,16 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
     }
   }
 
-  const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients: recipientDirectory(() => opts.store) }, opts.target, kind.module, opts.filter);
+  // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi). A program
+  // that records neither e-Fatura nor e-Arşiv on the invoice (ETA) splits its invoices by the same answer routing gets.
+  const registry = createRegistryView(opts.store, opts.liveLookup);
+  const recipients = { isEfaturaUser: async (taxId: string) => (await registry.lookup(taxId)) !== undefined };
+  const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients }, opts.target, kind.module, opts.filter);
   const readMs = performance.now() - started;
   const checks: KindCheckContext = {
     codelists: opts.codelists,
     today,
-    registry: {
-      lookup: (id: string) => lookupRegistered(opts.store, id),
-      chosenAlias: (id: string) => chosenAlias(opts.store, id),
-    },
+    registry,
     ...(opts.iban ? { iban: opts.iban } : {}),
   };
 
