@@ -28,6 +28,14 @@ export interface DocumentRow {
   customerTaxId?: string;
   total?: string;
   currency?: string;
+  /** Receipts: what is paid after the deductions. */
+  net?: string;
+  /** Receipts: each deduction with its rate (gelir vergisi stopajı, borsa tescil, mera fonu, KDV tevkifatı…). */
+  deductions?: { code: string; name: string; percent: string; amount: string }[];
+  /** Cancellable now (a delivered receipt within its legal window), and until when (YYYY-MM-DD). */
+  cancellableUntil?: string;
+  /** Reported to GİB by the integrator (kinds the integrator reports). */
+  reported?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
   ettn?: string;
@@ -171,13 +179,15 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       resendable: isResendable(e),
       updatedAt: e.updatedAt,
     });
+    const kind = ctx.kinds.get(module);
     for (const d of docs) {
+      const s = kind.summarize?.(d);
       const base: Partial<DocumentRow> = {
         issueDate: d.issueDate,
-        customer: d.customer.name,
-        customerTaxId: d.customer.taxId.value,
-        ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
-        currency: d.currency,
+        ...(s ? { customer: s.party, customerTaxId: s.partyTaxId, currency: s.currency } : {}),
+        ...(s?.total ? { total: s.total } : {}),
+        ...(s?.net ? { net: s.net } : {}),
+        ...(s?.deductions ? { deductions: s.deductions } : {}),
       };
       const e = byKey.get(d.ref.key);
       if (e) {

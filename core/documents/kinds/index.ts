@@ -4,6 +4,8 @@ import { MODULE_TITLES, type Module } from '../../modules';
 import type { UblFacts } from '../ubl/read';
 import { earsivKind } from './earsiv';
 import { efaturaKind } from './efatura';
+import { emmKind } from './emm';
+import { esmmKind } from './esmm';
 import type { DocumentKindDescriptor, DocumentKindId, KindLabel } from './types';
 
 export type * from './types';
@@ -12,7 +14,7 @@ export type * from './types';
  * The document-kind registry: the one list of kinds Konnektör builds, sends and follows. Adding a kind is a file in
  * this folder and one entry here; the pipeline, the API and the screens find it through the lookups below.
  */
-export const DOCUMENT_KINDS: readonly DocumentKindDescriptor[] = [efaturaKind, earsivKind];
+export const DOCUMENT_KINDS: readonly DocumentKindDescriptor[] = [efaturaKind, earsivKind, esmmKind, emmKind];
 
 /** What the screens show of a kind. */
 export interface KindSummary {
