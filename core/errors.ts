@@ -122,6 +122,20 @@ export const ERROR_CATALOG = {
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },
   REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },
+  REGISTRY_ZIP_INVALID: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi dosyası bozuk (geçerli bir zip değil veya içindeki dosya hasarlı); mevcut liste korunuyor.' },
+  REGISTRY_ZIP_NO_XML: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi zip dosyasında XML dosyası yok; mevcut liste korunuyor.' },
+  REGISTRY_XML_FOREIGN: { kind: 'target', tr: 'Gelen dosya bir kayıtlı kullanıcı listesi değil (başka bir XML şeması); mevcut liste korunuyor.' },
+  REGISTRY_SHRINK_REFUSED: {
+    kind: 'target',
+    tr: 'Yeni kayıtlı kullanıcı listesi mevcut listedeki mükelleflerin çok büyük bir kısmını silecekti (eksik indirilmiş olabilir); güncelleme yapılmadı, mevcut liste korunuyor.',
+  },
+  REGISTRY_SYNC_BUSY: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi şu anda başka bir işlem tarafından güncelleniyor; bitince tekrar deneyin.' },
+  INCOMING_NOT_FOUND: { kind: 'input', tr: 'Gelen belge bulunamadı.' },
+  INCOMING_ANSWER_NOT_ALLOWED: { kind: 'input', tr: 'Bu belgeye yanıt verilemez (yalnızca TICARIFATURA senaryosundaki faturalar kabul/red ile yanıtlanır).' },
+  INCOMING_ANSWER_REASON_REQUIRED: { kind: 'input', tr: 'Red yanıtı için gerekçe yazmalısınız.' },
+  INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: belge entegratöre ulaştıktan sonraki 8 gün içinde yanıtlanabilir.' },
+  INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
+  INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },
   AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },
@@ -183,6 +197,10 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
     facts.push(`Eksik alan: ${details.table}.${details.column}`);
   }
   if (typeof details.company === 'string') facts.push(details.company);
+  if (code === 'INCOMING_ANSWER_TOO_LATE' && typeof details.deadline === 'string') facts.push(`son gün: ${details.deadline.slice(0, 10)}`);
+  if (code === 'REGISTRY_SHRINK_REFUSED' && typeof details.dropped === 'number' && typeof details.current === 'number') {
+    facts.push(`silinecek ${details.dropped} / mevcut ${details.current} mükellef`);
+  }
   return facts.length > 0 ? `${base} (${facts.join('; ')})` : base;
 }
 

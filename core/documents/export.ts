@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
-import { chosenAlias, lookupRegistered } from '../../db/registry';
+import { createRegistryView, type LiveUserLookup } from '../registry/view';
 import type { ErpTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
 import type { Module } from '../modules';
@@ -46,6 +46,8 @@ export interface ExportOptions {
   /** TR IBAN printed on KAMU invoices. */
   iban?: string;
   now?: Date;
+  /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
+  liveLookup?: LiveUserLookup;
 }
 
 export interface ExportEntry {
@@ -121,10 +123,8 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   const checks: KindCheckContext = {
     codelists: opts.codelists,
     today,
-    registry: {
-      lookup: (id: string) => lookupRegistered(opts.store, id),
-      chosenAlias: (id: string) => chosenAlias(opts.store, id),
-    },
+    // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi).
+    registry: createRegistryView(opts.store, opts.liveLookup),
     ...(opts.iban ? { iban: opts.iban } : {}),
   };
 

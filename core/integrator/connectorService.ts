@@ -37,6 +37,8 @@ export const BELGE_VERSIYON = '1.0';
 export const MIME_TYPE = 'application/xml';
 /** gidenBelgeDurumv2: v1 plus ulastiMi and yenidenGonderilebilirMi (§7). */
 export const STATUS_VERSION = '2.0';
+/** Longest pause inside the user-list download once it has started. */
+const USER_LIST_IDLE_MS = 120_000;
 /** belgev6: every field of §9, profileId included. */
 export const INCOMING_VERSION = '6.0';
 
@@ -202,6 +204,26 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
       if (!file) throw badResponse(ctxOf(operation), 'the zip holds no file', false);
       if (files.length > 1) logger.warn('eFinans user list zip holds several files; the first XML is used', { files: files.map((f) => f.name) });
       return file.data.toString('utf8').replace(/^\uFEFF/, '');
+    },
+
+    async downloadRegisteredUserList(sink, opts = {}) {
+      const operation = 'kayitliKullaniciListeleExtended';
+      const result = await caller.streamReturn(
+        {
+          url: options.url,
+          namespace: NS.connector,
+          operation,
+          params: [
+            ['urun', opts.urun ?? 'EFATURA'],
+            ['gecmisEklensin', opts.withHistory ? 1 : 0],
+          ],
+        },
+        sink,
+        // The list is generated on QNB's side before the first byte comes; afterwards pieces keep coming.
+        { idleTimeoutMs: USER_LIST_IDLE_MS },
+      );
+      if (!result.found || result.bytes === 0) throw badResponse(ctxOf(operation), 'no user list in the answer', false);
+      return { bytes: result.bytes };
     },
 
     async creditBalance(vkn: string, kontorTipi: KontorTipi = 'FATURA') {

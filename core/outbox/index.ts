@@ -73,6 +73,8 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   };
   for (let offset = 0; ; offset += pageSize) {
     const page = await exportDocuments({
+      // A customer missing from the cached user list is asked of the integrator before it is routed.
+      liveLookup: (vkn) => opts.efatura.registeredUser(vkn),
       ...opts.export,
       filter: { ...opts.export.filter, limit: pageSize, offset },
       store: opts.store,
