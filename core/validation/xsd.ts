@@ -1,64 +1,31 @@
 /**
  * GİB's XSD alone, for documents whose business rules are not GİB's e-Fatura schematron (e-MM and e-SMM receipts:
  * core/documents/receipts/rules.ts holds theirs). A document is checked against the main schema of its root
- * (UBL-TR1.2.1_Paketi/xsdrt/maindoc/UBL-<Root>-2.1.xsd); the schemas are read from the GİB package into memory,
- * so a document can make libxml2 read no file and reach no network. Each schema is compiled once per process.
+ * (UBL-TR1.2.1_Paketi/xsdrt/maindoc/UBL-<Root>-2.1.xsd); the schemas are read from the GİB package into memory by
+ * the validation engine's loader, so a document can make libxml2 read no file and reach no network. Each schema is
+ * compiled once per process.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { XmlDocument, XmlParseError, XmlValidateError, XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm';
+import { XmlDocument, XmlParseError, XmlValidateError, XsdValidator } from 'libxml2-wasm';
+import { registerVirtualFiles, virtualFile } from './engine';
 import { gibPackagePaths, locateGibPackage } from './gibPackage';
 import type { ValidationIssue } from './types';
 
 const VIRTUAL_ROOT = 'file:///konnektor-gib-xsd-only';
-const files = new Map<string, Uint8Array>();
-const open = new Map<number, { data: Uint8Array; pos: number }>();
-let nextFd = 1;
-let registered = false;
-const validators = new Map<string, XsdValidator>();
-const loadedRoots = new Set<string>();
-
-function load(xsdRoot: string): string {
-  const prefix = `${VIRTUAL_ROOT}/${loadedRoots.size}`;
-  for (const entry of fs.readdirSync(xsdRoot, { recursive: true, encoding: 'utf8' })) {
-    const abs = path.join(xsdRoot, entry);
-    if (entry.endsWith('.xsd') && fs.statSync(abs).isFile()) files.set(`${prefix}/${entry.split(path.sep).join('/')}`, fs.readFileSync(abs));
-  }
-  loadedRoots.add(xsdRoot);
-  if (!registered) {
-    registered = xmlRegisterInputProvider({
-      match: (name) => name.startsWith(VIRTUAL_ROOT) && files.has(name),
-      open: (name) => {
-        const data = files.get(name);
-        if (!data) return undefined;
-        const fd = nextFd++;
-        open.set(fd, { data, pos: 0 });
-        return fd;
-      },
-      read: (fd, buf) => {
-        const f = open.get(fd);
-        if (!f) return -1;
-        const n = Math.min(buf.byteLength, f.data.byteLength - f.pos);
-        buf.set(f.data.subarray(f.pos, f.pos + n));
-        f.pos += n;
-        return n;
-      },
-      close: (fd) => open.delete(fd),
-    });
-  }
-  return prefix;
-}
-
 const prefixes = new Map<string, string>();
+const validators = new Map<string, XsdValidator>();
 
 function validatorFor(xsdRoot: string, root: string): XsdValidator | undefined {
   const key = `${xsdRoot}\u0000${root}`;
   const known = validators.get(key);
   if (known) return known;
   let prefix = prefixes.get(xsdRoot);
-  if (!prefix) prefixes.set(xsdRoot, (prefix = load(xsdRoot)));
+  if (!prefix) {
+    prefix = `${VIRTUAL_ROOT}/${prefixes.size}`;
+    registerVirtualFiles(prefix, xsdRoot);
+    prefixes.set(xsdRoot, prefix);
+  }
   const url = `${prefix}/maindoc/UBL-${root}-2.1.xsd`;
-  const bytes = files.get(url);
+  const bytes = virtualFile(url);
   if (!bytes) return undefined;
   const validator = XsdValidator.fromDoc(XmlDocument.fromBuffer(bytes, { url }));
   validators.set(key, validator);
