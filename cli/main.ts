@@ -63,21 +63,21 @@ function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } =
 
 function documentRow(d: CanonicalDocument): (string | number)[] {
   // Each kind says what its documents show (customer or producer, type, total; receipts their deductions).
-  const s = documentKinds.find(d.module)?.summarize?.(d);
-  const party = s?.party ?? '';
+  const s = documentKinds.summarize(d);
+  const party = s.party;
   return [
     d.ref.key,
     d.erpNumber,
     d.issueDate,
-    s?.type ?? '',
-    s?.profile ?? '',
+    s.type,
+    s.profile ?? '',
     party.length > 38 ? `${party.slice(0, 37)}…` : party,
-    s?.partyTaxId ?? '',
-    s?.lines ?? '',
-    s?.currency ?? d.currency ?? '',
-    s?.total ?? '',
-    s?.deductions?.map((x) => `${x.name} %${x.percent} ${x.amount}`).join('; ') ?? '',
-    s?.net ?? '',
+    `${d.customer.taxId.scheme} ${s.partyTaxId}`,
+    s.lines,
+    s.currency,
+    s.total ?? '',
+    s.deductions?.map((x) => `${x.name} %${x.percent} ${x.amount}`).join('; ') ?? '',
+    s.net ?? '',
   ];
 }
 

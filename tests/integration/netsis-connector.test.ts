@@ -233,7 +233,7 @@ describe('Netsis connector on the demo databases', () => {
         expect(doc.ref.connector).toBe('netsis');
         expect(doc.ref.database).toBe(database);
         expect(doc.ettn).toBeUndefined();
-        expectMatches(doc, expected.find((i) => i.erpNumber === doc.erpNumber)!);
+        expectMatches(doc as InvoiceDocument, expected.find((i) => i.erpNumber === doc.erpNumber)!);
       }
     }
   });

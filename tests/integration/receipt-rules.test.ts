@@ -74,7 +74,7 @@ const FAILING: [string, 'emm' | 'esmm', () => string][] = [
   ['KNK_RECEIPT_ID', 'emm', () => build(wheat(), 'EMM26-1')],
   ['KNK_RECEIPT_ISSUE_TIME', 'emm', () => build(emm({ issueDate: '2099-01-02', deliveryDate: '2099-01-01' }))],
   ['KNK_RECEIPT_ISSUER', 'emm', () => build(emm({ supplier: { ...wheat().supplier!, taxId: { scheme: 'VKN', value: '1234567891' } } }))],
-  ['KNK_EMM_PRODUCER_TCKN', 'emm', () => build(emm({ producer: { ...FARMER, taxId: { scheme: 'VKN', value: '1189368801' } } }))],
+  ['KNK_EMM_PRODUCER_TCKN', 'emm', () => build(emm({ customer: { ...FARMER, taxId: { scheme: 'VKN', value: '1189368801' } } }))],
   ['KNK_EMM_DELIVERY_DATE', 'emm', () => build(emm({ deliveryDate: '2026-03-11' }))],
   ['KNK_RECEIPT_TAX_CODE', 'emm', () => build(withLine0(wheat(), (l) => l.deductions.push(deductionOf('9999', 1, l.grossAmount))))],
   ['KNK_RECEIPT_NEGATIVE', 'emm', () => build(withLine0(wheat(), (l) => (l.deductions[1]!.amount = new Decimal(-190))))],
@@ -116,7 +116,7 @@ describe('each rule has a receipt that fails it', () => {
 
 describe('bad input named in the brief', () => {
   it('a producer with a TCKN failing its checksum', async () => {
-    const issues = await issuesOf('emm', build(emm({ producer: { ...FARMER, taxId: { scheme: 'TCKN', value: '12345678901' } } })));
+    const issues = await issuesOf('emm', build(emm({ customer: { ...FARMER, taxId: { scheme: 'TCKN', value: '12345678901' } } })));
     expect(issues).toContainEqual(expect.objectContaining({ rule: 'KNK_EMM_PRODUCER_TCKN', message: expect.stringContaining('12345678901') }));
   });
 
@@ -136,9 +136,9 @@ describe('bad input is refused before anything is built, each with its own code'
   });
 
   it.each([
-    ['a producer without TCKN', () => emm({ producer: { ...FARMER, taxId: { scheme: 'TCKN', value: '' } } }), 'KNK_EMM_PRODUCER_NO_TCKN'],
-    ['a producer identified by a VKN', () => emm({ producer: { ...FARMER, taxId: { scheme: 'VKN', value: '1189368801' } } }), 'KNK_EMM_PRODUCER_NO_TCKN'],
-    ['a producer whose TCKN fails its checksum', () => emm({ producer: { ...FARMER, taxId: { scheme: 'TCKN', value: '12345678901' } } }), 'KNK_EMM_PRODUCER_TCKN_INVALID'],
+    ['a producer without TCKN', () => emm({ customer: { ...FARMER, taxId: { scheme: 'TCKN', value: '' } } }), 'KNK_EMM_PRODUCER_NO_TCKN'],
+    ['a producer identified by a VKN', () => emm({ customer: { ...FARMER, taxId: { scheme: 'VKN', value: '1189368801' } } }), 'KNK_EMM_PRODUCER_NO_TCKN'],
+    ['a producer whose TCKN fails its checksum', () => emm({ customer: { ...FARMER, taxId: { scheme: 'TCKN', value: '12345678901' } } }), 'KNK_EMM_PRODUCER_TCKN_INVALID'],
     ['a stopaj rate not in the allowed set (3 %)', () => producerReceipt([{ name: 'Arpa', quantity: 100, price: 10, stopaj: 3 }]), 'KNK_EMM_STOPAJ_RATE'],
     ['a negative deduction', () => withLine0(wheat(), (l) => (l.deductions[1]!.amount = new Decimal(-190))), 'KNK_RECEIPT_NEGATIVE_DEDUCTION'],
     ['deductions greater than the gross', () => producerReceipt([{ name: 'Buğday', quantity: 10, price: 10, stopaj: 4, borsa: 120 }]), 'KNK_EMM_DEDUCTIONS_EXCEED_GROSS'],

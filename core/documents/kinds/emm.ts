@@ -46,8 +46,8 @@ export const emmKind: DocumentKindDescriptor = {
     const d = doc as ProducerReceiptDocument;
     const t = computeProducerReceipt(d);
     return {
-      party: d.producer.name,
-      partyTaxId: d.producer.taxId.value,
+      party: d.customer.name,
+      partyTaxId: d.customer.taxId.value,
       type: PRODUCER_RECEIPT_TYPE,
       lines: d.lines.length,
       currency: d.currency,

@@ -232,6 +232,11 @@ export interface DocumentKindDescriptor {
    */
   route(doc: CanonicalDocument, ctx: KindCheckContext): Promise<KindRoute>;
   build(input: KindBuildInput): KindBuilt;
+  /**
+   * The view stylesheet embedded in this kind's documents when the company names none (GİB's `irsaliye.xslt` for
+   * despatches); Konnektör's invoice view when absent.
+   */
+  view?(): ViewStylesheet;
   validation: KindValidation;
   integrator: KindIntegrator;
   numbering: KindNumbering;

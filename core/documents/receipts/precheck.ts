@@ -25,7 +25,7 @@ function issuer(supplier: Party | undefined): DocumentIssue[] {
 export function precheckProducerReceipt(doc: ProducerReceiptDocument): DocumentIssue[] {
   const out = issuer(doc.supplier);
   if (doc.lines.length === 0) out.push(issue('KNK_RECEIPT_NO_LINES', 'Makbuzda hiç satır yok.'));
-  const p = doc.producer;
+  const p = doc.customer;
   if (p.taxId.scheme !== 'TCKN' || !p.taxId.value) {
     out.push(issue('KNK_EMM_PRODUCER_NO_TCKN', `Üretici “${p.name}” için T.C. kimlik numarası yok; müstahsil makbuzu yalnız TCKN’li çiftçiye düzenlenir.`));
   } else if (!isValidTckn(p.taxId.value)) {

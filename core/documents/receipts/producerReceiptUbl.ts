@@ -37,7 +37,7 @@ export function buildProducerReceiptUbl(input: ProducerReceiptBuildInput): { xml
   embeddedView(root, input.view, doc.issueDate);
   signature(root, issuer, input.id);
   party(cac(root, 'AccountingSupplierParty'), issuer);
-  party(cac(root, 'AccountingCustomerParty'), doc.producer);
+  party(cac(root, 'AccountingCustomerParty'), doc.customer);
   cbc(cac(root, 'Delivery'), 'ActualDeliveryDate', doc.deliveryDate);
   if (totals.groups.length > 0) taxTotal(root, totals.groups, currency);
   const legal = cac(root, 'LegalMonetaryTotal');
