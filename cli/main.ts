@@ -36,6 +36,7 @@ interface TargetOptions {
   database?: string;
   firm?: string;
   period?: string;
+  fiscalYear?: string;
   branch?: string;
   json?: boolean;
 }
@@ -48,34 +49,44 @@ function targetOf(o: TargetOptions, cmd?: Command) {
     ...(o.database !== undefined ? { database: o.database } : {}),
     ...(o.firm !== undefined ? { firm: o.firm } : {}),
     ...(o.period !== undefined ? { period: o.period } : {}),
+    ...(o.fiscalYear !== undefined ? { fiscalYear: o.fiscalYear } : {}),
     ...(o.branch !== undefined ? { branch: o.branch } : {}),
   };
 }
 
 function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } = {}): Command {
   cmd
-    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis').default('logo'))
+    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis | mikro | eta').default('logo'))
     .addOption(new Option('--server <url>', 'mssql://kullanici@sunucu:1433/ÖRNEK veya sqlite:<klasör> (şifre yazılmaz: --erp-password-env)').default(defaultServer()))
     .option('--erp-password-env <VAR>', 'veri tabanı şifresini içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)');
-  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis: şirket veri tabanı)');
+  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis, ETA: şirket-yıl veri tabanı; Mikro: şirket veri tabanı)');
   if (opts.firm !== false) {
-    cmd.option('--firm <code>', 'firma kodu, 3 hane (2 → 002)').option('--period <code>', 'dönem kodu, 2 hane (1 → 01)').option('--branch <code>', 'şube');
+    cmd
+      .option('--firm <code>', 'firma kodu, 3 hane (2 → 002)')
+      .option('--period <code>', 'dönem kodu, 2 hane (1 → 01)')
+      .option('--fiscal-year <year>', 'mali yıl (Mikro: yıllar şirket veri tabanının içinde)')
+      .option('--branch <code>', 'şube');
   }
   return cmd.option('--json', 'JSON çıktı (betikler için)');
 }
 
 function documentRow(d: CanonicalDocument): (string | number)[] {
+  // Each kind says what its documents show (customer or producer, type, total; receipts their deductions).
+  const s = documentKinds.summarize(d);
+  const party = s.party;
   return [
     d.ref.key,
     d.erpNumber,
     d.issueDate,
-    d.type,
-    d.profileHint ?? '',
-    d.customer.name.length > 38 ? `${d.customer.name.slice(0, 37)}…` : d.customer.name,
-    `${d.customer.taxId.scheme} ${d.customer.taxId.value}`,
-    d.lines.length,
-    d.currency ?? '',
-    d.readError ? `${d.readError.code}: ${d.readError.table}.${d.readError.column ?? '?'} (kayıt ${d.readError.row})` : d.kind === 'invoice' && d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
+    s.type,
+    s.profile ?? '',
+    party.length > 38 ? `${party.slice(0, 37)}…` : party,
+    `${d.customer.taxId.scheme} ${s.partyTaxId}`,
+    s.lines,
+    s.currency,
+    d.readError ? `${d.readError.code}: ${d.readError.table}.${d.readError.column ?? '?'} (kayıt ${d.readError.row})` : (s.total ?? ''),
+    s.deductions?.map((x) => `${x.name} %${x.percent} ${x.amount}`).join('; ') ?? '',
+    s.net ?? '',
   ];
 }
 
@@ -121,6 +132,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `Örnek veri tabanları hazır: ${summary.dir} (${summary.seconds.toFixed(1)} sn)`,
             `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
             `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
+            `  Mikro  ${summary.mikro.databases.join(', ')}: ${summary.mikro.invoices} fatura, ${summary.mikro.lines} satır`,
+            `  ETA    ${summary.eta.databases.join(', ')}: ${summary.eta.invoices} fatura, ${summary.eta.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
             `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
             ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
@@ -148,8 +161,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       const list = await api['erp.listFirmPeriods']({ target: targetOf(o, cmd) });
       printResult(out, list, () =>
         table(
-          ['Firma', 'Firma adı', 'Dönem', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
-          list.map((f) => [f.firm, f.firmName, f.period, f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
+          ['Firma', 'Firma adı', 'Dönem', 'Mali yıl', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
+          list.map((f) => [f.firm, f.firmName, f.period, f.fiscalYear ?? '', f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
         ),
       );
     }),
@@ -165,6 +178,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           [
             `Bağlantı başarılı (${redactServer(o.server)}).`,
             ...result.checks.map((c) => `  ✓ ${c.name}${c.detail ? `: ${c.detail}` : ''}`),
+            // Columns of a newer release this database lacks: reading goes on without what each carries.
+            ...(result.warnings ?? []).map((w) => `  ! ${w.message}`),
           ].join('\n'),
         );
       }),
@@ -191,7 +206,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
         printResult(out, docs, () =>
           [
             `${MODULE_TITLES[o.module as Module] ?? o.module}: ${docs.length} gönderilmemiş belge`,
-            table(['Ref', 'Belge no', 'Tarih', 'Tip', 'Senaryo', 'Alıcı', 'VKN/TCKN', 'Satır', 'Döviz', 'Tutar (KDV dahil)'], docs.map(documentRow)),
+            table(['Ref', 'Belge no', 'Tarih', 'Tip', 'Senaryo', 'Alıcı / üretici', 'VKN/TCKN', 'Satır', 'Döviz', 'Tutar', 'Kesintiler', 'Net'], docs.map(documentRow)),
           ].join('\n'),
         );
       }),

@@ -1,8 +1,12 @@
 import type { ErpReadError } from './model';
 
-/** One reason a document cannot be sent, from any stage: our pre-checks, routing, XML, XSD or GİB's schematron. */
+/**
+ * One reason a document cannot be sent, from any stage: our pre-checks, routing, XML, XSD, GİB's schematron,
+ * Konnektör's own rule set for documents GİB's schematron does not cover (e-MM, e-SMM: core/documents/receipts), or
+ * the document's own view stylesheet.
+ */
 export interface DocumentIssue {
-  source: 'precheck' | 'routing' | 'totals' | 'xml' | 'xsd' | 'schematron' | 'view';
+  source: 'precheck' | 'routing' | 'totals' | 'xml' | 'xsd' | 'schematron' | 'rules' | 'view';
   /** Stable rule code (ours) or the XSD/schematron rule. */
   rule: string;
   /** Turkish, for the bookkeeper. */

@@ -5,7 +5,7 @@ import { badResponse } from './faults';
 import { EDEFTER_NAMESPACE, EDEFTER_OPERATIONS, EDEFTER_RESULT, EDEFTER_SERVICE_PATH } from './edefterProtocol';
 import { RequestRateLimiter } from './rateLimit';
 import { childText, childrenNamed, type Field } from './soap';
-import { SoapTransport, endpointLabel } from './transport';
+import { createIntegratorTransport, endpointLabel, integratorUrl, isLoopbackHost } from './transport';
 import type { IntegratorCredentials } from './types';
 
 /**
@@ -49,18 +49,15 @@ export function edefterServiceUrl(base: string): URL {
   }
 }
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
-
 export function createEdefterClient(options: { url: URL; credentials: IntegratorCredentials; timeoutMs?: number }): EdefterClient {
-  if (options.url.protocol === 'http:' && !LOOPBACK.test(options.url.hostname)) {
-    throw new KonnektorError('INPUT_INVALID', 'e-Defter integrator address must be https:// (the password would travel unencrypted)', { value: options.url.href });
-  }
-  const transport = new SoapTransport({ timeoutMs: options.timeoutMs ?? 120_000, maxResponseBytes: 512 * 1024 * 1024 });
+  // The password goes out with every call: TLS, or plain HTTP only to a loopback sandbox (the transport's one rule).
+  integratorUrl(options.url, 'e-Defter');
+  const transport = createIntegratorTransport({ timeoutMs: options.timeoutMs ?? 120_000, maxResponseBytes: 512 * 1024 * 1024 });
   const caller = new SoapCaller({
     credentials: { ...options.credentials, auth: 'usernameToken' },
     userService: options.url,
     transport,
-    ...(LOOPBACK.test(options.url.hostname) ? {} : { limiter: new RequestRateLimiter(150) }),
+    ...(isLoopbackHost(options.url.hostname) ? {} : { limiter: new RequestRateLimiter(150) }),
   });
   const endpoint = endpointLabel(options.url);
   const call = (operation: string, arg0: readonly Field[]) => caller.call({ url: options.url, namespace: EDEFTER_NAMESPACE, operation, params: [['arg0', arg0]] });

@@ -1,6 +1,8 @@
 import { SoapCaller } from './caller';
 import { createConnectorClients } from './connectorService';
 import { createEarsivClient } from './earsivService';
+import { ESMM_CONTRACT, receiptServiceUrls } from './esmmService';
+import { MUSTAHSIL_OPERATIONS, createReceiptServiceClient, type ReceiptServiceClient } from './mustahsilService';
 import { RequestRateLimiter } from './rateLimit';
 import { createIntegratorTransport, integratorUrl, isLoopbackHost } from './transport';
 import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
@@ -21,6 +23,10 @@ export interface IntegratorClients {
   efatura: EfaturaClient;
   earsiv: EarsivClient;
   incoming: IncomingClient;
+  /** e-MM: MustahsilWebService. */
+  mustahsil: ReceiptServiceClient;
+  /** e-SMM: the inferred sibling service (esmmService.ts). */
+  esmm: ReceiptServiceClient;
   /** Ends a wsLogin session and closes idle connections. */
   close(): Promise<void>;
 }
@@ -36,6 +42,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     user: integratorUrl(options.endpoints.userService, 'userService'),
     earsiv: integratorUrl(options.endpoints.earsivService, 'EarsivWebService'),
   };
+  const receipts = receiptServiceUrls(urls.earsiv.toString());
   const transport = createIntegratorTransport({
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -55,10 +62,14 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     belgeHashCase: options.belgeHashCase ?? 'lower',
   });
   const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode });
+  const mustahsil = createReceiptServiceClient(caller, { url: new URL(receipts.mustahsil), erpCode: options.erpCode, operations: MUSTAHSIL_OPERATIONS });
+  const esmm = createReceiptServiceClient(caller, { url: new URL(receipts.esmm), erpCode: options.erpCode, operations: ESMM_CONTRACT.operations, namespace: ESMM_CONTRACT.namespace });
   return {
     efatura,
     earsiv,
     incoming,
+    mustahsil,
+    esmm,
     async close() {
       try {
         await caller.logout();
@@ -70,6 +81,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
 }
 
 export { earsivError, EARSIV_OK } from './earsivService';
+export type { ReceiptKey, ReceiptReportStatus, ReceiptServiceClient, ReceiptServiceResult } from './mustahsilService';
 export { classifyFault } from './faults';
 export type * from './types';
 export { endpointsFromBase } from './types';

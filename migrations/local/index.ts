@@ -6,7 +6,8 @@ import * as m0004 from './0004_edefter';
 import * as m0005 from './0005_outbox_kind';
 import * as m0006 from './0006_registry_refresh';
 import * as m0007 from './0007_incoming';
-import * as m0008 from './0008_store_locks';
+import * as m0008 from './0008_profile_fiscal_year';
+import * as m0009 from './0009_store_locks';
 
 export interface LocalMigration {
   name: string;
@@ -23,5 +24,6 @@ export const localMigrations: LocalMigration[] = [
   { name: '0005_outbox_kind', ...m0005 },
   { name: '0006_registry_refresh', ...m0006 },
   { name: '0007_incoming', ...m0007 },
-  { name: '0008_store_locks', ...m0008 },
+  { name: '0008_profile_fiscal_year', ...m0008 },
+  { name: '0009_store_locks', ...m0009 },
 ];

@@ -8,6 +8,7 @@ import { createKonnektorApi, type KonnektorService } from '../../core/api';
 import { MemoryVault, SessionRegistry, creditBalanceOf, verifyIntegratorLogin } from '../../core/auth';
 import { KonnektorError } from '../../core/errors';
 import { createIntegratorClients } from '../../core/integrator';
+import { createEdefterClient, edefterServiceUrl } from '../../core/integrator/edefterService';
 import { createIntegratorTransport, integratorUrl } from '../../core/integrator/transport';
 import { endpointsFromBase } from '../../core/integrator/types';
 import { ErpConnections } from '../../db/erp';
@@ -17,7 +18,7 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 
 /**
  * The integrator password travels only over TLS, or to a sandbox on this machine's loopback. Every integrator call —
- * login, the staff check, Bağlantı Ayarları' test and save, the kontör query, sending — goes through one transport
+ * login, the staff check, Bağlantı Ayarları' test and save, the kontör query, sending, e-Defter — goes through one transport
  * factory with that rule, so a typed `http://` address to anywhere else is refused before a byte leaves.
  *
  * The listener below answers on every interface, so each refused address would really have reached it.
@@ -97,6 +98,10 @@ describe('the integrator password over plain HTTP', () => {
         [
           'integrator clients',
           async () => createIntegratorClients({ endpoints: endpointsFromBase(address), credentials: { user: 'demo', password: PASSWORD }, erpCode: 'X' }),
+        ],
+        [
+          'e-Defter client',
+          async () => createEdefterClient({ url: edefterServiceUrl(address), credentials: { user: 'demo', password: PASSWORD } }).status({ month: '2026-01', taxId: '1234567890' }),
         ],
         [
           'documents.send',
