@@ -123,7 +123,7 @@ describe('konnektor CLI', () => {
       const text = fs.readFileSync(html, 'utf8');
       expect(text).toContain(report.documents[0]!.number);
       expect(text).toContain('Örnek Tekstil Sanayi ve Ticaret A.Ş.');
-    });
+    }, 180_000); // five command runs, each starting Node afresh: minutes on a loaded machine
 
     it('embeds a company view stylesheet and previews through it', async () => {
       const xslt = path.join(home, 'firma-sablon.xslt');
