@@ -68,6 +68,25 @@ export function rendererResponse(url: string, dir = RENDERER_DIR): Response {
   });
 }
 
+/**
+ * Previews saved as PDF: the invoice's HTML in a hidden window that runs no script and reaches nothing, printed by
+ * Chromium (A4, backgrounds on), then closed.
+ */
+export function createPdfPrinter(BrowserWindow: typeof BrowserWindowType): (html: string) => Promise<Uint8Array> {
+  return async (html) => {
+    const win = new BrowserWindow({
+      show: false,
+      webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, images: true },
+    });
+    try {
+      await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
+      return new Uint8Array(await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' }));
+    } finally {
+      win.destroy();
+    }
+  };
+}
+
 export interface ElectronModules {
   app: App;
   BrowserWindow: typeof BrowserWindowType;
@@ -91,6 +110,7 @@ export async function runDesktopApp(electron?: ElectronModules): Promise<{ runti
   const runtime = await startRuntime({
     home,
     vault: createDesktopVault(home, safeStorage),
+    printToPdf: createPdfPrinter(BrowserWindow),
     ...(now ? { now } : {}),
     ...(process.env.KONNEKTOR_DEMO === 'off' ? { demo: 'off' as const } : {}),
   });

@@ -29,6 +29,19 @@ export interface RuntimeOptions {
   demoYear?: number;
   /** Integrator base URL for modules without saved settings (production). */
   integrator?: string;
+  /** The desktop app's PDF printer for previews (Electron's printToPDF). */
+  printToPdf?: SessionDeps['printToPdf'];
+  /** Start-up steps as they happen (the terminal and the window show them). */
+  onProgress?: (step: StartupStep) => void;
+}
+
+/** One step of the start-up, as `npm start` prints it and the window shows it. */
+export interface StartupStep {
+  id: 'store' | 'demo' | 'rules' | 'sandbox' | 'ready';
+  /** Turkish, for the terminal and the window. */
+  text: string;
+  state: 'started' | 'done';
+  ms?: number;
 }
 
 export interface Runtime {
@@ -67,7 +80,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const storePromise: Promise<LocalStore> = openLocalStore(path.join(home, 'konnektor.sqlite'));
   const store = await storePromise;
   const vault = options.vault ?? createFileKeyVault(path.join(home, 'vault'));
-  const session: SessionDeps = { vault, logDir, ...(options.integrator ? { defaultIntegrator: options.integrator } : {}) };
+  const session: SessionDeps = {
+    vault,
+    logDir,
+    ...(options.integrator ? { defaultIntegrator: options.integrator } : {}),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
+  };
   const api = createKonnektorApi({
     connections,
     store: () => storePromise,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import { invoke } from './api';
 import { StatusBar } from './components/StatusBar';
+import { formatDateTime, formatTime } from './format';
 import { useT } from './i18n';
 import { DocumentsScreen } from './screens/DocumentsScreen';
 import { LoginScreen } from './screens/LoginScreen';
@@ -19,8 +20,11 @@ function StaffBanner() {
   if (!session?.staff) return null;
   return (
     <div className="staff-banner" role="note" data-testid="staff-banner">
-      <b>{t('staff.banner')}</b>: {session.staffUser} → {session.user}. {t('staff.audited')} {t('staff.expires')}:{' '}
-      {new Date(session.expiresAt).toLocaleTimeString()}
+      <b>{t('staff.banner')}</b>: {session.staffUser} → {session.user}
+      {session.companyName ? ` (${session.companyName})` : ''}. {t('staff.audited')} {t('staff.expires')}:{' '}
+      <time dateTime={session.expiresAt} title={formatDateTime(session.expiresAt)} data-testid="staff-expires">
+        {formatTime(session.expiresAt)}
+      </time>
     </div>
   );
 }
@@ -63,8 +67,9 @@ export function App() {
     );
   }
 
+  // An integrator-only first login has no ERP side yet: Bağlantı Ayarları first.
   const tabs: [Screen, string][] = [
-    ['documents', t('nav.documents')],
+    ...(session.erpPending ? [] : ([['documents', t('nav.documents')]] as [Screen, string][])),
     ['settings', t('nav.settings')],
     ...(session.staff ? ([['logs', t('nav.logs')]] as [Screen, string][]) : []),
   ];
@@ -84,7 +89,7 @@ export function App() {
         </button>
       </nav>
       <div className="content">
-        {screen === 'documents' ? <DocumentsScreen /> : null}
+        {screen === 'documents' && !session.erpPending ? <DocumentsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         {screen === 'logs' && session.staff ? <LogsScreen /> : null}
       </div>

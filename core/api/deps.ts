@@ -35,4 +35,9 @@ export interface SessionDeps {
   /** Integrator calls of the document screen (default 2 s between status rounds while waiting). */
   sendOptions?: { deadlineSec?: number };
   registry?: SessionRegistry;
+  /**
+   * The desktop app's PDF printer (Electron's printToPDF on a hidden, script-less window). Browser mode has none:
+   * there the preview prints through the browser's own dialog and print stylesheet.
+   */
+  printToPdf?: (html: string) => Promise<Uint8Array>;
 }

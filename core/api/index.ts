@@ -17,8 +17,8 @@ import { createYearEndHandlers, type YearEndHandlers } from './yearend';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
-export type { DocumentRow, FileValidation } from './documents';
-export type { LoginDefaults, SessionView } from './login';
+export type { DocumentPreview, DocumentProblem, DocumentRow, FileValidation } from './documents';
+export type { LoginDefaults, SessionStatus, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
 export { DEFAULT_PREFIXES } from './documents';
