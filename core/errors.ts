@@ -146,6 +146,7 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
+  APP_START_FAILED: { kind: 'internal', tr: 'Konnektör başlatılamadı; ayrıntı günlük dosyasında.' },
   BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;
 

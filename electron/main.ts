@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { App, BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, IpcMain, Protocol, SafeStorage, Session, WebContents } from 'electron';
 import { RENDERER_CSP } from '../cli/browser';
+import { StartupProgress, startingApi, type KonnektorApi } from '../core/api';
 import { logger } from '../core/logging';
 import { registerKonnektorIpc } from './ipc';
 import { clockFromEnv, startRuntime, type Runtime } from './runtime';
@@ -107,18 +108,26 @@ export async function runDesktopApp(electron?: ElectronModules): Promise<{ runti
 
   const home = process.env.KONNEKTOR_HOME ?? app.getPath('userData');
   const now = clockFromEnv(process.env.KONNEKTOR_NOW);
-  const runtime = await startRuntime({
+  // The window opens at once and shows the start-up's steps (app.startup) while GİB's rules load or compile.
+  const progress = new StartupProgress((line) => logger.info('start-up', { line }));
+  const starting = startRuntime({
     home,
+    progress,
     vault: createDesktopVault(home, safeStorage),
     printToPdf: createPdfPrinter(BrowserWindow),
     ...(now ? { now } : {}),
     ...(process.env.KONNEKTOR_DEMO === 'off' ? { demo: 'off' as const } : {}),
   });
-  registerKonnektorIpc(ipcMain, runtime.api, isAppUrl);
+  starting.then(
+    () => progress.finish(),
+    (e: unknown) => progress.finish(e),
+  );
+  registerKonnektorIpc(ipcMain, startingApi(starting.then((r) => r.api as KonnektorApi), progress), isAppUrl);
 
   const window = new BrowserWindow(windowOptions());
   window.once('ready-to-show', () => window.show());
   await window.loadURL(`${APP_ORIGIN}/index.html`);
+  const runtime = await starting;
   logger.info('desktop app started', { home, renderer: pathToFileURL(RENDERER_DIR).href });
 
   let closing = false;

@@ -1,5 +1,6 @@
-import { useCallback, useEffect } from 'react';
-import { invoke } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import type { StartupStatus } from '../core/api';
+import { invoke, invokeOptional } from './api';
 import { StatusBar } from './components/StatusBar';
 import { formatDateTime, formatTime } from './format';
 import { useT } from './i18n';
@@ -7,12 +8,42 @@ import { DocumentsScreen } from './screens/DocumentsScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { LogsScreen } from './screens/LogsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { StartupScreen } from './screens/StartupScreen';
 import { YearEndWizard } from './screens/yearend';
 import { useDocuments } from './store/documents';
 import { useSession, type Screen } from './store/session';
 
 /** How often a logged-in screen checks that its session is still alive (expiry, especially of staff sessions). */
 const SESSION_CHECK_MS = 30_000;
+/** How often the start-up screen asks how far Konnektör has got. */
+const STARTUP_POLL_MS = 500;
+
+/** Until the API is up, the start-up's steps; then the app. */
+function useStartup(): { ready: boolean; status?: StartupStatus } {
+  const [state, setState] = useState<{ ready: boolean; status?: StartupStatus }>({ ready: false });
+  useEffect(() => {
+    let live = true;
+    const poll = async () => {
+      while (live) {
+        try {
+          const status = (await invokeOptional('app.startup', {})) as StartupStatus | undefined;
+          if (!live) return;
+          if (!status || status.ready) return setState({ ready: true });
+          setState({ ready: false, status });
+          if (status.error) return;
+        } catch {
+          // The bridge is not answering yet: ask again.
+        }
+        await new Promise((r) => setTimeout(r, STARTUP_POLL_MS));
+      }
+    };
+    void poll();
+    return () => {
+      live = false;
+    };
+  }, []);
+  return state;
+}
 
 function StaffBanner() {
   const t = useT();
@@ -30,6 +61,12 @@ function StaffBanner() {
 }
 
 export function App() {
+  const startup = useStartup();
+  if (!startup.ready) return <StartupScreen status={startup.status} />;
+  return <ReadyApp />;
+}
+
+function ReadyApp() {
   const t = useT();
   const { session, screen, setScreen, loggedOut } = useSession();
   const resetDocuments = useDocuments((s) => s.reset);

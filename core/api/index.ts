@@ -14,6 +14,7 @@ import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
 import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
+import { createAppHandlers, type AppHandlers } from './startup';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
@@ -23,9 +24,11 @@ export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
 export { DEFAULT_PREFIXES } from './documents';
 export { parseInput } from './input';
+export type { StartupStatus, StartupStep } from './startup';
+export { StartupProgress, startingApi } from './startup';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & RegistryHandlers & DemoHandlers;
+export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & RegistryHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -49,6 +52,7 @@ export type KonnektorService = KonnektorApi & { close(): Promise<void> };
 export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   const ctx = createApiContext(deps);
   const handlers: Handlers = {
+    ...createAppHandlers(),
     ...createErpHandlers(ctx),
     ...createLoginHandlers(ctx),
     ...createDocumentHandlers(ctx),

@@ -7,6 +7,8 @@ import { sessionSchemas } from './sessionSchemas';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const apiSchemas = {
+  /** The window's first call: how far the start-up has got (answered while the rest of the API is not there yet). */
+  'app.startup': z.object({}).strict(),
   'connectors.list': z.object({}).strict(),
   'erp.listDatabases': z.object({ connector: z.string().min(1), server: z.string().min(1) }).strict(),
   'erp.listFirmPeriods': z.object({ target: erpTargetInputSchema }).strict(),

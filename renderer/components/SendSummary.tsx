@@ -34,7 +34,7 @@ export function SendSummary({ job, onShow }: { job: SendJobView; onShow(status: 
         ))}
       </span>
       <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} className="bar">
-        <progress max={100} value={progress} />
+        <progress max={100} value={progress} aria-hidden="true" />
       </div>
     </div>
   );
