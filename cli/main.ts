@@ -14,6 +14,7 @@ import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
+import { registerEdefterCommands } from './edefter';
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -105,6 +106,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
             `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
+            `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
+            ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
           ].join('\n'),
         );
       }),
@@ -382,6 +385,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   registerYearEndCommands(program, api, setExit);
+  registerEdefterCommands(program, api, setExit, { withTarget: (cmd) => withTarget(cmd), targetOf: (o) => targetOf(o as unknown as TargetOptions) });
   return program;
 }
 

@@ -5,6 +5,7 @@ import { StatusBar } from './components/StatusBar';
 import { formatDateTime, formatTime } from './format';
 import { useT } from './i18n';
 import { DocumentsScreen } from './screens/DocumentsScreen';
+import { EdefterScreen } from './screens/EdefterScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { LogsScreen } from './screens/LogsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
@@ -126,7 +127,7 @@ function ReadyApp() {
         </button>
       </nav>
       <div className="content">
-        {screen === 'documents' && !session.erpPending ? <DocumentsScreen /> : null}
+        {screen === 'documents' && !session.erpPending ? session.module === 'edefter' ? <EdefterScreen /> : <DocumentsScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         {screen === 'logs' && session.staff ? <LogsScreen /> : null}
       </div>

@@ -5,7 +5,7 @@ import { assertFirmCode, assertPeriodCode } from '../../core/erp/codes';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import type { JournalQuery } from '../contract';
 import { checkTables, type TableNeed } from '../shared/checks';
-import { dateBinding, dateOf, intOf, optionalText, textOf } from '../shared/values';
+import { chunks, dateBinding, dateOf, intOf, optionalText, textOf } from '../shared/values';
 
 /**
  * Logo's general-ledger vouchers for e-Defter (erp-despatch-ledger-edefter.md §3): `LG_FFF_PP_EMFICHE` (header;
@@ -84,8 +84,12 @@ export function ledgerNeeds(firm: string, period: string): TableNeed[] {
 const ebookSelect = (alias: string, cols: EbookColumns, prefix: string): string[] =>
   Object.entries(cols).map(([field, column]) => `${alias}.${column} as ${prefix}${field}`);
 
-/** Madde no, with NULL read as 0 (unnumbered). */
-const JOURNAL_NO = 'COALESCE(H.JOURNALNO, 0)';
+/**
+ * Book order is (DATE_, JOURNALNO, LOGICALREF) on the raw columns, so the keyset walks an index instead of sorting
+ * the month for every page. A NULL JOURNALNO would drop out of such a keyset, so those vouchers (unnumbered, like 0)
+ * are read by a query of their own first: they are never silently skipped.
+ */
+const JOURNAL_NO = 'H.JOURNALNO';
 
 /** Vouchers of a date range, in book order (date, madde no, ref), a page after the keyset `after`. */
 export function ledgerHeadersQuery(
@@ -95,28 +99,30 @@ export function ledgerHeadersQuery(
   range: { from: string; to: string },
   after: { date: unknown; journalNo: number; ref: number } | undefined,
   pageSize: number,
-  options: { ebook?: EbookColumns; withUsers?: boolean } = {},
+  options: { ebook?: EbookColumns; withUsers?: boolean; nullJournalNo?: boolean } = {},
 ): Knex.QueryBuilder {
   const t = logoLedgerTables(firm, period);
   const withUsers = options.withUsers ?? true;
   const q = db
     .from({ H: t.fiche })
-    .select('H.LOGICALREF', 'H.FICHENO', 'H.DATE_', db.raw(`${JOURNAL_NO} as JOURNALNO`), 'H.BRANCH', 'H.GENEXP1', ...ebookSelect('H', options.ebook ?? {}, 'H_'))
+    .select('H.LOGICALREF', 'H.FICHENO', 'H.DATE_', 'H.JOURNALNO', 'H.BRANCH', 'H.GENEXP1', ...ebookSelect('H', options.ebook ?? {}, 'H_'))
     .where('H.CANCELLED', 0)
     .andWhere('H.DATE_', '>=', dateBinding(db, range.from))
     .andWhere('H.DATE_', '<', dateBinding(db, dayAfter(range.to)))
-    .orderBy([{ column: 'H.DATE_' }, { column: db.raw(JOURNAL_NO) as unknown as string }, { column: 'H.LOGICALREF' }])
+    .orderBy([{ column: 'H.DATE_' }, { column: JOURNAL_NO }, { column: 'H.LOGICALREF' }])
     .limit(pageSize);
+  if (options.nullJournalNo) q.whereNull(JOURNAL_NO);
+  else q.whereNotNull(JOURNAL_NO);
   // Without the system user list the name stays empty and the checks ask for it.
   if (withUsers) q.leftJoin({ U: t.user }, 'U.NR', 'H.CAPIBLOCK_CREATEDBY').select('U.NAME as USERNAME');
   if (after) {
     q.andWhere(function keyset() {
       this.where('H.DATE_', '>', after.date as Knex.Value)
         .orWhere(function sameDay() {
-          this.where('H.DATE_', '=', after.date as Knex.Value).andWhere(db.raw(JOURNAL_NO), '>', after.journalNo);
+          this.where('H.DATE_', '=', after.date as Knex.Value).andWhere(JOURNAL_NO, '>', after.journalNo);
         })
         .orWhere(function sameNumber() {
-          this.where('H.DATE_', '=', after.date as Knex.Value).andWhere(db.raw(JOURNAL_NO), '=', after.journalNo).andWhere('H.LOGICALREF', '>', after.ref);
+          this.where('H.DATE_', '=', after.date as Knex.Value).andWhere(JOURNAL_NO, '=', after.journalNo).andWhere('H.LOGICALREF', '>', after.ref);
         });
     });
   }
@@ -183,7 +189,7 @@ function mapLine(row: Row, header: LedgerDocument | undefined | null, headerPay:
   };
 }
 
-const PAGE = 1000;
+const PAGE = 2000;
 
 /**
  * The vouchers of a date range in book order, a page at a time: memory stays bounded however large the month
@@ -195,42 +201,49 @@ export async function* readLogoJournal(erp: ErpDatabase, firm: string, period: s
   const hasUsers = (await withErpErrors(erp, () => describeColumns(erp, [t.user]))).has(t.user);
   const headerEbook = await withErpErrors(erp, () => ebookColumnsOf(erp, t.fiche));
   const lineEbook = await withErpErrors(erp, () => ebookColumnsOf(erp, t.line));
-  let after: { date: unknown; journalNo: number; ref: number } | undefined;
-  for (;;) {
-    const headers = (await withErpErrors(erp, () =>
-      ledgerHeadersQuery(erp.db, firm, period, query, after, PAGE, { ebook: headerEbook, withUsers: hasUsers }),
-    )) as Row[];
-    if (headers.length === 0) return;
-    const refs = headers.map((h) => intOf(h.LOGICALREF));
-    const lines = (await withErpErrors(erp, () => ledgerLinesQuery(erp.db, firm, period, refs, lineEbook))) as Row[];
-    const byFiche = new Map<number, Row[]>();
-    for (const l of lines) {
-      const ref = intOf(l.ACCFICHEREF);
-      let list = byFiche.get(ref);
-      if (!list) byFiche.set(ref, (list = []));
-      list.push(l);
+  const page = async function* (nullJournalNo: boolean): AsyncGenerator<LedgerEntry> {
+    let after: { date: unknown; journalNo: number; ref: number } | undefined;
+    for (;;) {
+      const headers = (await withErpErrors(erp, () =>
+        ledgerHeadersQuery(erp.db, firm, period, query, nullJournalNo ? undefined : after, nullJournalNo ? 1_000_000 : PAGE, { ebook: headerEbook, withUsers: hasUsers, nullJournalNo }),
+      )) as Row[];
+      if (headers.length === 0) return;
+      const lines: Row[] = [];
+      // SQL Server takes at most 2100 parameters per statement.
+      for (const part of chunks(headers.map((h) => intOf(h.LOGICALREF)), 2000)) {
+        lines.push(...((await withErpErrors(erp, () => ledgerLinesQuery(erp.db, firm, period, part, lineEbook))) as Row[]));
+      }
+      const byFiche = new Map<number, Row[]>();
+      for (const l of lines) {
+        const ref = intOf(l.ACCFICHEREF);
+        let list = byFiche.get(ref);
+        if (!list) byFiche.set(ref, (list = []));
+        list.push(l);
+      }
+      for (const h of headers) {
+        const ref = intOf(h.LOGICALREF);
+        const headerDoc = documentOf(h, 'H_');
+        const headerPay = optionalText(h.H_PAYTYPE);
+        const journalNo = intOf(h.JOURNALNO);
+        const branch = intOf(h.BRANCH);
+        yield {
+          erpRef: String(ref),
+          voucherNo: textOf(h.FICHENO),
+          journalNo: journalNo > 0 ? journalNo : null,
+          date: dateOf(h.DATE_),
+          enteredBy: textOf(h.USERNAME),
+          ...(optionalText(h.GENEXP1) ? { comment: optionalText(h.GENEXP1) } : {}),
+          ...(branch > 0 ? { branch } : {}),
+          lines: (byFiche.get(ref) ?? []).map((l) => mapLine(l, headerDoc, headerPay)),
+        };
+      }
+      if (nullJournalNo || headers.length < PAGE) return;
+      const last = headers[headers.length - 1]!;
+      after = { date: last.DATE_, journalNo: intOf(last.JOURNALNO), ref: intOf(last.LOGICALREF) };
     }
-    for (const h of headers) {
-      const ref = intOf(h.LOGICALREF);
-      const headerDoc = documentOf(h, 'H_');
-      const headerPay = optionalText(h.H_PAYTYPE);
-      const journalNo = intOf(h.JOURNALNO);
-      const branch = intOf(h.BRANCH);
-      yield {
-        erpRef: String(ref),
-        voucherNo: textOf(h.FICHENO),
-        journalNo: journalNo > 0 ? journalNo : null,
-        date: dateOf(h.DATE_),
-        enteredBy: textOf(h.USERNAME),
-        ...(optionalText(h.GENEXP1) ? { comment: optionalText(h.GENEXP1) } : {}),
-        ...(branch > 0 ? { branch } : {}),
-        lines: (byFiche.get(ref) ?? []).map((l) => mapLine(l, headerDoc, headerPay)),
-      };
-    }
-    const last = headers[headers.length - 1]!;
-    after = { date: last.DATE_, journalNo: intOf(last.JOURNALNO), ref: intOf(last.LOGICALREF) };
-    if (headers.length < PAGE) return;
-  }
+  };
+  yield* page(true);
+  yield* page(false);
 }
 
 export async function readLogoChartOfAccounts(erp: ErpDatabase, firm: string): Promise<ChartAccount[]> {

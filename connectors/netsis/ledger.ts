@@ -4,7 +4,7 @@ import { kurusOf } from '../../core/edefter/model';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import type { JournalQuery } from '../contract';
 import { checkTables, type TableNeed } from '../shared/checks';
-import { dateBinding, dateOf, intOf, textOf } from '../shared/values';
+import { chunks, dateBinding, dateOf, intOf, textOf } from '../shared/values';
 import { netsisText, optionalNetsisText } from './map';
 
 /**
@@ -56,8 +56,8 @@ export function netsisLedgerNeeds(): TableNeed[] {
   ];
 }
 
-/** RESM_YEVMNO as a number; blank, 0 or text → 0 (unnumbered). */
-const YEVMNO = 'COALESCE(M.RESM_YEVMNO, 0)';
+/** Book order on the raw column (an index range, not a sort per page); NULL madde numbers are read first, apart. */
+const YEVMNO = 'M.RESM_YEVMNO';
 
 function dayAfter(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -70,23 +70,26 @@ export function netsisVouchersQuery(
   range: { from: string; to: string },
   after: { date: unknown; journalNo: number; fisNo: string } | undefined,
   pageSize: number,
+  nullJournalNo = false,
 ): Knex.QueryBuilder {
   const t = NETSIS_LEDGER_TABLES;
   const q = db
     .from({ M: t.voucher })
-    .select('M.FISNO', 'M.TARIH', db.raw(`${YEVMNO} as RESM_YEVMNO`))
+    .select('M.FISNO', 'M.TARIH', 'M.RESM_YEVMNO')
     .where('M.TARIH', '>=', dateBinding(db, range.from))
     .andWhere('M.TARIH', '<', dateBinding(db, dayAfter(range.to)))
-    .orderBy([{ column: 'M.TARIH' }, { column: db.raw(YEVMNO) as unknown as string }, { column: 'M.FISNO' }])
+    .orderBy([{ column: 'M.TARIH' }, { column: YEVMNO }, { column: 'M.FISNO' }])
     .limit(pageSize);
+  if (nullJournalNo) q.whereNull(YEVMNO);
+  else q.whereNotNull(YEVMNO);
   if (after) {
     q.andWhere(function keyset() {
       this.where('M.TARIH', '>', after.date as Knex.Value)
         .orWhere(function sameDay() {
-          this.where('M.TARIH', '=', after.date as Knex.Value).andWhere(db.raw(YEVMNO), '>', after.journalNo);
+          this.where('M.TARIH', '=', after.date as Knex.Value).andWhere(YEVMNO, '>', after.journalNo);
         })
         .orWhere(function sameNumber() {
-          this.where('M.TARIH', '=', after.date as Knex.Value).andWhere(db.raw(YEVMNO), '=', after.journalNo).andWhere('M.FISNO', '>', after.fisNo);
+          this.where('M.TARIH', '=', after.date as Knex.Value).andWhere(YEVMNO, '=', after.journalNo).andWhere('M.FISNO', '>', after.fisNo);
         });
     });
   }
@@ -133,7 +136,7 @@ function mapLine(row: Row): LedgerLine {
   };
 }
 
-const PAGE = 1000;
+const PAGE = 2000;
 
 /** The vouchers of a date range in book order (date, RESM_YEVMNO, FISNO), a page at a time. */
 export async function* readNetsisJournal(erp: ErpDatabase, query: JournalQuery): AsyncGenerator<LedgerEntry> {
@@ -143,39 +146,38 @@ export async function* readNetsisJournal(erp: ErpDatabase, query: JournalQuery):
   const documentColumns = Object.values(NETSIS_LEDGER_DOCUMENT_COLUMNS).filter((c) => lineColumns.has(c));
   const userColumns = described.get(NETSIS_LEDGER_TABLES.user);
   const withUsers = !!userColumns && userColumns.has('KULLANICI_ADI') && userColumns.has('ISIM_SOYAD');
-  let after: { date: unknown; journalNo: number; fisNo: string } | undefined;
-  for (;;) {
-    const vouchers = (await withErpErrors(erp, () => netsisVouchersQuery(erp.db, query, after, PAGE))) as Row[];
-    if (vouchers.length === 0) return;
-    const fisNos = vouchers.map((v) => textOf(v.FISNO));
-    const lines = (await withErpErrors(erp, () => netsisLedgerLinesQuery(erp.db, fisNos, documentColumns, withUsers))) as Row[];
-    const byFis = new Map<string, Row[]>();
-    for (const l of lines) {
-      const key = textOf(l.FISNO);
-      let list = byFis.get(key);
-      if (!list) byFis.set(key, (list = []));
-      list.push(l);
+  const page = async function* (nullJournalNo: boolean): AsyncGenerator<LedgerEntry> {
+    let after: { date: unknown; journalNo: number; fisNo: string } | undefined;
+    for (;;) {
+      const vouchers = (await withErpErrors(erp, () => netsisVouchersQuery(erp.db, query, nullJournalNo ? undefined : after, nullJournalNo ? 1_000_000 : PAGE, nullJournalNo))) as Row[];
+      if (vouchers.length === 0) return;
+      const lines: Row[] = [];
+      for (const part of chunks(vouchers.map((v) => textOf(v.FISNO)), 2000)) {
+        lines.push(...((await withErpErrors(erp, () => netsisLedgerLinesQuery(erp.db, part, documentColumns, withUsers))) as Row[]));
+      }
+      const byFis = new Map<string, Row[]>();
+      for (const l of lines) {
+        const key = textOf(l.FISNO);
+        let list = byFis.get(key);
+        if (!list) byFis.set(key, (list = []));
+        list.push(l);
+      }
+      for (const v of vouchers) {
+        const fisNo = textOf(v.FISNO);
+        const rows = byFis.get(fisNo) ?? [];
+        const first = rows[0];
+        // The person's name when TBLKULLANP has it, else the user code Netsis recorded.
+        const enteredBy = first ? (optionalNetsisText(first.ISIM_SOYAD) ?? netsisText(first.KAYITYAPANKUL)) : '';
+        const journalNo = intOf(v.RESM_YEVMNO);
+        yield { erpRef: fisNo, voucherNo: fisNo, journalNo: journalNo > 0 ? journalNo : null, date: dateOf(v.TARIH), enteredBy, lines: rows.map(mapLine) };
+      }
+      if (nullJournalNo || vouchers.length < PAGE) return;
+      const last = vouchers[vouchers.length - 1]!;
+      after = { date: last.TARIH, journalNo: intOf(last.RESM_YEVMNO), fisNo: textOf(last.FISNO) };
     }
-    for (const v of vouchers) {
-      const fisNo = textOf(v.FISNO);
-      const rows = byFis.get(fisNo) ?? [];
-      const first = rows[0];
-      // The person's name when TBLKULLANP has it, else the user code Netsis recorded.
-      const enteredBy = first ? (optionalNetsisText(first.ISIM_SOYAD) ?? netsisText(first.KAYITYAPANKUL)) : '';
-      const journalNo = intOf(v.RESM_YEVMNO);
-      yield {
-        erpRef: fisNo,
-        voucherNo: fisNo,
-        journalNo: journalNo > 0 ? journalNo : null,
-        date: dateOf(v.TARIH),
-        enteredBy,
-        lines: rows.map(mapLine),
-      };
-    }
-    const last = vouchers[vouchers.length - 1]!;
-    after = { date: last.TARIH, journalNo: intOf(last.RESM_YEVMNO), fisNo: textOf(last.FISNO) };
-    if (vouchers.length < PAGE) return;
-  }
+  };
+  yield* page(true);
+  yield* page(false);
 }
 
 export async function readNetsisChartOfAccounts(erp: ErpDatabase): Promise<ChartAccount[]> {

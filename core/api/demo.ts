@@ -9,7 +9,8 @@ export interface DemoHandlers {
 export function createDemoHandlers(): DemoHandlers {
   return {
     async 'demo.init'(input) {
-      return createDemoDatabases(input);
+      // The desktop app and `demo init` also prepare the e-Defter demo: settings files and, with SoftHSM2, a test seal.
+      return createDemoDatabases({ ...input, edefterToken: true });
     },
   };
 }

@@ -15,6 +15,7 @@ import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
 import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
 import { createAppHandlers, type AppHandlers } from './startup';
+import { createEdefterHandlers, type EdefterHandlers } from './edefter';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
@@ -28,7 +29,7 @@ export type { StartupStatus, StartupStep } from './startup';
 export { StartupProgress, startingApi } from './startup';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & RegistryHandlers & DemoHandlers;
+export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -60,6 +61,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createSettingsHandlers(ctx),
     ...createDiagnosticsHandlers(ctx),
     ...createYearEndHandlers(ctx),
+    ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createDemoHandlers(),
   };

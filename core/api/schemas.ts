@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { erpTargetInputSchema } from '../erp/target';
 import { yearendSchemas } from './yearendSchemas';
+import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
@@ -78,6 +79,7 @@ export const apiSchemas = {
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
   ...yearendSchemas,
+  ...edefterSchemas,
   ...sessionSchemas,
 } as const;
 

@@ -112,6 +112,11 @@ export class JournalChecker {
     });
   }
 
+  /** False once any check has failed. */
+  get ok(): boolean {
+    return this.summary.ok;
+  }
+
   check(entry: LedgerEntry): void {
     const s = this.summary;
     s.entries++;

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
-import { formatKurus, mainAccountOf, type LedgerEntry, type MonthKey } from './model';
+import { formatKurus, mainAccountOf, monthBounds, type LedgerEntry, type MonthKey } from './model';
 import type { EdefterSettings } from './settings';
 import { AccountNames } from '../documents/xbrl/ledger';
 
@@ -65,24 +65,41 @@ export interface CsvPart {
   bytes: number;
 }
 
-/** Writes the month's CSV parts as zips into `outDir`, streaming (one part's zip buffer at a time). */
-export async function writeQnbCsv(
-  entries: AsyncIterable<LedgerEntry>,
-  o: { settings: EdefterSettings; month: MonthKey; chart: readonly { code: string; name: string }[]; outDir: string; branchCode?: string; linesPerPart?: number },
-): Promise<CsvPart[]> {
-  const names = new AccountNames(o.chart);
-  const perPart = o.linesPerPart ?? QNB_CSV_LINES_PER_PART;
-  const taxId = o.settings.firm.taxId;
-  const first = `${o.month}-01`;
-  const lastDay = new Date(Date.UTC(Number(o.month.slice(0, 4)), Number(o.month.slice(5, 7)), 0)).getUTCDate();
-  const last = `${o.month}-${String(lastDay).padStart(2, '0')}`;
-  fs.mkdirSync(o.outDir, { recursive: true });
-  const parts: CsvPart[] = [];
-  let current: { part: number; zip: Zip; file: ZipDeflate; fd: number; lines: number; zipFile: string; base: string; done: Promise<void>; pending: string[] } | undefined;
+export interface QnbCsvOptions {
+  settings: EdefterSettings;
+  month: MonthKey;
+  chart: readonly { code: string; name: string }[];
+  outDir: string;
+  branchCode?: string;
+  linesPerPart?: number;
+}
 
-  const open = (part: number) => {
-    const base = qnbPartName(taxId, o.month, part, o.branchCode);
-    const zipFile = path.join(o.outDir, `${base}.zip`);
+/**
+ * Writes the month's CSV parts as zips into `outDir`, one voucher at a time (`add`), so it can ride along the XBRL
+ * build's single pass over the journal; only the current part's pending lines are in memory.
+ */
+export class QnbCsvWriter {
+  private readonly names: AccountNames;
+  private readonly perPart: number;
+  private readonly first: string;
+  private readonly last: string;
+  private readonly parts: CsvPart[] = [];
+  private current: { part: number; zip: Zip; file: ZipDeflate; fd: number; lines: number; zipFile: string; base: string; done: Promise<void>; pending: string[]; error?: Error } | undefined;
+  private closing: Promise<void> = Promise.resolve();
+  private nextPart = 1;
+
+  constructor(private readonly o: QnbCsvOptions) {
+    this.names = new AccountNames(o.chart);
+    this.perPart = o.linesPerPart ?? QNB_CSV_LINES_PER_PART;
+    const { first, last } = monthBounds(o.month);
+    this.first = first;
+    this.last = last;
+    fs.mkdirSync(o.outDir, { recursive: true });
+  }
+
+  private open(part: number) {
+    const base = qnbPartName(this.o.settings.firm.taxId, this.o.month, part, this.o.branchCode);
+    const zipFile = path.join(this.o.outDir, `${base}.zip`);
     const fd = fs.openSync(zipFile, 'w');
     let resolveDone!: () => void;
     let rejectDone!: (e: Error) => void;
@@ -99,29 +116,34 @@ export async function writeQnbCsv(
     zip.add(file);
     const c = { part, zip, file, fd, lines: 0, zipFile, base, done, pending: [BOM] as string[] };
     if (part === 1) {
-      const f = o.settings.firm;
-      c.pending.push([f.ledger.creator ?? f.title, first, last, f.fiscalYearStart, f.fiscalYearEnd, taxId].map(csvField).join(';') + '\r\n');
+      const f = this.o.settings.firm;
+      c.pending.push([f.ledger.creator ?? f.title, this.first, this.last, f.fiscalYearStart, f.fiscalYearEnd, f.taxId].map(csvField).join(';') + '\r\n');
     }
     return c;
-  };
-  const flush = (final: boolean) => {
-    if (!current) return;
-    current.file.push(Buffer.from(current.pending.join(''), 'utf8'), final);
-    current.pending = [];
-  };
-  const close = async () => {
-    if (!current) return;
-    flush(true);
-    current.zip.end();
-    await current.done;
-    fs.closeSync(current.fd);
-    parts.push({ part: current.part, zipFile: current.zipFile, zipName: `${current.base}.zip`, csvName: `${current.base}.csv`, lines: current.lines, bytes: fs.statSync(current.zipFile).size });
-    current = undefined;
-  };
+  }
 
-  for await (const e of entries) {
-    if (current && current.lines + e.lines.length > perPart && current.lines > 0) await close();
-    current ??= open(parts.length + 1);
+  private flush(final: boolean): void {
+    if (!this.current) return;
+    this.current.file.push(Buffer.from(this.current.pending.join(''), 'utf8'), final);
+    this.current.pending = [];
+  }
+
+  private close(): void {
+    const c = this.current;
+    if (!c) return;
+    this.flush(true);
+    c.zip.end();
+    this.current = undefined;
+    this.closing = this.closing.then(async () => {
+      await c.done;
+      fs.closeSync(c.fd);
+      this.parts.push({ part: c.part, zipFile: c.zipFile, zipName: `${c.base}.zip`, csvName: `${c.base}.csv`, lines: c.lines, bytes: fs.statSync(c.zipFile).size });
+    });
+  }
+
+  add(e: LedgerEntry): void {
+    if (this.current && this.current.lines + e.lines.length > this.perPart && this.current.lines > 0) this.close();
+    this.current ??= this.open(this.nextPart++);
     let debit = 0;
     let credit = 0;
     for (const l of e.lines) {
@@ -139,9 +161,9 @@ export async function writeQnbCsv(
         formatKurus(debit),
         formatKurus(credit),
         main,
-        names.of(main) ?? main,
+        this.names.of(main) ?? main,
         sub,
-        sub ? (names.of(sub) ?? '') : '',
+        sub ? (this.names.of(sub) ?? '') : '',
         formatKurus(l.amountKurus),
         l.debitCredit,
         e.date,
@@ -153,11 +175,22 @@ export async function writeQnbCsv(
         l.document?.date ?? '',
         l.paymentMethod ?? '',
       ];
-      current.pending.push(row.map(csvField).join(';') + '\r\n');
-      current.lines++;
+      this.current.pending.push(row.map(csvField).join(';') + '\r\n');
+      this.current.lines++;
     }
-    if (current.pending.length > 4096) flush(false);
+    if (this.current.pending.length > 4096) this.flush(false);
   }
-  await close();
-  return parts;
+
+  async finish(): Promise<CsvPart[]> {
+    this.close();
+    await this.closing;
+    return this.parts.sort((a, b) => a.part - b.part);
+  }
+}
+
+/** Writes the month's CSV parts from a journal stream. */
+export async function writeQnbCsv(entries: AsyncIterable<LedgerEntry>, o: QnbCsvOptions): Promise<CsvPart[]> {
+  const w = new QnbCsvWriter(o);
+  for await (const e of entries) w.add(e);
+  return w.finish();
 }

@@ -72,7 +72,7 @@ export async function createTestSealToken(o: TestSealOptions): Promise<TestToken
   process.env.SOFTHSM2_CONF = conf;
   execFileSync(soft.util, ['--init-token', '--free', '--label', o.label, '--so-pin', o.soPin, '--pin', o.pin], { env: { ...process.env, SOFTHSM2_CONF: conf }, stdio: 'pipe' });
 
-  x509.cryptoProvider.set(crypto.webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(crypto.webcrypto as never);
   const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
   const keys = (await crypto.webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as crypto.webcrypto.CryptoKeyPair;
   const now = Date.now();

@@ -155,33 +155,39 @@ export async function signCanonicalFile(
     fs.closeSync(fd);
     throw new KonnektorError('SIGN_FAILED', `${path.basename(file)} does not end with its root's end tag`, { file });
   }
+  // One pass: the body is copied and digested together; the signature, which needs the digest, follows it.
   const hash = crypto.createHash('sha256');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  let pos = XML_DECLARATION.length;
-  while (pos < size) {
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
-    hash.update(buf.subarray(0, n));
-    pos += n;
-  }
-  const digest = hash.digest('base64');
-  const sig = await buildSignature({ documentDigest: digest, certificate: options.certificate, inScopeNamespaces: ns, signingTime: options.signingTime, claimedRole: options.claimedRole, sign: options.sign });
+  const buf = Buffer.allocUnsafe(4 << 20);
   const tmp = `${file}.${process.pid}.signing`;
   const out = fs.openSync(tmp, 'w');
+  let sig: SignatureOutput;
+  let digest: string;
   try {
-    pos = 0;
+    let pos = 0;
     const bodyEnd = size - endTag.length;
     while (pos < bodyEnd) {
       const n = fs.readSync(fd, buf, 0, Math.min(buf.length, bodyEnd - pos), pos);
-      fs.writeSync(out, buf, 0, n);
+      if (n === 0) throw new KonnektorError('SIGN_FAILED', `${path.basename(file)} changed while it was being sealed`, { file });
+      const chunk = buf.subarray(0, n);
+      // The XML declaration is outside the canonical form: written, not digested.
+      hash.update(pos >= XML_DECLARATION.length ? chunk : chunk.subarray(Math.min(n, XML_DECLARATION.length - pos)));
+      fs.writeSync(out, chunk);
       pos += n;
     }
+    hash.update(endTag);
+    digest = hash.digest('base64');
+    sig = await buildSignature({ documentDigest: digest, certificate: options.certificate, inScopeNamespaces: ns, signingTime: options.signingTime, claimedRole: options.claimedRole, sign: options.sign });
     fs.writeSync(out, Buffer.from(sig.xml, 'utf8'));
     fs.writeSync(out, endTag);
     fs.fsyncSync(out);
-  } finally {
+  } catch (e) {
     fs.closeSync(out);
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
+  fs.closeSync(out);
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   return { digest, signatureValue: sig.signatureValue, signatureValueId: sig.signatureValueId, bytes: fs.statSync(file).size };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_submissions';
+import * as m0003 from './0003_edefter';
 
 export interface SandboxMigration {
   name: string;
@@ -14,4 +15,5 @@ export interface SandboxMigration {
 export const sandboxMigrations: SandboxMigration[] = [
   { name: '0001_initial', ...m0001 },
   { name: '0002_submissions', ...m0002 },
+  { name: '0003_edefter', ...m0003 },
 ];

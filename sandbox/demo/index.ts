@@ -11,7 +11,11 @@ import { createNetsisDemo } from './netsis';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
 import { demoJournalLastMonth } from './journal';
-import { writeLogoLedger, writeNetsisLedger } from './ledger';
+import { demoEdefterSettings, writeLogoLedger, writeNetsisLedger } from './ledger';
+import { createTestSealToken, findSoftHsm } from '../../core/signing/softhsm';
+
+/** The demo token's PIN: a test seal on SoftHSM2, never a real one. */
+export const DEMO_TOKEN_PIN = '1234';
 import { netsisDemoPlan } from './netsis';
 
 /** GİB's registered-user list of the demo customers (what the integrator would return). */
@@ -25,6 +29,8 @@ export interface DemoOptions {
   year?: number;
   /** Replace demo databases already in the folder. */
   force?: boolean;
+  /** Where SoftHSM2 is installed, prepare a token with a self-issued test seal and write edefter-token.json. */
+  edefterToken?: boolean;
 }
 
 export interface DemoSummary {
@@ -38,6 +44,10 @@ export interface DemoSummary {
   userList: string;
   /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
   ledger: { logo: { entries: number; lines: number }; netsis: { entries: number; lines: number }; lastMonth: number };
+  /** e-Defter settings of the demo companies, ready for `konnektor edefter settings --file`. */
+  edefterSettings: string[];
+  /** The SoftHSM2 test seal (module, slot, PIN, SOFTHSM2_CONF), when prepared. */
+  edefterToken?: string;
   seconds: number;
 }
 
@@ -65,6 +75,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
       });
     }
     for (const f of existing) fs.rmSync(path.join(dir, f));
+    for (const f of fs.readdirSync(dir).filter((x) => /^edefter-(ayarlari-\d+|token)\.json$/.test(x))) fs.rmSync(path.join(dir, f));
   }
   const world = demoWorld(seed);
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
@@ -89,6 +100,19 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     ledger.logo.entries += w.entries;
     ledger.logo.lines += w.lines;
   }
+  const edefterSettings = ([0, 1] as const).map((i) => {
+    const file = path.join(dir, `edefter-ayarlari-${world.companies[i]!.vkn}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(demoEdefterSettings(world, i, year), null, 2)}\n`);
+    return file;
+  });
+  let edefterToken: string | undefined;
+  if (options.edefterToken && findSoftHsm()) {
+    const hsm = path.join(dir, 'softhsm');
+    fs.rmSync(hsm, { recursive: true, force: true });
+    const token = await createTestSealToken({ dir: hsm, label: 'demo-malimuhur', pin: DEMO_TOKEN_PIN, soPin: '87654321', commonName: world.companies[0]!.name, taxId: world.companies[0]!.vkn });
+    edefterToken = path.join(dir, 'edefter-token.json');
+    fs.writeFileSync(edefterToken, `${JSON.stringify({ module: token.module, slot: token.slot, pin: token.pin, softhsm2Conf: token.conf, label: token.label }, null, 2)}\n`);
+  }
   for (const c of netsisDemoPlan({ invoices, year }).filter((p) => p.fiscalYear === year)) {
     const w = writeNetsisLedger(path.join(dir, `${c.database}.sqlite`), world, { seed, company: world.companies[c.companyIndex]!, year, toMonth: lastMonth });
     ledger.netsis.entries += w.entries;
@@ -104,6 +128,8 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     userList: path.join(dir, USER_LIST_FILE),
     ledger,
+    edefterSettings,
+    ...(edefterToken ? { edefterToken } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

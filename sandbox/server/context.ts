@@ -13,6 +13,8 @@ export interface ServiceContext {
   account: Account;
   outgoing: OutgoingDocuments;
   validator: DocumentValidator | undefined;
+  /** How long a simulated processing step takes (status changes after it). */
+  stepMs: number;
 }
 
 /** Returns the inner XML of `<ns2:operationResponse>`. */

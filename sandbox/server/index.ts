@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock';
 import { connectorOperations } from './connector';
 import type { OperationHandler, ServiceContext } from './context';
 import { earsivInvoiceXml, earsivOperations } from './earsiv';
+import { edefterOperations } from './edefter';
 import { FaultInjector, type FaultConfig } from './faults';
 import { OutgoingDocuments } from './outgoing';
 import { SEED_ACCOUNTS, seedSandbox } from './seed';
@@ -56,6 +57,8 @@ export interface SandboxEndpoints {
   connectorService: string;
   userService: string;
   earsivService: string;
+  /** QNB's e-Defter service (DefterOlusturWebServices). */
+  edefterService: string;
 }
 
 export interface SandboxDescription {
@@ -87,12 +90,14 @@ const MAX_BODY = 64 * 1024 * 1024;
 const OPERATIONS: Record<Exclude<ServiceName, 'userService'>, Record<string, OperationHandler>> = {
   connectorService: connectorOperations,
   earsivService: earsivOperations,
+  edefterService: edefterOperations,
 };
 
 const NAMESPACE: Record<ServiceName, string> = {
   connectorService: NAMESPACES.connector,
   userService: NAMESPACES.user,
   earsivService: NAMESPACES.earsiv,
+  edefterService: NAMESPACES.edefter,
 };
 
 /** An answer cut short in the middle of its body: well-formed up to the cut, never parseable. */
@@ -158,7 +163,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     const handler = OPERATIONS[service][request.operation];
     if (!handler) throw unknown();
     const account = auth.authenticate(request, sessionIdFromCookie(cookie));
-    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator };
+    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator, stepMs };
     return soapResponse(namespace, request.operation, await handler(request.body, ctx));
   }
 
@@ -276,6 +281,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     connectorService: `${baseUrl}${SERVICES.connectorService.path}`,
     userService: `${baseUrl}${SERVICES.userService.path}`,
     earsivService: `${baseUrl}${SERVICES.earsivService.path}`,
+    edefterService: `${baseUrl}${SERVICES.edefterService.path}`,
   };
 
   outgoing.resumePending();
@@ -308,6 +314,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
           connectorService: `${endpoints.connectorService}?wsdl`,
           userService: `${endpoints.userService}?wsdl`,
           earsivService: `${endpoints.earsivService}?wsdl`,
+          edefterService: `${endpoints.edefterService}?wsdl`,
         },
         dataDir: options.dataDir,
         stepMs,

@@ -14,6 +14,7 @@ export const NAMESPACES = {
   connector: 'http://service.connector.uut.cs.com.tr/',
   user: 'http://service.csap.cs.com.tr/',
   earsiv: 'http://service.earsiv.uut.cs.com.tr/',
+  edefter: 'http://webservice.edefter.uut.cs.com.tr/',
 } as const;
 
 /** A business error that becomes a SOAP fault (HTTP 500), as eFinans reports them. */

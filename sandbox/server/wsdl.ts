@@ -6,6 +6,7 @@ export const SERVICES = {
   connectorService: { path: '/connector/ws/connectorService', wsdl: 'connectorService.wsdl' },
   userService: { path: '/connector/ws/userService', wsdl: 'userService.wsdl' },
   earsivService: { path: '/earsiv/ws/EarsivWebService', wsdl: 'EarsivWebService.wsdl' },
+  edefterService: { path: '/edefter/ws/DefterOlusturWebServices', wsdl: 'DefterOlusturWebServices.wsdl' },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;

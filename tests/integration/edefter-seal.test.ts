@@ -13,6 +13,7 @@ import { demoEdefterSettings } from '../../sandbox/demo/ledger';
 import { demoWorld } from '../../sandbox/demo/scenario';
 import type { TestToken } from '../../core/signing/softhsm';
 import { testToken, xmlsecVerify } from '../support/edefter';
+import { readLastYevmiye } from '../../core/edefter/lastYevmiye';
 
 /** A demo month sealed on a SoftHSM2 token: GİB's schematrons pass, xmlsec1 verifies every signature. */
 let dir: string;
@@ -53,7 +54,7 @@ afterAll(async () => {
 describe('sealing a demo month with the mali mühür on SoftHSM2', () => {
   it('lists the token and its certificate with owner, validity and the mali mühür usage', () => {
     expect(listTokens(token.module).map((t) => t.label)).toContain('malimuhur');
-    const session = openToken(token.module, token.slot, token.pin);
+    const session = openToken(token.module, listTokens(token.module).findIndex((x) => x.label === 'malimuhur'), token.pin);
     try {
       const [cert] = session.certificates();
       expect(cert).toMatchObject({ owner: 'Örnek Tekstil Sanayi ve Ticaret A.Ş.', maliMuhur: true, keyType: 'rsa', id: 'a1b2' });
@@ -104,8 +105,9 @@ describe('sealing a demo month with the mali mühür on SoftHSM2', () => {
 
 describe('bad input at sealing', () => {
   it('a wrong PIN stops after the first attempt, and the right PIN still works afterwards', () => {
-    expect(() => openToken(token.module, token.slot, '0000')).toThrow(expect.objectContaining({ code: 'SIGN_PIN_WRONG' }));
-    const s = openToken(token.module, token.slot, token.pin);
+    const slot = listTokens(token.module).findIndex((x) => x.label === 'malimuhur');
+    expect(() => openToken(token.module, slot, '0000')).toThrow(expect.objectContaining({ code: 'SIGN_PIN_WRONG' }));
+    const s = openToken(token.module, slot, token.pin);
     s.close();
   });
 
@@ -113,7 +115,8 @@ describe('bad input at sealing', () => {
     const expired = await testToken(path.join(dir, 'hsm'), 'expired', { notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') });
     const plain = await testToken(path.join(dir, 'hsm'), 'esign', { withoutSealUsage: true });
     for (const [t, code] of [[expired, 'SIGN_CERT_EXPIRED'], [plain, 'SIGN_CERT_NOT_MALI_MUHUR']] as const) {
-      const s = openToken(t.module, t.slot, t.pin);
+      // SoftHSM renumbers its slots as tokens are added: find the token by its label, as the screen lists them.
+      const s = openToken(t.module, listTokens(t.module).findIndex((x) => x.label === t.label), t.pin);
       try {
         const cert = s.certificates()[0]!;
         const before = fs.readFileSync(built.parts[0]!.y.file);
@@ -124,6 +127,34 @@ describe('bad input at sealing', () => {
       } finally {
         s.close();
       }
+    }
+  });
+});
+
+describe('Yevmiye Numarası Doğrulama', () => {
+  it('reads the last madde, line number and uniqueID of a sealed yevmiye, after verifying its seal', () => {
+    const p = sealed[0]!;
+    const last = readLastYevmiye(path.join(dir, 'out', p.y.name));
+    expect(last).toMatchObject({
+      taxId: settings.firm.taxId,
+      uniqueID: 'YEV202601000001',
+      uniqueSeq: 1,
+      lastJournalNo: built.lastJournalNo,
+      lastLineNumber: built.lastLineNumber,
+      periodEnd: '2026-01-31',
+      signer: 'Örnek Tekstil Sanayi ve Ticaret A.Ş.',
+    });
+  });
+
+  it('refuses an unsigned yevmiye, a changed one and a kebir', () => {
+    const p = sealed[0]!;
+    const signed = fs.readFileSync(path.join(dir, 'out', p.y.name), 'utf8');
+    const unsigned = path.join(dir, 'unsigned.xml');
+    fs.writeFileSync(unsigned, signed.replace(/<ds:Signature [\s\S]*<\/ds:Signature>/, ''));
+    const changed = path.join(dir, 'changed.xml');
+    fs.writeFileSync(changed, signed.replace(/(<gl-cor:entryNumberCounter [^>]*>)(\d+)</g, (_m, a, n) => `${a}${Number(n) + 100}<`));
+    for (const f of [unsigned, changed, path.join(dir, 'out', p.k.name)]) {
+      expect(() => readLastYevmiye(f)).toThrow(expect.objectContaining({ code: 'EDEFTER_LAST_YEVMIYE_INVALID' }));
     }
   });
 });

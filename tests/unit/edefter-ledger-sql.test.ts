@@ -18,7 +18,8 @@ describe('journal reading T-SQL', () => {
     expect(sql).toContain('left join [L_CAPIUSER] as [U] on [U].[NR] = [H].[CAPIBLOCK_CREATEDBY]');
     expect(sql).toContain('[H].[EBOOK_DOCTYPE] as [H_DOCTYPE]');
     expect(sql).toContain('[H].[EBOOKDOCNR] as [H_DOCNR]');
-    expect(sql).toContain('order by [H].[DATE_] asc, COALESCE(H.JOURNALNO, 0) asc, [H].[LOGICALREF] asc');
+    expect(sql).toContain('order by [H].[DATE_] asc, [H].[JOURNALNO] asc, [H].[LOGICALREF] asc');
+    expect(sql).toContain('[H].[JOURNALNO] is not null');
     // Dates as YYYYMMDD (login-language proof); the month's end is exclusive of the next day.
     expect(bindings).toEqual(expect.arrayContaining([1000, 0, '20260201', '20260301', after.date, 41, 977]));
   });
@@ -39,7 +40,7 @@ describe('journal reading T-SQL', () => {
       .toSQL()
       .toNative();
     expect(sql).toContain('from [TBLMUHMAS] as [M]');
-    expect(sql).toContain('order by [M].[TARIH] asc, COALESCE(M.RESM_YEVMNO, 0) asc, [M].[FISNO] asc');
+    expect(sql).toContain('order by [M].[TARIH] asc, [M].[RESM_YEVMNO] asc, [M].[FISNO] asc');
     expect(bindings).toEqual(expect.arrayContaining([500, '20260301', '20260401', "MF'1"]));
     expect(sql).not.toContain("MF'1");
   });

@@ -11,7 +11,6 @@
  *   no), totals on the positive balance side (Büyük Defter Kılavuzu; `edefter_kebir.sch`). The re-sort goes through
  *   a temporary SQLite table, so memory stays bounded however large the month.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -41,6 +40,8 @@ export interface LedgerBuildOptions {
   outDir: string;
   /** Bytes per part; default from the settings (200 MB). */
   partSizeBytes?: number;
+  /** Called with every voucher as it is written (e.g. QNB's CSV writer, so the journal is read once). */
+  onEntry?: (entry: LedgerEntry) => void;
 }
 
 export interface BuiltFile {
@@ -48,8 +49,6 @@ export interface BuiltFile {
   file: string;
   name: string;
   bytes: number;
-  /** SHA-256 (base64) of the canonical form without a signature: the enveloped reference's digest. */
-  digest: string;
   uniqueID: string;
 }
 
@@ -92,7 +91,10 @@ function addDays(date: string, days: number): string {
 }
 
 const trMonths = ['Ocak', 'Şubat', 'Mart', 'Nisan', 'Mayıs', 'Haziran', 'Temmuz', 'Ağustos', 'Eylül', 'Ekim', 'Kasım', 'Aralık'];
-const trDate = (d: string) => `${Number(d.slice(8, 10))} ${trMonths[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
+const trMonthYear = (d: string) => `${trMonths[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
+
+/** periodCoveredEnd is written as this placeholder while a part is streamed, then patched in place (same length). */
+const END_PLACEHOLDER = '0000-00-00';
 
 /** Buffered synchronous writer: a few MB in memory at most, whatever the file size. */
 class FileSink {
@@ -121,6 +123,7 @@ class FileSink {
     fs.closeSync(this.fd);
     return this.bytes;
   }
+
 }
 
 /** The parts of the document around its entries: root, `xbrli:xbrl` header, `documentInfo`, `entityInformation`. */
@@ -154,7 +157,9 @@ export function documentFrame(o: FrameOptions): DocumentFrame {
   const t = (name: string, value: string) => `<${name} contextRef="${c}">${escText(value)}</${name}>`;
   const stylesheet = o.root === 'berat' ? 'berat.xslt' : o.kind === 'journal' ? 'yevmiye.xslt' : 'kebir.xslt';
   const kindWord = o.kind === 'journal' ? 'Yevmiye' : 'Kebir';
-  const comment = `${trDate(o.periodStart)} - ${trDate(o.periodEnd)} arası ${f.title}'e ait ${kindWord} Defteri${o.berat ? ' Beratı' : ''}`;
+  // Free text (XBRL-GL Genel Açıklamalar §4.1.6); it names the month, not the part's end, so a streamed part's
+  // header keeps its length when periodCoveredEnd is filled in at the end.
+  const comment = `${trMonthYear(o.periodStart)} dönemine ait ${f.title} ${kindWord} Defteri${o.berat ? ' Beratı' : ''}`;
   const org = (id: string, description: string) =>
     `<gl-bus:organizationIdentifiers>${t('gl-bus:organizationIdentifier', id)}${t('gl-bus:organizationDescription', description)}</gl-bus:organizationIdentifiers>`;
   const accountants = o.settings.contracts
@@ -309,8 +314,13 @@ const emptyVat = (): VatTotals => ({ '391': { D: 0, C: 0 }, '191': { D: 0, C: 0 
 
 interface OpenPart {
   index: number;
-  bodyFile: string;
+  /** The Y file while it is written (renamed to its GİB name once the part count is known). */
+  tmpFile: string;
   sink: FileSink;
+  /** Byte offset of periodCoveredEnd's placeholder in the file. */
+  endOffset: number;
+  uniqueSeq: number;
+  periodStart: string;
   entries: number;
   lines: number;
   firstDate: string;
@@ -324,15 +334,15 @@ interface OpenPart {
 
 /**
  * Writes the month's Y and K parts from a journal stream that has passed the checks (numbered, balanced, in book
- * order). Returns the parts with their digests; files are unsigned (signing inserts the `ds:Signature`).
+ * order). Y parts stream straight into their files (periodCoveredEnd patched in place when a part closes); K parts
+ * are written from the sorted table afterwards. Files are unsigned; sealing digests them (core/signing/xades.ts).
  */
 export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: LedgerBuildOptions): Promise<LedgerBuildResult> {
   const { first: monthFirst, last: monthLast } = monthBounds(o.month);
   const taxId = o.settings.firm.taxId;
   const limit = o.partSizeBytes ?? o.settings.firm.ledger.partSizeMb * 1024 * 1024;
-  // Room for the header and footer of a part (entity data, comments): kept out of the entries' budget.
-  const budget = Math.max(64 * 1024, limit - 64 * 1024);
   const names = new AccountNames(o.chart);
+  const ym = o.month.replace('-', '');
   fs.mkdirSync(o.outDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(o.outDir, '.build-'));
   const sortDb = new Database(path.join(work, 'kebir.sqlite'));
@@ -340,11 +350,19 @@ export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: Ledger
   sortDb.pragma('synchronous = OFF');
   sortDb.exec(`CREATE TABLE line (part INTEGER, main TEXT, sub TEXT, mainName TEXT, subName TEXT, counter INTEGER, lineNumber INTEGER,
     date TEXT, dc TEXT, amount INTEGER, voucherNo TEXT, docType TEXT, docDescription TEXT, docNumber TEXT, docDate TEXT, payment TEXT, comment TEXT)`);
-  const insert = sortDb.prepare(`INSERT INTO line VALUES (@part, @main, @sub, @mainName, @subName, @counter, @lineNumber, @date, @dc, @amount,
-    @voucherNo, @docType, @docDescription, @docNumber, @docDate, @payment, @comment)`);
-  let pendingRows: Record<string, unknown>[] = [];
-  const flushRows = sortDb.transaction((rows: Record<string, unknown>[]) => {
+  const insert = sortDb.prepare(`INSERT INTO line VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  let pendingRows: unknown[][] = [];
+  const flushRows = sortDb.transaction((rows: unknown[][]) => {
     for (const r of rows) insert.run(r);
+  });
+  const common = (periodStart: string, periodEnd: string) => ({
+    settings: o.settings,
+    creationDate: o.creationDate,
+    periodStart,
+    periodEnd,
+    version: o.version,
+    root: 'defter' as const,
+    ...(o.branch ? { branch: o.branch } : {}),
   });
 
   const closed: OpenPart[] = [];
@@ -355,16 +373,38 @@ export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: Ledger
   let lastJournalNo = 0;
   const openPart = (firstDate: string): OpenPart => {
     const index = closed.length + 1;
-    const bodyFile = path.join(work, `y-${index}.body`);
-    return { index, bodyFile, sink: new FileSink(bodyFile), entries: 0, lines: 0, firstDate, lastDate: firstDate, firstJournalNo: 0, lastJournalNo: 0, firstLine: 0, lastLine: 0, vat: emptyVat() };
+    const prev = closed.at(-1);
+    // Teknik Kılavuz §2.2: the first part starts on the 1st; a later one the day after the previous part ends, or on
+    // that same day when the cut falls inside a day.
+    const periodStart = !prev ? monthFirst : firstDate === prev.lastDate ? prev.lastDate : addDays(prev.lastDate, 1);
+    const uniqueSeq = o.previousUniqueSeq + index;
+    const frame = documentFrame({ ...common(periodStart, END_PLACEHOLDER), kind: 'journal', uniqueID: `YEV${ym}${pad(uniqueSeq, 6)}` });
+    const marker = `<gl-cor:periodCoveredEnd contextRef="journal_context">${END_PLACEHOLDER}`;
+    const endOffset = Buffer.byteLength(frame.head.slice(0, frame.head.indexOf(marker) + marker.length - END_PLACEHOLDER.length), 'utf8');
+    const tmpFile = path.join(work, `y-${index}.xml`);
+    const sink = new FileSink(tmpFile);
+    sink.write(frame.head);
+    return { index, tmpFile, sink, endOffset, uniqueSeq, periodStart, entries: 0, lines: 0, firstDate, lastDate: firstDate, firstJournalNo: 0, lastJournalNo: 0, firstLine: 0, lastLine: 0, vat: emptyVat() };
+  };
+  const closePart = (p: OpenPart, isLast: boolean) => {
+    const frame = documentFrame({ ...common(p.periodStart, END_PLACEHOLDER), kind: 'journal', uniqueID: '' });
+    p.sink.write(frame.tail + frame.rootEnd);
+    p.sink.close();
+    const fd = fs.openSync(p.tmpFile, 'r+');
+    try {
+      fs.writeSync(fd, Buffer.from(isLast ? monthLast : p.lastDate, 'utf8'), 0, END_PLACEHOLDER.length, p.endOffset);
+    } finally {
+      fs.closeSync(fd);
+    }
   };
   try {
     for await (const entry of entries) {
       const counter = entry.journalNo!;
       const xml = journalEntryXml(entry, counter, lineNumber + 1, names, o.branch);
       const size = Buffer.byteLength(xml, 'utf8');
-      if (part && part.entries > 0 && part.sink.bytes + size > budget) {
-        part.sink.close();
+      // An entry never splits across parts; room is kept for the part's closing tags.
+      if (part && part.entries > 0 && part.sink.bytes + size + 1024 > limit) {
+        closePart(part, false);
         closed.push(part);
         part = undefined;
       }
@@ -375,31 +415,15 @@ export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: Ledger
         part.firstDate = entry.date;
       }
       part.sink.write(xml, size);
-      entry.lines.forEach((l) => {
+      o.onEntry?.(entry);
+      for (const l of entry.lines) {
         lineNumber++;
         const d = lineData(entry, l, counter, lineNumber, names);
         const main = d.account.main as keyof VatTotals;
-        if (main in part!.vat) part!.vat[main][l.debitCredit] += l.amountKurus;
-        pendingRows.push({
-          part: part!.index,
-          main: d.account.main,
-          sub: d.account.sub ?? '',
-          mainName: d.account.mainName,
-          subName: d.account.subName ?? null,
-          counter,
-          lineNumber,
-          date: d.date,
-          dc: d.dc,
-          amount: d.amount,
-          voucherNo: d.voucherNo,
-          docType: d.docType,
-          docDescription: d.docDescription,
-          docNumber: d.docNumber,
-          docDate: d.docDate,
-          payment: d.payment,
-          comment: d.comment,
-        });
-      });
+        if (main in part.vat) part.vat[main][l.debitCredit] += l.amountKurus;
+        pendingRows.push([part.index, d.account.main, d.account.sub ?? '', d.account.mainName, d.account.subName ?? null, counter, lineNumber, d.date, d.dc, d.amount,
+          d.voucherNo, d.docType, d.docDescription, d.docNumber, d.docDate, d.payment, d.comment]);
+      }
       if (pendingRows.length >= 5000) {
         flushRows(pendingRows);
         pendingRows = [];
@@ -416,36 +440,33 @@ export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: Ledger
     flushRows(pendingRows);
     pendingRows = [];
     if (part) {
-      part.sink.close();
+      closePart(part, true);
       closed.push(part);
+      part = undefined;
     }
     sortDb.exec('CREATE INDEX line_order ON line (part, main, sub, counter, lineNumber)');
 
     const single = closed.length === 1;
     const built: BuiltPart[] = [];
-    let seq = o.previousUniqueSeq;
-    let prevEnd: string | undefined;
-    let prevLastDate: string | undefined;
     for (const [i, p] of closed.entries()) {
       const isLast = i === closed.length - 1;
-      const periodStart = i === 0 ? monthFirst : p.firstDate === prevLastDate ? prevLastDate : addDays(prevEnd!, 1);
       const periodEnd = isLast ? monthLast : p.lastDate;
-      prevEnd = periodEnd;
-      prevLastDate = p.lastDate;
-      seq++;
       const number = single ? 0 : p.index;
-      const ym = o.month.replace('-', '');
-      const common = { settings: o.settings, creationDate: o.creationDate, periodStart, periodEnd, version: o.version, root: 'defter' as const, ...(o.branch ? { branch: o.branch } : {}) };
       const yName = partFileName(taxId, o.month, 'Y', number, o.branch?.code);
-      const yUnique = `YEV${ym}${pad(seq, 6)}`;
-      const y = assemble(path.join(o.outDir, yName), documentFrame({ ...common, kind: 'journal', uniqueID: yUnique }), (write) => copyFile(p.bodyFile, write));
+      const yFile = path.join(o.outDir, yName);
+      fs.renameSync(p.tmpFile, yFile);
       const kName = partFileName(taxId, o.month, 'K', number, o.branch?.code);
-      const kUnique = `KEB${ym}${pad(seq, 6)}`;
-      const k = assemble(path.join(o.outDir, kName), documentFrame({ ...common, kind: 'ledger', uniqueID: kUnique }), (write) => writeKebirBody(sortDb, p.index, write, o.branch));
-      fs.rmSync(p.bodyFile, { force: true });
+      const kUnique = `KEB${ym}${pad(p.uniqueSeq, 6)}`;
+      const kFrame = documentFrame({ ...common(p.periodStart, periodEnd), kind: 'ledger', uniqueID: kUnique });
+      const kFile = path.join(o.outDir, kName);
+      const k = new FileSink(kFile);
+      k.write(kFrame.head);
+      writeKebirBody(sortDb, p.index, (s) => k.write(s), o.branch);
+      k.write(kFrame.tail + kFrame.rootEnd);
+      const kBytes = k.close();
       built.push({
         part: number,
-        periodStart,
+        periodStart: p.periodStart,
         periodEnd,
         entries: p.entries,
         lines: p.lines,
@@ -454,13 +475,13 @@ export async function buildLedger(entries: AsyncIterable<LedgerEntry>, o: Ledger
         firstLineNumber: p.firstLine,
         lastLineNumber: p.lastLine,
         vat: p.vat,
-        y: { kind: 'Y', file: path.join(o.outDir, yName), name: yName, bytes: y.bytes, digest: y.digest, uniqueID: yUnique },
-        k: { kind: 'K', file: path.join(o.outDir, kName), name: kName, bytes: k.bytes, digest: k.digest, uniqueID: kUnique },
+        y: { kind: 'Y', file: yFile, name: yName, bytes: fs.statSync(yFile).size, uniqueID: `YEV${ym}${pad(p.uniqueSeq, 6)}` },
+        k: { kind: 'K', file: kFile, name: kName, bytes: kBytes, uniqueID: kUnique },
       });
     }
-    return { month: o.month, parts: built, entries: totalEntries, lines: totalLines, lastUniqueSeq: seq, lastLineNumber: lineNumber, lastJournalNo };
+    return { month: o.month, parts: built, entries: totalEntries, lines: totalLines, lastUniqueSeq: o.previousUniqueSeq + closed.length, lastLineNumber: lineNumber, lastJournalNo };
   } finally {
-    if (part && !closed.includes(part)) safeClose(part.sink);
+    if (part) safeClose(part.sink);
     sortDb.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -471,45 +492,6 @@ function safeClose(sink: FileSink): void {
     sink.close();
   } catch {
     // already closed
-  }
-}
-
-/** Writes head + body + tail + root end into `file`, digesting the canonical part (everything after the XML declaration). */
-function assemble(file: string, frame: DocumentFrame, body: (write: (s: string | Buffer) => void) => void): { bytes: number; digest: string } {
-  const hash = crypto.createHash('sha256');
-  const fd = fs.openSync(file, 'w');
-  let bytes = 0;
-  let digesting = false;
-  const write = (s: string | Buffer) => {
-    const buf = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-    fs.writeSync(fd, buf);
-    bytes += buf.length;
-    if (digesting) hash.update(buf);
-  };
-  try {
-    write(XML_DECLARATION);
-    digesting = true;
-    write(frame.head.slice(XML_DECLARATION.length));
-    body(write);
-    write(frame.tail);
-    write(frame.rootEnd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return { bytes, digest: hash.digest('base64') };
-}
-
-function copyFile(file: string, write: (b: Buffer) => void): void {
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  try {
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      write(Buffer.from(buf.subarray(0, n)));
-    }
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
