@@ -96,7 +96,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (useDemo) {
       step('demo', 'Örnek muhasebe veri tabanları hazırlanıyor', 'started');
       try {
-        await api['demo.init']({ dir: demoDir, ...(options.demoYear ? { year: options.demoYear } : {}) });
+        // A demo year in the past also opens the periods since, so today's first login shows the year-end wizard.
+        await api['demo.init']({ dir: demoDir, ...(options.demoYear ? { year: options.demoYear, openFollowingYears: true } : {}) });
       } catch (e) {
         // Already there from an earlier run: keep its documents and their states.
         if (!(isKonnektorError(e) && e.code === 'DEMO_DIR_INVALID')) throw e;

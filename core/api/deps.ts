@@ -13,7 +13,7 @@ export interface ApiDeps {
   /** Konnektör's local store, opened on first use. */
   store: () => Promise<LocalStore>;
   /** Settings: the GİB package folder (default: located by core/validation), series prefixes per module. */
-  settings?: { gibPackage?: string; prefixes?: Partial<Record<Module, string>> };
+  settings?: { gibPackage?: string; prefixes?: Partial<Record<Module, string>>; dataDir?: string };
   now?: () => Date;
   /** Progress of `documents.send` (the CLI draws its progress bar from it). */
   onSendEvent?: SendRunOptions['onEvent'];

@@ -16,6 +16,7 @@ import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
 import { createAppHandlers, type AppHandlers } from './startup';
 import { createEdefterHandlers, type EdefterHandlers } from './edefter';
+import { createGibHandlers, type GibHandlers } from './gib';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
@@ -29,7 +30,7 @@ export type { StartupStatus, StartupStep } from './startup';
 export { StartupProgress, startingApi } from './startup';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & DemoHandlers;
+export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & GibHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -63,6 +64,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createYearEndHandlers(ctx),
     ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
+    ...createGibHandlers(ctx),
     ...createDemoHandlers(),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.

@@ -31,6 +31,8 @@ export const apiSchemas = {
       seed: z.number().int().optional(),
       year: z.number().int().min(2000).max(2100).optional(),
       force: z.boolean().optional(),
+      /** With a past `year`: open the Logo periods of the years since (the year-end wizard then has one to propose). */
+      openFollowingYears: z.boolean().optional(),
     })
     .strict(),
   'documents.export': z
@@ -77,6 +79,8 @@ export const apiSchemas = {
   'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
+  /** `konnektor gib install`: GİB's official zips (files or https URLs); GİB's published ones when absent. */
+  'gib.install': z.object({ sources: z.array(z.string().min(1).max(2048)).max(8).optional() }).strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
   ...yearendSchemas,
   ...edefterSchemas,
