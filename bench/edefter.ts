@@ -75,10 +75,14 @@ async function measure(benchFile: string): Promise<void> {
   const chart = await logo.readChartOfAccounts!({ connections }, target);
   const phases: [string, number][] = [];
   const total = performance.now();
+  const cpu: number[] = [];
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t = performance.now();
+    const c = process.cpuUsage();
     const r = await work();
     phases.push([name, (performance.now() - t) / 1000]);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1e6);
     return r;
   };
 
@@ -114,7 +118,8 @@ async function measure(benchFile: string): Promise<void> {
   const bytes = built.parts.reduce((a, p) => a + p.y.bytes + p.k.bytes, 0);
   console.log(`month: ${summary.entries} vouchers, ${summary.lines} lines, checks ${summary.ok ? 'passed' : `found ${summary.issues.length} issues`}`);
   console.log(`parts: ${built.parts.length} (Y+K ${mib(bytes)} in all, largest ${mib(Math.max(...built.parts.map((p) => Math.max(p.y.bytes, p.k.bytes))))}); CSV: ${csv.length} zips, ${mib(csv.reduce((a, c) => a + c.bytes, 0))}`);
-  for (const [name, s] of phases) console.log(`  ${name.padEnd(40)} ${s.toFixed(1)} s`);
-  console.log(`total ${seconds.toFixed(1)} s (goal ≤ 120 s on 2 cores), peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} (goal ≤ 300 MB)`);
+  // CPU seconds alongside wall time: on a shared machine the wall time mostly measures the other processes.
+  phases.forEach(([name, s], i) => console.log(`  ${name.padEnd(44)} ${s.toFixed(1)} s wall, ${cpu[i]!.toFixed(1)} s CPU`));
+  console.log(`total ${seconds.toFixed(1)} s wall, ${cpu.reduce((a, b) => a + b, 0).toFixed(1)} s CPU (goal ≤ 120 s on 2 cores), peak RSS ${mib(process.resourceUsage().maxRSS * 1024)} (goal ≤ 300 MB)`);
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }

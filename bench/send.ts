@@ -23,6 +23,7 @@ import { getConnector } from '../connectors/registry';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
 import { logger } from '../core/logging';
+import { documentKinds } from '../core/documents/kinds';
 
 if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
 
@@ -121,7 +122,7 @@ const summary = await runSend({
   ctx: { connections },
   connector: getConnector('logo'),
   target: { ...target },
-  module: 'efatura',
+  kind: documentKinds.outgoing('efatura'),
   efatura,
   earsiv: clients.earsiv,
   export: {

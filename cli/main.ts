@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createKonnektorApi, type KonnektorApi } from '../core/api';
+import { documentKinds } from '../core/documents/kinds';
 import type { InvoiceDocument } from '../core/documents/model';
 import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
@@ -15,6 +16,9 @@ import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
 import { registerEdefterCommands } from './edefter';
+
+/** The modules whose documents Konnektör sends, as the help lists them (core/documents/kinds). */
+const SENDING_MODULES = [...new Set(documentKinds.list().filter((k) => k.direction === 'outgoing').map((k) => k.module))].join(' | ');
 
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
@@ -72,6 +76,13 @@ function documentRow(d: InvoiceDocument): (string | number)[] {
   ];
 }
 
+/** The integrator account of a command: the password comes from the named environment variable, never argv. */
+export function integratorOptions(o: { integrator: string; user: string; passwordEnv: string; erpCode?: string; wsLogin?: boolean }) {
+  const password = process.env[o.passwordEnv];
+  if (!password) throw new KonnektorError('INPUT_INVALID', `Environment variable ${o.passwordEnv} is empty`, { value: o.passwordEnv });
+  return { integrator: o.integrator, user: o.user, password, ...(o.erpCode ? { erpCode: o.erpCode } : {}) };
+}
+
 export function buildProgram(api: KonnektorApi, setExit: (code: number) => void): Command {
   const program = new Command('konnektor')
     .description('Konnektör: muhasebe veri tabanı ile QNB eFinans arasında e-belge köprüsü')
@@ -99,6 +110,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           seed: Number(o.seed),
           ...(o.year ? { year: Number(o.year) } : {}),
           ...(o.force ? { force: true } : {}),
+          // The command line also prepares the e-Defter test seal (SoftHSM2), so sealing can be tried from the demo.
+          edefterToken: true,
         });
         printResult(out, summary, () =>
           [
@@ -156,7 +169,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
 
   const documents = program.command('documents').description('muhasebe programındaki belgeler');
   withTarget(documents.command('list').description('gönderilmemiş (giden) belgeler'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
     .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
     .option('--limit <n>', 'en çok bu kadar belge')
@@ -182,7 +195,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   withTarget(program.command('export').description('gönderilmemiş faturaları GİB’e uygun UBL-TR dosyaları olarak yazar ve doğrular'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .requiredOption('--out <folder>', 'dosyaların yazılacağı klasör (<ETTN>.xml ve report.json)')
     .option('--from <date>', 'başlangıç tarihi YYYY-AA-GG')
     .option('--to <date>', 'bitiş tarihi YYYY-AA-GG')
@@ -225,7 +238,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     );
 
   withTarget(program.command('send').description('gönderilmemiş faturaları entegratöre (eFinans) gönderir, sonucu izler ve muhasebe programına yazar'))
-    .requiredOption('--module <module>', 'efatura | earsiv')
+    .requiredOption('--module <module>', SENDING_MODULES)
     .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
     .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
     .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
@@ -277,7 +290,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   program
     .command('status')
     .description('giden kutusundaki belgelerin durumu')
-    .option('--module <module>', 'efatura | earsiv')
+    .option('--module <module>', SENDING_MODULES)
     .option('--limit <n>', 'en çok bu kadar belge', '50')
     .option('--json', 'JSON çıktı')
     .action(
@@ -299,10 +312,16 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--port <port>', 'port', '8480')
     .requiredOption('--data <folder>', 'sandbox verilerinin tutulacağı klasör')
     .option('--step-ms <ms>', 'belgelerin bir durumdan diğerine geçme süresi', '2000')
+    .option('--generated-users <n>', 'kayıtlı kullanıcı listesine eklenecek uydurma mükellef sayısı (ölçümler için)')
     .action(
       run(async (_out, cmd) => {
-        const o = cmd.opts<{ port: string; data: string; stepMs: string }>();
-        await runSandboxCommand({ port: Number(o.port), dataDir: o.data, stepMs: Number(o.stepMs) });
+        const o = cmd.opts<{ port: string; data: string; stepMs: string; generatedUsers?: string }>();
+        await runSandboxCommand({
+          port: Number(o.port),
+          dataDir: o.data,
+          stepMs: Number(o.stepMs),
+          ...(o.generatedUsers !== undefined ? { generatedUsers: Number(o.generatedUsers) } : {}),
+        });
       }),
     );
 
@@ -358,6 +377,48 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
   registry
+    .command('sync')
+    .description('kayıtlı kullanıcı listesini entegratörden (kayitliKullaniciListeleExtended) indirip önbelleği yeniler')
+    .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
+    .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
+    .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
+    .option('--vkn <vkn>', 'şirketin VKN/TCKN’si: listedeki kendi posta kutularını da gösterir')
+    .option('--erp-code <code>', 'QNB’nin verdiği ERP kodu (erpKodu)')
+    .option('--max-drop <oran>', 'önbellekteki mükelleflerin en çok bu oranı silinebilir (0–1, varsayılan 0.1); fazlası eksik indirme sayılır ve reddedilir')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ integrator: string; user: string; passwordEnv: string; vkn?: string; erpCode?: string; maxDrop?: string }>();
+        const maxDrop = o.maxDrop === undefined ? undefined : Number(o.maxDrop);
+        const r = await api['registry.sync']({
+          ...integratorOptions(o),
+          ...(o.vkn ? { vkn: o.vkn } : {}),
+          ...(maxDrop !== undefined ? { maxDropShare: maxDrop } : {}),
+        });
+        printResult(out, r, () =>
+          [
+            `Kayıtlı kullanıcı listesi yenilendi: ${r.after} mükellef, ${r.aliases} posta kutusu (önceki ${r.before}, listeden çıkan ${r.dropped}); ${(r.timings.totalMs / 1000).toFixed(1)} sn`,
+            ...(r.ownAliases ? [`Şirketin posta kutuları: ${r.ownAliases.join(', ') || '(listede yok)'}`] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+  registry
+    .command('status')
+    .description('kayıtlı kullanıcı listesinin son yenilenmesi')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out) => {
+        const r = await api['registry.status']({});
+        printResult(out, r, () =>
+          [
+            `Son başarılı yenileme: ${r.syncedAt ?? 'hiç'} (${r.users} mükellef, kaynak ${r.source ?? '-'})`,
+            ...(r.attemptedAt ? [`Son deneme: ${r.attemptedAt} → ${r.outcome}${r.message ? `: ${r.message}` : ''}`] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+  registry
     .command('choose-alias')
     .description('birden fazla posta kutusu olan müşteri için gönderilecek etiketi seçer')
     .requiredOption('--identifier <vkn>', 'müşterinin VKN/TCKN’si')
@@ -365,7 +426,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .option('--json', 'JSON çıktı')
     .action(
       run(async (out, cmd) => {
-        const o = registry.commands[1]!.opts<{ identifier: string; alias: string }>();
+        const o = cmd.opts<{ identifier: string; alias: string }>();
         const r = await api['registry.chooseAlias']({ identifier: o.identifier, alias: o.alias, actor: os.userInfo().username });
         printResult(out, r, () => `${r.identifier} için ${r.alias} seçildi.`);
       }),
@@ -389,6 +450,108 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
         );
       }),
     );
+
+  const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura): al, listele, göster, kabul/red');
+  const accessOptions = (cmd: Command) =>
+    cmd
+      .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
+      .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
+      .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
+      .option('--erp-code <code>', 'QNB’nin verdiği ERP kodu (erpKodu)');
+  accessOptions(
+    incoming
+      .command('fetch')
+      .description('entegratördeki yeni gelen belgeleri (UBL) alır, yerel depoya kaydeder ve alındı olarak işaretler')
+      .requiredOption('--module <module>', 'efatura')
+      .option('--vkn <vkn>', 'şirketin VKN/TCKN’si (birden fazla şirket varsa)')
+      .option('--json', 'JSON çıktı'),
+  ).action(
+    run(async (out, cmd) => {
+      const o = cmd.opts<{ module: string; vkn?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      const r = await api['incoming.fetch']({ module: o.module, ...integratorOptions(o), ...(o.vkn ? { vkn: o.vkn } : {}) });
+      printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
+    }),
+  );
+  incoming
+    .command('list')
+    .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')
+    .requiredOption('--module <module>', 'efatura')
+    .option('--vkn <vkn>', 'yalnızca bu şirketin belgeleri')
+    .option('--from <date>', 'belge tarihi başlangıcı YYYY-AA-GG')
+    .option('--to <date>', 'belge tarihi bitişi YYYY-AA-GG')
+    .option('--sender <vkn|ad>', 'gönderen VKN’si veya adının bir parçası')
+    .option('--state <state>', 'received | invalid | answering | answered')
+    .option('--due <gün>', 'yanıt süresi bu kadar gün içinde dolanlar')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ module: string; vkn?: string; from?: string; to?: string; sender?: string; state?: string; due?: string }>();
+        const rows = await api['incoming.list']({
+          module: o.module,
+          ...(o.vkn ? { vkn: o.vkn } : {}),
+          ...(o.from ? { from: o.from } : {}),
+          ...(o.to ? { to: o.to } : {}),
+          ...(o.sender ? { sender: o.sender } : {}),
+          ...(o.state ? { state: o.state as 'received' } : {}),
+          ...(o.due !== undefined ? { dueWithinDays: Number(o.due) } : {}),
+        });
+        printResult(out, rows, () =>
+          rows.length === 0
+            ? 'Gelen belge yok.'
+            : table(
+                ['ETTN', 'Numara', 'Gönderen', 'Senaryo', 'Tarih', 'Ödenecek', 'Durum', 'Yanıt', 'Son yanıt'],
+                rows.map((r) => [r.ettn, r.number ?? '', `${r.senderName ?? ''} ${r.senderVkn ?? ''}`.trim(), r.profile ?? '', r.issueDate ?? '', r.payable ? `${r.payable} ${r.currency ?? ''}` : '', r.state, r.answer ?? '', r.answerDeadline?.slice(0, 16).replace('T', ' ') ?? '']),
+              ),
+        );
+      }),
+    );
+  incoming
+    .command('show')
+    .description('bir gelen belgenin özeti; --xml ile özgün XML dosyasını yazar')
+    .requiredOption('--module <module>', 'efatura')
+    .requiredOption('--ettn <ettn>', 'belgenin ETTN’si')
+    .option('--xml <file>', 'özgün XML’in yazılacağı dosya')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ module: string; ettn: string; xml?: string }>();
+        const r = await api['incoming.show']({ module: o.module, ettn: o.ettn });
+        if (o.xml) fs.writeFileSync(o.xml, r.xml);
+        const { xml: _xml, answerXml: _answer, ...summary } = r;
+        printResult(out, summary, () =>
+          [
+            `${r.number ?? '-'} (${r.profile ?? '-'}) ${r.senderName ?? ''} ${r.senderVkn ?? ''}: ${r.payable ?? ''} ${r.currency ?? ''}; durum ${r.state}${r.answer ? `, yanıt ${r.answer}` : ''}`,
+            ...(r.answerDeadline ? [`Son yanıt: ${r.answerDeadline}`] : []),
+            ...r.problems.map((p) => `  ✗ [${p.source}] ${p.rule}: ${p.message}`),
+          ].join('\n'),
+        );
+      }),
+    );
+  accessOptions(
+    incoming
+      .command('answer')
+      .description('TICARIFATURA faturasına KABUL veya RED yanıtı (UYGULAMA_YANITI_UBL) gönderir')
+      .requiredOption('--ettn <ettn>', 'yanıtlanacak faturanın ETTN’si')
+      .option('--module <module>', 'efatura', 'efatura')
+      .option('--kabul', 'faturayı kabul et')
+      .option('--red', 'faturayı reddet (--reason gerekli)')
+      .option('--reason <metin>', 'red gerekçesi')
+      .option('--json', 'JSON çıktı'),
+  ).action(
+    run(async (out, cmd) => {
+      const o = cmd.opts<{ module: string; ettn: string; kabul?: boolean; red?: boolean; reason?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      if (Boolean(o.kabul) === Boolean(o.red)) throw new KonnektorError('INPUT_INVALID', 'Give exactly one of --kabul and --red', { value: '--kabul | --red' });
+      const r = await api['incoming.answer']({
+        module: o.module,
+        ettn: o.ettn,
+        answer: o.kabul ? 'KABUL' : 'RED',
+        ...(o.reason !== undefined ? { reason: o.reason } : {}),
+        actor: os.userInfo().username,
+        ...integratorOptions(o),
+      });
+      printResult(out, r, () => `${r.ettn}: ${r.answer} yanıtı gönderildi (yanıt ${r.answerNumber}, ETTN ${r.answerEttn}, belgeOid ${r.belgeOid})`);
+    }),
+  );
 
   program
     .command('start')

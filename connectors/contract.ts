@@ -95,6 +95,22 @@ export interface WriteBackResult {
   message?: string;
 }
 
+/** What Konnektör writes back into the program for a document (each program keeps what it has a place for). */
+export type WriteBackField = 'ettn' | 'number' | 'status' | 'gibCode' | 'message';
+
+/**
+ * What a program can do with one document kind (core/documents/kinds): read its documents, and which of its
+ * outcome fields it takes back. Login, the connection test, the year-end wizard and the screens ask this map
+ * together with the kind registry; a kind missing here is one the program cannot serve yet.
+ */
+export interface KindCapability {
+  read: boolean;
+  writeBack: readonly WriteBackField[];
+}
+
+/** Keyed by document-kind id (`efatura`, `earsiv`, later `eirsaliye`, `eirsaliye-yanit`…). */
+export type KindCapabilities = Readonly<Record<string, KindCapability>>;
+
 /**
  * GİB's registered e-Fatura users as Konnektör knows them (the integrator's list, cached locally). Programs that
  * record on the invoice whether it is an e-Fatura or an e-Arşiv invoice (Logo EINVOICE, Netsis EBELGE, Mikro
@@ -124,6 +140,9 @@ export interface ErpConnector {
   readonly id: string;
   readonly title: string;
   readonly shape: ConnectorShape;
+  /** Per document kind, what this program reads and writes back. */
+  readonly documentKinds: KindCapabilities;
+  /** The modules a user of this program can log into: those of its readable kinds (`modulesOf(documentKinds)`). */
   readonly modules: readonly Module[];
   /** The program's own name of the job that gives vouchers their yevmiye madde numbers (named as the fix). */
   readonly journalNumberingJob?: string;

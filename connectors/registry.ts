@@ -6,16 +6,34 @@ import { netsisConnector } from './netsis';
 /** Every accounting program Konnektör can read. Adding a program is adding a folder and a line here. */
 const CONNECTORS: readonly ErpConnector[] = [logoConnector, netsisConnector];
 
+/** A set of programs, found by id: the shipped ones, or those an API instance is given (tests, embedders). */
+export interface ConnectorRegistry {
+  list(): readonly ErpConnector[];
+  get(id: string): ErpConnector;
+}
+
+export function createConnectorRegistry(connectors: readonly ErpConnector[]): ConnectorRegistry {
+  return {
+    list: () => connectors,
+    get(id) {
+      const found = connectors.find((c) => c.id === id.trim().toLowerCase());
+      if (!found) {
+        throw new KonnektorError('CONNECTOR_UNKNOWN', `Unknown connector ${JSON.stringify(id)}; known: ${connectors.map((c) => c.id).join(', ')}`, {
+          value: id,
+        });
+      }
+      return found;
+    },
+  };
+}
+
+/** The programs this Konnektör ships. */
+export const connectorRegistry = createConnectorRegistry(CONNECTORS);
+
 export function listConnectors(): readonly ErpConnector[] {
-  return CONNECTORS;
+  return connectorRegistry.list();
 }
 
 export function getConnector(id: string): ErpConnector {
-  const found = CONNECTORS.find((c) => c.id === id.trim().toLowerCase());
-  if (!found) {
-    throw new KonnektorError('CONNECTOR_UNKNOWN', `Unknown connector ${JSON.stringify(id)}; known: ${CONNECTORS.map((c) => c.id).join(', ')}`, {
-      value: id,
-    });
-  }
-  return found;
+  return connectorRegistry.get(id);
 }

@@ -16,6 +16,10 @@ export const ERROR_CATALOG = {
   MODULE_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen modül.' },
   MODULE_NOT_SUPPORTED: { kind: 'input', tr: 'Seçilen muhasebe programı bu modülü desteklemiyor.' },
   CONNECTOR_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen muhasebe programı.' },
+  CONNECTOR_MODULE_NOT_SUPPORTED: {
+    kind: 'input',
+    tr: '{module} modülü {program} ile henüz kullanılamıyor: Konnektör bu programdan {module} belgelerini okuyamıyor. Başka bir modül veya muhasebe programı seçin.',
+  },
   ERP_FIRM_CODE_INVALID: { kind: 'input', tr: 'Firma kodu en fazla 3 rakamdan oluşmalıdır (ör. 2 → 002).' },
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
@@ -121,6 +125,20 @@ export const ERROR_CATALOG = {
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },
   REGISTRY_FILE_INVALID: { kind: 'input', tr: 'Kayıtlı kullanıcı listesi okunamadı.' },
+  REGISTRY_ZIP_INVALID: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi dosyası bozuk (geçerli bir zip değil veya içindeki dosya hasarlı); mevcut liste korunuyor.' },
+  REGISTRY_ZIP_NO_XML: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi zip dosyasında XML dosyası yok; mevcut liste korunuyor.' },
+  REGISTRY_XML_FOREIGN: { kind: 'target', tr: 'Gelen dosya bir kayıtlı kullanıcı listesi değil (başka bir XML şeması); mevcut liste korunuyor.' },
+  REGISTRY_SHRINK_REFUSED: {
+    kind: 'target',
+    tr: 'Yeni kayıtlı kullanıcı listesi mevcut listedeki mükelleflerin çok büyük bir kısmını silecekti (eksik indirilmiş olabilir); güncelleme yapılmadı, mevcut liste korunuyor.',
+  },
+  REGISTRY_SYNC_BUSY: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi şu anda başka bir işlem tarafından güncelleniyor; bitince tekrar deneyin.' },
+  INCOMING_NOT_FOUND: { kind: 'input', tr: 'Gelen belge bulunamadı.' },
+  INCOMING_ANSWER_NOT_ALLOWED: { kind: 'input', tr: 'Bu belgeye yanıt verilemez (yalnızca TICARIFATURA senaryosundaki faturalar kabul/red ile yanıtlanır).' },
+  INCOMING_ANSWER_REASON_REQUIRED: { kind: 'input', tr: 'Red yanıtı için gerekçe yazmalısınız.' },
+  INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: belge entegratöre ulaştıktan sonraki 8 gün içinde yanıtlanabilir.' },
+  INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
+  INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },
   AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },
@@ -174,9 +192,12 @@ export class KonnektorError extends Error {
   }
 }
 
-/** The catalogue text, completed with the one fact the user needs (which table, which column, which value). */
+/**
+ * The catalogue text, completed with the one fact the user needs (which table, which column, which value). A text
+ * may name facts in braces (`{module}`, `{program}`), filled from the details.
+ */
 function userMessageFor(code: ErrorCode, details: Record<string, unknown>): string {
-  const base: string = ERROR_CATALOG[code].tr;
+  const base: string = (ERROR_CATALOG[code].tr as string).replace(/\{(\w+)\}/g, (m, name: string) => (typeof details[name] === 'string' ? (details[name] as string) : m));
   const facts: string[] = [];
   if (typeof details.value === 'string') facts.push(`Girilen: “${details.value}”`);
   if (typeof details.erpValue === 'string') facts.push(`Programdaki değer: “${details.erpValue}”`);
@@ -186,6 +207,10 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
     facts.push(`Eksik alan: ${details.table}.${details.column}`);
   }
   if (typeof details.company === 'string') facts.push(details.company);
+  if (code === 'INCOMING_ANSWER_TOO_LATE' && typeof details.deadline === 'string') facts.push(`son gün: ${details.deadline.slice(0, 10)}`);
+  if (code === 'REGISTRY_SHRINK_REFUSED' && typeof details.dropped === 'number' && typeof details.current === 'number') {
+    facts.push(`silinecek ${details.dropped} / mevcut ${details.current} mükellef`);
+  }
   return facts.length > 0 ? `${base} (${facts.join('; ')})` : base;
 }
 

@@ -2,6 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import type Database from 'better-sqlite3';
 import { KonnektorError } from '../core/errors';
 import { localMigrations, type LocalMigration } from '../migrations/local';
+import { closeRegistryReader } from './registry';
 import { registerTurkishFunctions } from './sqliteFunctions';
 
 export type LocalStore = Knex;
@@ -37,6 +38,13 @@ export async function openLocalStore(filename: string): Promise<LocalStore> {
     await db.destroy();
     throw e;
   }
+  // The registered-user lookup keeps a read-only connection of its own; it closes with the store.
+  const client = db.client as { destroy(callback?: unknown): Promise<void> };
+  const destroy = client.destroy.bind(client);
+  client.destroy = (callback?: unknown) => {
+    closeRegistryReader(db);
+    return destroy(callback);
+  };
   return db;
 }
 

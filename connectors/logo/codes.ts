@@ -10,8 +10,16 @@ import type { WriteBackStatus } from '../contract';
 export const OUTGOING_TRCODES = [6, 7, 8, 9, 14] as const;
 export const RETURN_TRCODE = 6;
 
-/** INVOICE.EINVOICE [C]: 1 e-Fatura, 2 e-Arşiv. */
-export const EINVOICE_BY_MODULE = { efatura: 1, earsiv: 2 } as const;
+/** INVOICE.EINVOICE [C] by document kind: 1 e-Fatura, 2 e-Arşiv. */
+export const EINVOICE_BY_KIND = { efatura: 1, earsiv: 2 } as const;
+
+/** The invoice kinds Logo keeps in INVOICE (EINVOICE tells them apart). */
+export type LogoInvoiceKind = keyof typeof EINVOICE_BY_KIND;
+
+/** The kind of an INVOICE row by its EINVOICE; anything else is e-Fatura, as Logo's own screens treat it [I]. */
+export function kindOfEinvoice(einvoice: number): LogoInvoiceKind {
+  return (Object.keys(EINVOICE_BY_KIND) as LogoInvoiceKind[]).find((k) => EINVOICE_BY_KIND[k] === einvoice) ?? 'efatura';
+}
 
 /** EINVOICETYP [C on EINVOICEDET, I on INVOICE]: 0 satış, 2 istisna, 4 tevkifat. */
 export function invoiceTypeOf(trcode: number, einvoiceTyp: number): InvoiceTypeCode {
@@ -36,8 +44,9 @@ export const TRCURR_FALLBACK: Record<number, string> = { 0: 'TRY', 160: 'TRY', 5
  * ESTATUS written back [C for 0 and 10 (sent e-Fatura, locked), I for the rest; the full 0–23 list is unknown].
  * `undefined` leaves ESTATUS at 0 so the bookkeeper can correct and resend the document.
  */
-export function estatusFor(module: 'efatura' | 'earsiv', status: WriteBackStatus): number | undefined {
+const ESTATUS_SENT_BY_KIND: Record<LogoInvoiceKind, number> = { efatura: 10, earsiv: 2 };
+
+export function estatusFor(kind: LogoInvoiceKind, status: WriteBackStatus): number | undefined {
   if (status === 'failed') return undefined;
-  if (module === 'earsiv') return 2;
-  return 10;
+  return ESTATUS_SENT_BY_KIND[kind];
 }

@@ -4,18 +4,36 @@ import { KonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
 import { logoErpMigrations } from '../../migrations/erp/logo';
-import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables, inspectTables } from '../shared/checks';
-import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
+import { checkTables, inspectTables, type TableNeed } from '../shared/checks';
+import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
-import { estatusFor } from './codes';
+import { EINVOICE_BY_KIND, estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
 import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('Logo', module);
+/**
+ * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE, whose
+ * outcome goes into INVOICE.GUID and ESTATUS and, in full, into Konnektör's helper table; e-Defter reads the
+ * journal (EMFICHE/EMFLINE) and writes nothing back.
+ */
+const LOGO_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  edefter: { read: true, writeBack: [] },
+} as const satisfies Record<LogoInvoiceKind | 'edefter', KindCapabilities[string]>;
+
+const invoiceKind = (module: Module): LogoInvoiceKind => invoiceKindOf('Logo', LOGO_KINDS, EINVOICE_BY_KIND, module);
+
+/** The tables each kind reads: both invoice kinds INVOICE and STLINE, e-Defter the vouchers. */
+const NEEDS_BY_KIND: Record<keyof typeof LOGO_KINDS, (firm: string, period: string) => TableNeed[]> = {
+  efatura: invoiceModuleNeeds,
+  earsiv: invoiceModuleNeeds,
+  edefter: ledgerNeeds,
+};
 
 const run = withErpErrors;
 
@@ -45,7 +63,8 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
-  modules: INVOICE_AND_LEDGER_MODULES,
+  documentKinds: LOGO_KINDS,
+  modules: modulesOf(LOGO_KINDS),
   // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
   journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
@@ -86,10 +105,10 @@ export const logoConnector: ErpConnector = {
   },
 
   async testConnection(ctx, target, module) {
-    // Both invoice modules read the same tables, e-Defter the vouchers; the call refuses the other modules.
-    if (module !== 'edefter') invoiceModule(module);
+    // The call refuses the modules Logo does not read (MODULE_NOT_SUPPORTED) before opening anything.
+    const kind = readableKind('Logo', LOGO_KINDS, module).id as keyof typeof LOGO_KINDS;
     const { erp, firm, period } = await openChecked(ctx, target);
-    const needs = module === 'edefter' ? ledgerNeeds(firm, period) : invoiceModuleNeeds(firm, period);
+    const needs = NEEDS_BY_KIND[kind](firm, period);
     const inspection = await inspectTables(erp, needs);
     return {
       ok: true,
@@ -107,7 +126,7 @@ export const logoConnector: ErpConnector = {
   },
 
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
-    const m = invoiceModule(module);
+    const m = invoiceKind(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     const { columns } = await inspectTables(erp, invoiceModuleNeeds(firm, period));
     const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
@@ -165,7 +184,7 @@ export const logoConnector: ErpConnector = {
         if (current !== '' && current !== result.ettn.toLowerCase()) {
           throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${logicalRef} already has GUID ${current}`, { ettn: current });
         }
-        const module = intOf(row.EINVOICE) === 2 ? 'earsiv' : 'efatura';
+        const module = kindOfEinvoice(intOf(row.EINVOICE));
         const estatus = estatusFor(module, result.status);
         await trx(table)
           .where('LOGICALREF', logicalRef)

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
-import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf } from './codes';
+import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf, type LogoInvoiceKind } from './codes';
 
 export type Row = Record<string, unknown>;
 
@@ -88,7 +88,7 @@ interface MapContext {
   database: string;
   firm: string;
   period: string;
-  module: 'efatura' | 'earsiv';
+  module: LogoInvoiceKind;
   supplier?: Party;
   currencies: ReadonlyMap<number, string>;
   /** The header table read (LG_001_02_INVOICE): named by the stored totals. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { OutgoingFilter } from '../contract';
 import { ColumnSet } from '../shared/checks';
 import { dateBinding } from '../shared/values';
-import { EINVOICE_BY_MODULE, OUTGOING_TRCODES } from './codes';
+import { EINVOICE_BY_KIND, OUTGOING_TRCODES, type LogoInvoiceKind } from './codes';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables, optionalColumnsOf } from './tables';
 
 /**
@@ -38,7 +38,7 @@ export function outgoingHeadersQuery(
   db: Knex,
   firm: string,
   period: string,
-  module: 'efatura' | 'earsiv',
+  module: LogoInvoiceKind,
   filter: OutgoingFilter = {},
   columns: ColumnSet = ColumnSet.everything(invoiceModuleNeeds(firm, period)),
 ): Knex.QueryBuilder {
@@ -59,7 +59,7 @@ export function outgoingHeadersQuery(
     .whereIn('I.TRCODE', [...OUTGOING_TRCODES])
     .andWhere('I.CANCELLED', 0)
     .andWhere('I.ESTATUS', 0)
-    .andWhere('I.EINVOICE', EINVOICE_BY_MODULE[module])
+    .andWhere('I.EINVOICE', EINVOICE_BY_KIND[module])
     .orderBy('I.LOGICALREF');
   if (filter.from) q.andWhere('I.DATE_', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('I.DATE_', '<=', dateBinding(db, filter.to));

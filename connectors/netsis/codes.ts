@@ -16,13 +16,17 @@ export const OUTGOING_FTIRSIP = '1';
  */
 export const RETURN_TIPI = 4;
 
-/** TBLFATUIRS.EBELGE [I]: 1 e-Fatura, 2 e-Arşiv; anything else (0, NULL) is a paper invoice Konnektör leaves alone. */
-export const EBELGE_BY_MODULE = { efatura: 1, earsiv: 2 } as const;
+/**
+ * TBLFATUIRS.EBELGE [I] by document kind: 1 e-Fatura, 2 e-Arşiv; anything else (0, NULL) is a paper invoice
+ * Konnektör leaves alone.
+ */
+export const EBELGE_BY_KIND = { efatura: 1, earsiv: 2 } as const;
 
-export function moduleOfEbelge(ebelge: number): 'efatura' | 'earsiv' | undefined {
-  if (ebelge === EBELGE_BY_MODULE.efatura) return 'efatura';
-  if (ebelge === EBELGE_BY_MODULE.earsiv) return 'earsiv';
-  return undefined;
+/** The invoice kinds Netsis keeps in TBLFATUIRS (EBELGE tells them apart). */
+export type NetsisInvoiceKind = keyof typeof EBELGE_BY_KIND;
+
+export function kindOfEbelge(ebelge: number): NetsisInvoiceKind | undefined {
+  return (Object.keys(EBELGE_BY_KIND) as NetsisInvoiceKind[]).find((k) => EBELGE_BY_KIND[k] === ebelge);
 }
 
 /** TBLSTHAR.STHAR_HTUR of invoice lines [I: 'J' = "fatura hareketi"] and their direction STHAR_GCKOD [C]. */

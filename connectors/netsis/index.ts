@@ -6,12 +6,12 @@ import type { Module } from '../../core/modules';
 import { describeColumns, withErpErrors, type ErpDatabase } from '../../db/erp';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter, WriteBackResult } from '../contract';
-import { checkTables, inspectTables, mergeChecks } from '../shared/checks';
-import { INVOICE_AND_LEDGER_MODULES, invoiceModuleOf } from '../shared/modules';
+import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
+import { checkTables, inspectTables, mergeChecks, type TableNeed } from '../shared/checks';
+import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, intOf, textOf } from '../shared/values';
-import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, moduleOfEbelge, sameDatabase } from './codes';
+import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, kindOfEbelge, sameDatabase, EBELGE_BY_KIND, type NetsisInvoiceKind } from './codes';
 import { netsisLedgerNeeds, readNetsisChartOfAccounts, readNetsisJournal } from './ledger';
 import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, type Row } from './map';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
@@ -27,7 +27,25 @@ import {
   writeBackNeeds,
 } from './tables';
 
-const invoiceModule = (module: Module) => invoiceModuleOf('Netsis', module);
+/**
+ * What Netsis serves, per document kind: e-Fatura and e-Arşiv invoices are TBLFATUIRS rows told apart by EBELGE,
+ * whose GİB number goes into GIB_FATIRS_NO and full outcome into Konnektör's helper table; e-Defter reads the
+ * journal (TBLMUHFIS) and writes nothing back.
+ */
+const NETSIS_KINDS = {
+  efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  edefter: { read: true, writeBack: [] },
+} as const satisfies Record<NetsisInvoiceKind | 'edefter', KindCapabilities[string]>;
+
+const invoiceModule = (module: Module): NetsisInvoiceKind => invoiceKindOf('Netsis', NETSIS_KINDS, EBELGE_BY_KIND, module);
+
+/** The company database's tables each kind reads: both invoice kinds TBLFATUIRS and TBLSTHAR, e-Defter the vouchers. */
+const NEEDS_BY_KIND: Record<keyof typeof NETSIS_KINDS, () => TableNeed[]> = {
+  efatura: invoiceModuleNeeds,
+  earsiv: invoiceModuleNeeds,
+  edefter: netsisLedgerNeeds,
+};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -143,7 +161,8 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     id: 'netsis',
     title: 'Netsis 3',
     shape: 'database-per-year',
-    modules: INVOICE_AND_LEDGER_MODULES,
+    documentKinds: NETSIS_KINDS,
+    modules: modulesOf(NETSIS_KINDS),
     // RESM_YEVMNO is assigned by Netsis's "klasik fiş sıralama" (N-KB, erp-despatch-ledger-edefter.md §4).
     journalNumberingJob: 'Klasik fiş sıralama (resmi yevmiye numarası verme)',
     erpMigrations: netsisErpMigrations,
@@ -187,10 +206,11 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     },
 
     async testConnection(ctx, target, module) {
-      if (module !== 'edefter') invoiceModule(module);
+      // The call refuses the modules Netsis does not read (MODULE_NOT_SUPPORTED) before opening anything.
+      const kind = readableKind('Netsis', NETSIS_KINDS, module).id as keyof typeof NETSIS_KINDS;
       const { erp, system } = await openCompany(ctx, target.server, requireDatabase(target));
       const systemInspection = await inspectTables(system, systemNeeds());
-      const needs = module === 'edefter' ? netsisLedgerNeeds() : invoiceModuleNeeds();
+      const needs = NEEDS_BY_KIND[kind]();
       const companyInspection = await inspectTables(erp, needs);
       return {
         ok: true,
@@ -284,7 +304,7 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
           if (current !== '' && current !== result.number) {
             throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${erpKey} already has GİB number ${current}`, { number: current });
           }
-          const module = moduleOfEbelge(intOf(row.EBELGE)) ?? 'efatura';
+          const module = kindOfEbelge(intOf(row.EBELGE)) ?? 'efatura';
           // A failed send leaves the number empty, so the bookkeeper can correct the invoice and send it again.
           if (result.status !== 'failed' && current === '') await setGibNumberQuery(trx, key, result.number);
           await recordEbelgeStatus(erp, { firm: '', period: '', module, erpKey }, result, trx);

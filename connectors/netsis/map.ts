@@ -21,6 +21,7 @@ import {
   parseReturnRef,
   parseWithholding,
   profileOf,
+  type NetsisInvoiceKind,
 } from './codes';
 
 export type Row = Record<string, unknown>;
@@ -180,7 +181,7 @@ export function unitNameOf(l: Row): string {
 
 export interface MapContext {
   database: string;
-  module: 'efatura' | 'earsiv';
+  module: NetsisInvoiceKind;
   currencies: ReadonlyMap<number, string>;
   supplier?: Party;
   /** ETTN already recorded for this document in KNK_EBELGE. */

@@ -3,7 +3,7 @@ import { dateBinding } from '../shared/values';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
 import type { OutgoingFilter } from '../contract';
 import { ColumnSet } from '../shared/checks';
-import { EBELGE_BY_MODULE, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP } from './codes';
+import { EBELGE_BY_KIND, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP, type NetsisInvoiceKind } from './codes';
 import type { NetsisInvoiceKey } from './map';
 import { NETSIS_SYSTEM_TABLES, NETSIS_TABLES, SIRKETLER30_OPTIONAL_COLUMNS, invoiceModuleNeeds, netsisOptionalColumns } from './tables';
 
@@ -29,7 +29,7 @@ export function currenciesQuery(db: Knex): Knex.QueryBuilder {
  */
 export function outgoingHeadersQuery(
   db: Knex,
-  module: 'efatura' | 'earsiv',
+  module: NetsisInvoiceKind,
   filter: OutgoingFilter = {},
   options: { extension: boolean; columns?: ColumnSet } = { extension: true },
 ): Knex.QueryBuilder {
@@ -49,7 +49,7 @@ export function outgoingHeadersQuery(
       ...columns.pick(t.partyExt, netsisOptionalColumns('TBLCASABITEK')).map((c) => `CE.${c} as CE_${c}`),
     )
     .where('F.FTIRSIP', OUTGOING_FTIRSIP)
-    .andWhere('F.EBELGE', EBELGE_BY_MODULE[module])
+    .andWhere('F.EBELGE', EBELGE_BY_KIND[module])
     .andWhere((w) => w.whereNull('F.GIB_FATIRS_NO').orWhere('F.GIB_FATIRS_NO', ''))
     .orderBy([{ column: 'F.TARIH' }, { column: 'F.FATIRS_NO' }, { column: 'F.CARI_KODU' }, { column: 'F.SUBE_KODU' }]);
   if (options.extension) {
@@ -103,6 +103,6 @@ export function setGibNumberQuery(db: Knex, key: NetsisInvoiceKey, gibNumber: st
 }
 
 /** ETTNs already recorded in KNK_EBELGE for these documents (a document whose send failed keeps its ETTN). */
-export function recordedEttnsQuery(db: Knex, module: 'efatura' | 'earsiv', keys: readonly string[]): Knex.QueryBuilder {
+export function recordedEttnsQuery(db: Knex, module: NetsisInvoiceKind, keys: readonly string[]): Knex.QueryBuilder {
   return db.from(EBELGE_TABLE).select('ERP_ANAHTAR', 'ETTN').where({ FIRMA: '', DONEM: '', MODUL: module }).whereIn('ERP_ANAHTAR', [...keys]);
 }

@@ -44,7 +44,7 @@ export const NETSIS_COLUMNS = {
     'SUBE_KODU', 'FTIRSIP', 'FATIRS_NO', 'CARI_KODU', 'TARIH', 'TIPI', 'BRUTTUTAR', 'SAT_ISKT', 'MFAZ_ISKT',
     'GEN_ISK1T', 'GEN_ISK2T', 'GEN_ISK3T', 'GEN_ISK1O', 'GEN_ISK2O', 'GEN_ISK3O', 'KDV', 'KDV_DAHILMI', 'GENELTOPLAM',
     'DOVIZTIP', 'DOVIZTUT', 'ACIKLAMA', 'GIB_FATIRS_NO',
-    // [I] e-document type of the invoice; named in erp-schemas.md §4.2, values inferred (codes.ts EBELGE_BY_MODULE).
+    // [I] e-document type of the invoice; named in erp-schemas.md §4.2, values inferred (codes.ts EBELGE_BY_KIND).
     'EBELGE',
   ],
   TBLFATUEK: ['SUBE_KODU', 'FKOD', 'FATIRSNO', 'CKOD', ...FATUEK_FIELDS.notes, FATUEK_FIELDS.profile, FATUEK_FIELDS.returnRef, FATUEK_FIELDS.exemption, FATUEK_FIELDS.withholding],

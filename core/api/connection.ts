@@ -1,5 +1,4 @@
 import type { FirmPeriod } from '../../connectors/contract';
-import { getConnector, listConnectors } from '../../connectors/registry';
 import { listProfiles, type Profile } from '../../db/profiles';
 import { creditBalanceOf, verifyIntegratorLogin, type Session } from '../auth';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
@@ -29,7 +28,7 @@ async function resolveServer(ctx: ApiContext, server: string, profile: Profile |
 
 /** Which other program's database this is ("Logo" chosen, a Netsis company database typed), if any. */
 async function otherProgramOf(ctx: ApiContext, chosen: string, server: string, database: string): Promise<string | undefined> {
-  for (const c of listConnectors().filter((x) => x.id !== chosen)) {
+  for (const c of ctx.connectors.list().filter((x) => x.id !== chosen)) {
     const dbs = await listDatabases(ctx, c.id, server).catch(() => []);
     if (dbs.some((d) => d.recognised && d.name.toLowerCase() === database.toLowerCase())) return c.title;
   }
@@ -41,11 +40,10 @@ async function otherProgramOf(ctx: ApiContext, chosen: string, server: string, d
  * yok ise bu alanı boş bırakabilirsiniz"): the fields of the program's layout are empty and no saved setting of the
  * same program and server carries them.
  */
-export function erpLeftForSettings(module: Module, raw: Partial<ErpTargetInput>, profile: Profile | undefined, fallbackConnector?: string): boolean {
-  void module;
+export function erpLeftForSettings(ctx: ApiContext, raw: Partial<ErpTargetInput>, profile: Profile | undefined, fallbackConnector?: string): boolean {
   const connectorId = raw.connector?.trim() || profile?.target.connector || fallbackConnector || '';
   if (!connectorId) return false;
-  const connector = getConnector(connectorId);
+  const connector = ctx.connectors.get(connectorId);
   const sameProgram = profile?.target.connector === connector.id;
   const serverInput = raw.server?.trim() || (sameProgram ? profile!.target.server : '') || '';
   const carried = sameProgram && profile!.target.server === serverInput ? profile!.target : undefined;
@@ -58,7 +56,9 @@ export function erpLeftForSettings(module: Module, raw: Partial<ErpTargetInput>,
 export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<ErpTargetInput>, profile: Profile | undefined) {
   const connectorId = raw.connector?.trim() || profile?.target.connector || ctx.sd.demo?.connector || '';
   if (!connectorId) throw new KonnektorError('AUTH_CONNECTOR_REQUIRED', 'No accounting program chosen');
-  const connector = getConnector(connectorId);
+  const connector = ctx.connectors.get(connectorId);
+  // A module the program cannot serve yet is refused before anything is opened, naming both.
+  ctx.kinds.requireServed(connector, module);
   const sameProgram = profile?.target.connector === connector.id;
   const serverInput = raw.server?.trim() || (sameProgram ? profile!.target.server : '') || '';
   if (!serverInput) throw new KonnektorError('AUTH_SERVER_REQUIRED', 'No accounting server given');
@@ -110,10 +110,10 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
 // The company's own record in the program (L_CAPIFIRM, SIRKETLER30) names its VKN and title; the supplier of an
 // unsent document is the fallback for a program that keeps none there.
 export async function companyOf(ctx: ApiContext, module: Module, target: ErpTarget): Promise<{ taxId?: string; name?: string } | undefined> {
-  const connector = getConnector(target.connector);
+  const connector = ctx.connectors.get(target.connector);
   const own = await connector.companyOf?.(ctx.erp, target).catch(() => undefined);
   if (own?.taxId) return own;
-  if (module !== 'efatura' && module !== 'earsiv') return own;
+  if (!ctx.kinds.readableBy(connector, module).some((k) => k.direction === 'outgoing')) return own;
   const docs = await readOutgoing(ctx, target, module, { limit: 1 }).catch(() => []);
   const supplier = docs[0]?.supplier;
   return supplier ? { taxId: supplier.taxId.value, ...(own?.name ? { name: own.name } : supplier.name ? { name: supplier.name } : {}) } : own;
@@ -125,9 +125,10 @@ export async function companyVknOf(ctx: ApiContext, module: Module, target: ErpT
 
 /** The kontör balance for the status bar; undefined when the integrator does not say. */
 export async function kontorOf(ctx: ApiContext, session: Session): Promise<number | undefined> {
-  if (!session.companyVkn || (session.module !== 'efatura' && session.module !== 'earsiv')) return undefined;
+  const kind = ctx.kinds.find(session.module);
+  if (!session.companyVkn || kind?.direction !== 'outgoing') return undefined;
   const c = ctx.sessions.credentials(session.id);
-  return creditBalanceOf(session.integrator, c.user, c.password, session.companyVkn, session.module);
+  return creditBalanceOf(session.integrator, c.user, c.password, session.companyVkn, kind.integrator.creditType);
 }
 
 /** A new integrator address must answer the session's own login before it is tested ok or saved. */

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import type { ConnectorContext } from '../../connectors/contract';
+import { connectorRegistry, createConnectorRegistry, type ConnectorRegistry } from '../../connectors/registry';
 import type { LocalStore } from '../../db/local';
 import { appendAudit } from '../../db/audit';
 import { sessionsFor, type Session, type SessionRegistry } from '../auth';
 import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
+import { documentKinds, type DocumentKindRegistry } from '../documents/kinds';
 import { KonnektorError } from '../errors';
 import { createValidator, locateGibPackage, type DocumentValidator } from '../validation';
 import type { ApiDeps, SessionDeps } from './deps';
@@ -17,6 +19,10 @@ export interface ApiContext {
   /** `deps.session`, or nothing set. */
   sd: SessionDeps;
   sessions: SessionRegistry;
+  /** The document kinds: what each module builds, checks, sends and follows. */
+  kinds: DocumentKindRegistry;
+  /** The accounting programs and, through their capability maps, what each reads per kind. */
+  connectors: ConnectorRegistry;
   now(): Date;
   store(): Promise<LocalStore>;
   /** What connectors get: the ERP connections. */
@@ -39,6 +45,8 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     deps,
     sd: deps.session ?? {},
     sessions: sessionsFor(deps),
+    kinds: deps.kinds ?? documentKinds,
+    connectors: deps.connectors ? createConnectorRegistry(deps.connectors) : connectorRegistry,
     now,
     store: () => deps.store(),
     erp: { connections: deps.connections },

@@ -9,8 +9,7 @@ export interface DemoHandlers {
 export function createDemoHandlers(): DemoHandlers {
   return {
     async 'demo.init'(input) {
-      // The desktop app and `demo init` also prepare the e-Defter demo: settings files and, with SoftHSM2, a test seal.
-      return createDemoDatabases({ ...input, edefterToken: true });
+      return createDemoDatabases(input);
     },
   };
 }

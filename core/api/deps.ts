@@ -1,6 +1,8 @@
+import type { ErpConnector } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
 import type { LocalStore } from '../../db/local';
 import type { SessionRegistry, Vault } from '../auth';
+import type { DocumentKindRegistry } from '../documents/kinds';
 import type { Module } from '../modules';
 import type { SendRunOptions } from '../outbox';
 
@@ -21,6 +23,10 @@ export interface ApiDeps {
   localActor?: { user: string; staff: false };
   /** Login, sessions, vault and the desktop app's defaults. */
   session?: SessionDeps;
+  /** The document kinds this API builds and sends (default: core/documents/kinds' registry). */
+  kinds?: DocumentKindRegistry;
+  /** The accounting programs this API reads (default: connectors/registry's list). */
+  connectors?: readonly ErpConnector[];
 }
 
 /** What the desktop app and browser mode add to the API: where secrets and logs go, and the embedded defaults. */

@@ -2,7 +2,7 @@ import type { Element } from '@xmldom/xmldom';
 import { DOMParser } from '@xmldom/xmldom';
 import path from 'node:path';
 import type { Session } from '../auth';
-import type { ExportReport } from '../documents/export';
+import { exportDocuments, type ExportReport } from '../documents/export';
 import type { DocumentIssue } from '../documents/issues';
 import type { CanonicalDocument } from '../documents/model';
 import { validatePrefix } from '../documents/numbering';
@@ -13,20 +13,16 @@ import { ERROR_CATALOG, KonnektorError, type ErrorCode } from '../errors';
 import { documentStatusOf, type DocumentStatus } from '../documents/documentStatus';
 import { computeInvoice } from '../documents/totals';
 import { markCorrected, recordInvalid } from '../outbox/enqueue';
-import { exportInvoices } from '../documents/export';
 import { onlyDocuments } from './onlyDocuments';
 import type { Module } from '../modules';
 import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES } from '../outbox/states';
 import { QueuedSummaries } from '../outbox/summary';
 import { trLower } from '../text/turkish';
-import type { DocumentKind } from '../validation';
+import type { DocumentKind as SchematronType } from '../validation';
 import type { ApiContext } from './context';
 import { connectorFor, readOutgoing } from './erp';
 import { dateOf, moduleOf, type ParsedInput } from './input';
-
-/** Default series prefixes until the company sets its own (3 of A-Z/0-9, separate per module). */
-export const DEFAULT_PREFIXES = { efatura: 'KNF', earsiv: 'KNA' } as const;
 
 export interface DocumentRow {
   key: string;
@@ -71,7 +67,8 @@ export interface DocumentPreview {
 
 export interface FileValidation {
   file: string;
-  kind: DocumentKind;
+  /** GİB's schematron type the file was checked with. */
+  kind: SchematronType;
   valid: boolean;
   issues: DocumentIssue[];
 }
@@ -157,19 +154,18 @@ export interface DocumentRunInput {
  * What an export and a send share: the module, the normalised target and its connector, and the document layer's
  * options (dates, series prefix, validator, GİB code lists read once, Konnektör's view stylesheet).
  */
-export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInput, verb: 'Export' | 'Sending') {
+export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInput) {
   const module = moduleOf(input.module);
-  if (module !== 'efatura' && module !== 'earsiv') {
-    throw new KonnektorError('MODULE_NOT_SUPPORTED', `${verb} of ${module} documents is not built yet`, { value: module });
-  }
+  // MODULE_NOT_SUPPORTED while Konnektör builds no documents of the module yet.
+  const kind = ctx.kinds.outgoing(module);
   const target = normalizeTarget(input.target);
   const from = dateOf(input.from);
   const to = dateOf(input.to);
-  const connector = connectorFor(target, module);
-  const prefix = validatePrefix(input.prefix ?? ctx.deps.settings?.prefixes?.[module] ?? DEFAULT_PREFIXES[module]);
+  const connector = connectorFor(ctx, target, module);
+  const prefix = validatePrefix(input.prefix ?? ctx.deps.settings?.prefixes?.[module] ?? kind.numbering.defaultPrefix);
   const validator = await ctx.validator();
   return {
-    module,
+    kind,
     target,
     connector,
     export: {
@@ -197,17 +193,17 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
    * user corrected in the ERP becomes sendable, one still wrong shows today's reasons. Nothing is numbered here.
    */
   const recheckInvalid = async (session: Session, invalid: OutboxEntry[]): Promise<void> => {
-    if (invalid.length === 0 || (session.module !== 'efatura' && session.module !== 'earsiv')) return;
+    if (invalid.length === 0) return;
     const module = session.module;
     const store = await ctx.store();
-    const run = await prepareDocumentRun(ctx, { module, target: session.target }, 'Export');
-    const report = await exportInvoices({
+    const run = await prepareDocumentRun(ctx, { module, target: session.target });
+    const report = await exportDocuments({
       ...run.export,
       store,
       connections: ctx.deps.connections,
       connector: onlyDocuments(run.connector, invalid.map((e) => e.ref.key)),
       target: run.target,
-      module,
+      kind: run.kind,
       checkOnly: true,
       onInvalid: (entry) => recordInvalid(store, module, entry, ctx.now()),
     });
@@ -217,7 +213,8 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
   const rowsOf = async (session: Session): Promise<DocumentRow[]> => {
     if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
     const module = session.module;
-    if (module !== 'efatura' && module !== 'earsiv') return [];
+    // The rows are the module's outgoing documents; a module without such a kind has none to list.
+    if (ctx.kinds.find(module)?.direction !== 'outgoing') return [];
     const store = await ctx.store();
     const docs = await readOutgoing(ctx, session.target, module, { limit: 100_000 });
     const load = async () => {
@@ -289,14 +286,14 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
     },
 
     async 'documents.export'(input) {
-      const run = await prepareDocumentRun(ctx, input, 'Export');
-      return exportInvoices({
+      const run = await prepareDocumentRun(ctx, input);
+      return exportDocuments({
         ...run.export,
         store: await ctx.store(),
         connections: ctx.deps.connections,
         connector: run.connector,
         target: run.target,
-        module: run.module,
+        kind: run.kind,
         outDir: path.resolve(input.outDir),
         ...(input.viewXslt ? { view: companyView(ctx, input.viewXslt) } : {}),
       });
@@ -305,14 +302,14 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
     async 'documents.validate'(input) {
       const docs = input.files.map((file) => {
         const xml = ctx.readFile(file);
-        // e-Arşiv invoices carry ProfileID EARSIVFATURA and need the schematron's earchive mode.
-        let profile: string | undefined;
+        // The file's kind (by root and ProfileID: e-Arşiv's EARSIVFATURA runs the schematron's earchive mode).
+        let schematron: SchematronType | undefined;
         try {
-          profile = readUblFacts(xml).profileId;
+          schematron = ctx.kinds.forUbl(readUblFacts(xml))?.validation.schematron;
         } catch {
-          profile = undefined; // not well-formed or not UBL: the validator reports it
+          schematron = undefined; // not well-formed or not UBL: the validator reports it
         }
-        const kind: DocumentKind = input.type ?? (profile === 'EARSIVFATURA' ? 'earchive' : 'efatura');
+        const kind: SchematronType = input.type ?? schematron ?? 'efatura';
         return { file, xml, kind };
       });
       const results = await (await ctx.validator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));

@@ -1,18 +1,20 @@
 import type { ConnectionTestResult, ConnectorShape, DatabaseInfo, ErpConnector, FirmPeriod, OutgoingFilter } from '../../connectors/contract';
-import { getConnector, listConnectors } from '../../connectors/registry';
+import type { KindSummary } from '../documents/kinds';
 import type { CanonicalDocument } from '../documents/model';
 import { normalizeTarget, type ErpTarget } from '../erp/target';
-import { KonnektorError } from '../errors';
-import type { Module } from '../modules';
+import { MODULES, type Module } from '../modules';
 import type { ApiContext } from './context';
 import { moduleOf, type ParsedInput } from './input';
 
-/** An accounting program as the screens list it. */
+/** An accounting program as the screens list it, with what it can serve. */
 export interface ConnectorSummary {
   id: string;
   title: string;
   shape: ConnectorShape;
+  /** The modules a user of this program can log into (registry + the program's capability map). */
   modules: readonly Module[];
+  /** Per document kind the program reads: the kind, and what it writes back. */
+  documentKinds: (KindSummary & { writeBack: readonly string[] })[];
 }
 
 export interface ErpHandlers {
@@ -22,43 +24,53 @@ export interface ErpHandlers {
   'erp.testConnection'(input: ParsedInput<'erp.testConnection'>): Promise<ConnectionTestResult>;
 }
 
-export function connectorSummary(c: ErpConnector): ConnectorSummary {
-  return { id: c.id, title: c.title, shape: c.shape, modules: c.modules };
+export function connectorSummary(ctx: ApiContext, c: ErpConnector): ConnectorSummary {
+  return {
+    id: c.id,
+    title: c.title,
+    shape: c.shape,
+    modules: MODULES.filter((m) => ctx.kinds.serves(c, m)),
+    documentKinds: ctx.kinds
+      .list()
+      .filter((k) => c.documentKinds[k.id]?.read)
+      .map((k) => ({ ...ctx.kinds.summary(k), writeBack: c.documentKinds[k.id]!.writeBack })),
+  };
 }
 
-/** The connector of a target that reads the module's documents; MODULE_NOT_SUPPORTED when it does not. */
-export function connectorFor(target: ErpTarget, module: Module): ErpConnector {
-  const connector = getConnector(target.connector);
-  if (!connector.modules.includes(module)) {
-    throw new KonnektorError('MODULE_NOT_SUPPORTED', `${connector.title} does not support ${module}`, { value: module });
-  }
+/**
+ * The program of a target, when it can serve the module; otherwise CONNECTOR_MODULE_NOT_SUPPORTED naming both
+ * (e.g. "e-Defter modülü Logo Tiger / Go ile henüz kullanılamıyor").
+ */
+export function connectorFor(ctx: ApiContext, target: ErpTarget, module: Module): ErpConnector {
+  const connector = ctx.connectors.get(target.connector);
+  ctx.kinds.requireServed(connector, module);
   return connector;
 }
 
 /** "Bağlantıyı Test Et": reachable, logged in, the module's tables and columns there. */
 export function testConnection(ctx: ApiContext, target: ErpTarget, module: Module): Promise<ConnectionTestResult> {
-  return connectorFor(target, module).testConnection(ctx.erp, target, module);
+  return connectorFor(ctx, target, module).testConnection(ctx.erp, target, module);
 }
 
 /** "Firma/Dönem Ara". */
 export function listFirmPeriods(ctx: ApiContext, target: ErpTarget): Promise<FirmPeriod[]> {
-  return getConnector(target.connector).listFirmPeriods(ctx.erp, target);
+  return ctx.connectors.get(target.connector).listFirmPeriods(ctx.erp, target);
 }
 
 /** "Veri tabanı Ara". */
 export function listDatabases(ctx: ApiContext, connector: string, server: string): Promise<DatabaseInfo[]> {
-  return getConnector(connector).listDatabases(ctx.erp, server);
+  return ctx.connectors.get(connector).listDatabases(ctx.erp, server);
 }
 
 /** The module's documents the ERP has not sent yet. */
 export function readOutgoing(ctx: ApiContext, target: ErpTarget, module: Module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
-  return connectorFor(target, module).readOutgoing(ctx.erp, target, module, filter);
+  return connectorFor(ctx, target, module).readOutgoing(ctx.erp, target, module, filter);
 }
 
 export function createErpHandlers(ctx: ApiContext): ErpHandlers {
   return {
     async 'connectors.list'() {
-      return listConnectors().map(connectorSummary);
+      return ctx.connectors.list().map((c) => connectorSummary(ctx, c));
     },
     async 'erp.listDatabases'(input) {
       return listDatabases(ctx, input.connector, input.server);

@@ -9,6 +9,7 @@ import { createDocumentHandlers, type DocumentHandlers } from './documents';
 import { createErpHandlers, type ErpHandlers } from './erp';
 import { parseInput } from './input';
 import { createLoginHandlers, type LoginHandlers } from './login';
+import { createIncomingHandlers, type IncomingHandlers } from './incoming';
 import { createRegistryHandlers, type RegistryHandlers } from './registry';
 import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
@@ -24,13 +25,24 @@ export type { DocumentPreview, DocumentProblem, DocumentRow, FileValidation } fr
 export type { LoginDefaults, SessionStatus, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
-export { DEFAULT_PREFIXES } from './documents';
 export { parseInput } from './input';
 export type { StartupStatus, StartupStep } from './startup';
 export { StartupProgress, startingApi } from './startup';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = AppHandlers & ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & GibHandlers & DemoHandlers;
+export type Handlers = AppHandlers &
+  ErpHandlers &
+  LoginHandlers &
+  DocumentHandlers &
+  SendJobHandlers &
+  SettingsHandlers &
+  DiagnosticsHandlers &
+  YearEndHandlers &
+  EdefterHandlers &
+  RegistryHandlers &
+  IncomingHandlers &
+  GibHandlers &
+  DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -65,6 +77,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createGibHandlers(ctx),
+    ...createIncomingHandlers(ctx),
     ...createDemoHandlers(),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.

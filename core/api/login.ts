@@ -1,7 +1,7 @@
-import { getConnector, listConnectors } from '../../connectors/registry';
 import { kontorThresholdKey, readPreference } from '../../db/preferences';
 import { saveProfile } from '../../db/profiles';
 import { verifyIntegratorLogin, type Session } from '../auth';
+import type { KindSummary } from '../documents/kinds';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
@@ -27,6 +27,8 @@ export interface LoginDefaults {
 export interface SessionView extends Omit<Session, 'target'> {
   target: ErpTarget;
   moduleTitle: string;
+  /** The module's document kinds the session's program reads: what its screens offer. */
+  documentKinds: KindSummary[];
   /** The accounting program's name as users know it ("Logo Tiger / Go", "Netsis"), for the status bar. */
   connectorTitle: string;
 }
@@ -47,22 +49,23 @@ export interface LoginHandlers {
   'session.status'(input: ParsedInput<'session.status'>): Promise<SessionStatus>;
 }
 
-/** A session as the renderer sees it: the server without its password. */
-export function sessionView(s: Session): SessionView {
-  let connectorTitle = s.target.connector;
-  try {
-    connectorTitle = getConnector(s.target.connector).title;
-  } catch {
-    // an unknown id stays as it is
-  }
-  return { ...s, moduleTitle: MODULE_TITLES[s.module], connectorTitle, target: { ...s.target, server: redactServer(s.target.server) } };
+/** A session as the renderer sees it: the server without its password, the program's name, the kinds its screens offer. */
+export function sessionView(ctx: ApiContext, s: Session): SessionView {
+  const connector = ctx.connectors.list().find((c) => c.id === s.target.connector);
+  return {
+    ...s,
+    moduleTitle: MODULE_TITLES[s.module],
+    connectorTitle: connector?.title ?? s.target.connector,
+    documentKinds: connector ? ctx.kinds.readableBy(connector, s.module).map((k) => ctx.kinds.summary(k)) : [],
+    target: { ...s.target, server: redactServer(s.target.server) },
+  };
 }
 
 /** The session's status: kontör balance and the level under which it warns. */
 export async function sessionStatus(ctx: ApiContext, session: Session): Promise<SessionStatus> {
   const kontor = await kontorOf(ctx, session);
   const threshold = await readPreference<number>(await ctx.store(), kontorThresholdKey(session.module, session.companyVkn));
-  return { session: sessionView(session), ...(kontor !== undefined ? { kontor } : {}), ...(threshold ? { kontorThreshold: threshold } : {}) };
+  return { session: sessionView(ctx, session), ...(kontor !== undefined ? { kontor } : {}), ...(threshold ? { kontorThreshold: threshold } : {}) };
 }
 
 /**
@@ -75,7 +78,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
   return {
     async 'session.defaults'(input) {
       const module = moduleOf(input.module);
-      const connectors = listConnectors().filter((c) => c.modules.includes(module)).map(connectorSummary);
+      const connectors = ctx.connectors.list().filter((c) => ctx.kinds.serves(c, module)).map((c) => connectorSummary(ctx, c));
       const profile = await latestProfile(ctx, module);
       const demo = sd.demo;
       const prefill: LoginDefaults['prefill'] = profile
@@ -113,17 +116,17 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
         // The embedded demo's sandbox wins over a saved endpoint: its port may differ from the last run's.
         const integrator = input.integrator?.trim() || (sd.demo ? sd.defaultIntegrator : undefined) || profile?.integrator.endpoint || sd.defaultIntegrator || '';
         if (!integrator) throw new KonnektorError('AUTH_INTEGRATOR_REQUIRED', 'No integrator address configured');
-        if (!staff && erpLeftForSettings(module, input.target, profile, sd.demo?.connector)) {
+        if (!staff && erpLeftForSettings(ctx, input.target, profile, sd.demo?.connector)) {
           // The guide lets the firm/period stay empty at login: the integrator login alone opens the session, and
           // the screen goes straight to Bağlantı Ayarları to finish the ERP side. Nothing is saved yet.
           await verifyIntegratorLogin({ integrator, user, password: input.password, staff });
-          const connector = getConnector(input.target.connector?.trim() || profile?.target.connector || sd.demo?.connector || '');
+          const connector = ctx.connectors.get(input.target.connector?.trim() || profile?.target.connector || sd.demo?.connector || '');
           const session = sessions.create(
             { module, user, staff, target: { connector: connector.id, server: input.target.server?.trim() ?? '', ...(input.target.database?.trim() ? { database: input.target.database.trim() } : {}) }, integrator, erpPending: true },
             { user, password: input.password },
           );
           logger.info('session.login (integrator only)', { module, user });
-          return { session: sessionView(session) };
+          return { session: sessionView(ctx, session) };
         }
         // The ERP first: its checks are local and cheap, and a wrong firm code should not cost an integrator login.
         const { target, period } = await checkTarget(ctx, module, input.target, profile);
@@ -185,7 +188,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
     },
 
     async 'session.get'(input) {
-      return sessionView(sessions.require(input.sessionId));
+      return sessionView(ctx, sessions.require(input.sessionId));
     },
 
     async 'session.logout'(input) {

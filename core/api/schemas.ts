@@ -3,6 +3,7 @@ import { erpTargetInputSchema } from '../erp/target';
 import { yearendSchemas } from './yearendSchemas';
 import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
+import { integratorAccessSchema } from './integratorAccess';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -33,6 +34,8 @@ export const apiSchemas = {
       force: z.boolean().optional(),
       /** With a past `year`: open the Logo periods of the years since (the year-end wizard then has one to propose). */
       openFollowingYears: z.boolean().optional(),
+      /** Where SoftHSM2 is installed: a token with a self-issued e-Defter test seal and edefter-token.json. */
+      edefterToken: z.boolean().optional(),
     })
     .strict(),
   'documents.export': z
@@ -81,6 +84,38 @@ export const apiSchemas = {
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
   /** `konnektor gib install`: GİB's official zips (files or https URLs); GİB's published ones when absent. */
   'gib.install': z.object({ sources: z.array(z.string().min(1).max(2048)).max(8).optional() }).strict(),
+  'registry.sync': z
+    .object({
+      ...integratorAccessSchema,
+      /** Refuse a refresh that would drop more than this share of the cached taxpayers (default 0.1). */
+      maxDropShare: z.number().min(0).max(1).optional(),
+    })
+    .strict(),
+  'registry.status': z.object({}).strict(),
+  'incoming.fetch': z.object({ module: z.string().min(1), ...integratorAccessSchema }).strict(),
+  'incoming.list': z
+    .object({
+      module: z.string().min(1),
+      vkn: integratorAccessSchema.vkn,
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      sender: z.string().max(200).optional(),
+      state: z.enum(['received', 'invalid', 'answering', 'answered']).optional(),
+      dueWithinDays: z.number().int().min(0).max(30).optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  'incoming.show': z.object({ module: z.string().min(1), ettn: z.string().uuid(), vkn: integratorAccessSchema.vkn }).strict(),
+  'incoming.answer': z
+    .object({
+      module: z.string().min(1),
+      ettn: z.string().uuid(),
+      answer: z.enum(['KABUL', 'RED']),
+      reason: z.string().max(1000).optional(),
+      actor: z.string().max(128).optional(),
+      ...integratorAccessSchema,
+    })
+    .strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),
   ...yearendSchemas,
   ...edefterSchemas,

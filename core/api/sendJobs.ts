@@ -60,7 +60,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
   const jobs = new Map<string, SendJob>();
 
   const send = async (input: ParsedInput<'documents.send'>): Promise<SendRunSummary> => {
-    const { module, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input, 'Sending');
+    const { kind, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input);
     const clients = createIntegratorClients({
       endpoints: endpointsFromBase(input.integrator),
       credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
@@ -74,7 +74,8 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
         ctx: ctx.erp,
         connector: input.refs ? onlyDocuments(connector, input.refs) : connector,
         target,
-        module,
+        kind,
+        kinds: ctx.kinds,
         efatura: clients.efatura,
         earsiv: clients.earsiv,
         export: exportOptions,
@@ -93,7 +94,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
   const startJob = (session: Session, keys: string[], ettns: string[]): { jobId: string; total: number } => {
     const module = session.module;
     if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
-    if (module !== 'efatura' && module !== 'earsiv') throw new KonnektorError('MODULE_NOT_SUPPORTED', `Sending ${module} documents is not built yet`, { value: module });
+    ctx.kinds.outgoing(module); // MODULE_NOT_SUPPORTED before a job starts, not inside it
     const job: SendJob = { id: crypto.randomBytes(9).toString('base64url'), sessionId: session.id, keys, ettns, state: 'running' };
     jobs.set(job.id, job);
     const c = sessions.credentials(session.id);

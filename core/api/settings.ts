@@ -1,5 +1,4 @@
 import type { DatabaseInfo, FirmPeriod } from '../../connectors/contract';
-import { getConnector } from '../../connectors/registry';
 import { appendAudit } from '../../db/audit';
 import { kontorThresholdKey, readPreference, writePreference } from '../../db/preferences';
 import { listProfiles, saveProfile } from '../../db/profiles';
@@ -77,10 +76,10 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
     const threshold = await readPreference<number>(await ctx.store(), kontorThresholdKey(session.module, session.companyVkn));
     return {
       module: session.module,
-      target: sessionView(session).target,
+      target: sessionView(ctx, session).target,
       integrator: session.integrator,
       user: session.user,
-      connector: connectorSummary(getConnector(session.target.connector)),
+      connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
       ...(threshold ? { kontorThreshold: threshold } : {}),
       ...(session.erpPending ? { erpPending: true } : {}),
       integratorEditable: session.staff,
@@ -96,7 +95,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
 
     async 'settings.search'(input) {
       const session = sessions.require(input.sessionId);
-      const connector = getConnector(input.target.connector?.trim() || session.target.connector);
+      const connector = ctx.connectors.get(input.target.connector?.trim() || session.target.connector);
       const server = serverOf(session, input.target.server);
       if (!server) throw new KonnektorError('AUTH_SERVER_REQUIRED', 'No accounting server given');
       await ctx.staffAudit(session, 'settings.search', { after: { kind: input.kind } });

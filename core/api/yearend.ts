@@ -1,5 +1,4 @@
 import type { ConnectorShape, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
-import { getConnector } from '../../connectors/registry';
 import { listProfiles, type Profile } from '../../db/profiles';
 import type { Session } from '../auth';
 import { redactServer } from '../erp/target';
@@ -91,6 +90,8 @@ export function createYearEndHandlers(ctx: ApiContext): YearEndHandlers {
       store: await deps.store(),
       connections: deps.connections,
       now: now(),
+      connectorOf: (id: string) => ctx.connectors.get(id),
+      kinds: ctx.kinds,
       ...(deps.session?.vault ? { vault: deps.session.vault } : {}),
       // The session holds the server with its password; profiles on that server use it.
       ...(session ? { serverOf: (p: Profile) => (p.target.server === redactServer(session.target.server) ? session.target.server : undefined) } : {}),
@@ -112,14 +113,14 @@ export function createYearEndHandlers(ctx: ApiContext): YearEndHandlers {
 
     async 'yearend.search'(input) {
       const caller = await callerOf(input);
-      const ctx = await contextOf(caller);
+      const yctx = await contextOf(caller);
       const module = moduleFor(caller, input.module);
-      const profile = (await listYearProfiles(ctx, { module, ...caller.scope }))[0];
+      const profile = (await listYearProfiles(yctx, { module, ...caller.scope }))[0];
       if (!profile) throw new KonnektorError('YEAREND_PROFILE_NOT_FOUND', `No profile for ${module}`, { value: module });
-      const connector = getConnector(profile.target.connector);
-      const stored = (await listProfiles(ctx.store, { module })).find((p) => p.id === profile.id)!;
+      const connector = ctx.connectors.get(profile.target.connector);
+      const stored = (await listProfiles(yctx.store, { module })).find((p) => p.id === profile.id)!;
       const typed = input.server?.trim();
-      const server = typed || ctx.serverOf?.(stored) || (stored.erpSecretRef && ctx.vault ? await ctx.vault.get(stored.erpSecretRef) : undefined) || stored.target.server;
+      const server = typed || yctx.serverOf?.(stored) || (stored.erpSecretRef && yctx.vault ? await yctx.vault.get(stored.erpSecretRef) : undefined) || stored.target.server;
       const cctx = { connections: deps.connections };
       const periods =
         connector.shape === 'firm-period' && !profile.target.database

@@ -3,7 +3,7 @@ import { createIntegratorClients } from '../integrator';
 import { SoapCaller } from '../integrator/caller';
 import { NS, childText } from '../integrator/soap';
 import { SoapTransport } from '../integrator/transport';
-import { endpointsFromBase } from '../integrator/types';
+import { endpointsFromBase, type KontorTipi } from '../integrator/types';
 
 export interface IntegratorLoginCheck {
   /** Integrator base URL (…/connector/ws/userService etc. are derived from it). */
@@ -64,7 +64,7 @@ export async function verifyIntegratorLogin(check: IntegratorLoginCheck): Promis
 }
 
 /** kontorBilgisiGetir for the status bar; undefined when the integrator does not say (the session still works). */
-export async function creditBalanceOf(integrator: string, user: string, password: string, vkn: string, module: 'efatura' | 'earsiv'): Promise<number | undefined> {
+export async function creditBalanceOf(integrator: string, user: string, password: string, vkn: string, kontorTipi: KontorTipi): Promise<number | undefined> {
   const clients = createIntegratorClients({
     endpoints: endpointsFromBase(integrator),
     credentials: { user, password },
@@ -72,7 +72,7 @@ export async function creditBalanceOf(integrator: string, user: string, password
     timeoutMs: DEFAULT_LOGIN_TIMEOUT_MS,
   });
   try {
-    return await clients.efatura.creditBalance(vkn, module === 'earsiv' ? 'ARSIV' : 'FATURA');
+    return await clients.efatura.creditBalance(vkn, kontorTipi);
   } catch {
     return undefined;
   } finally {

@@ -3,41 +3,42 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
-import { chosenAlias, lookupRegistered } from '../../db/registry';
+import { createRegistryView, type LiveUserLookup } from '../registry/view';
 import type { ErpTarget } from '../erp/target';
 import { KonnektorError } from '../errors';
+import type { Module } from '../modules';
 import { turkeyDateTime } from '../time';
 import type { DocumentValidator } from '../validation';
 import type { GibCodelists } from './gibCodelists';
 import type { DocumentIssue } from './issues';
-import type { InvoiceDocument } from './model';
+import type { DocumentKindDescriptor, KindBuilt, KindCheckContext } from './kinds';
+import type { CanonicalDocument } from './model';
 import { assignEttn, assignNumber, formatGibNumber, validatePrefix, type DocumentKey } from './numbering';
-import { precheckInvoice } from './precheck';
-import { routeInvoice, type Route } from './routing';
-import { checkStoredTotals } from './totalsGuard';
-import { buildInvoiceUbl, type ViewStylesheet } from './ubl/invoice';
+import type { ViewStylesheet } from './ubl/invoice';
 
 /**
- * Turns the ERP's outgoing invoices into GİB-valid UBL-TR files: pre-check → route → build → XSD + schematron →
- * number → write. Each document is judged on its own; an invalid one is reported with its reasons and the rest of
- * the batch goes on. Numbers are taken only by valid documents, in ERP order, so the series has no gaps.
+ * Turns the ERP's outgoing documents of one kind into GİB-valid files: pre-check → route → build → XSD + schematron
+ * → number → write. Each step is the kind's own (core/documents/kinds); each document is judged on its own, an
+ * invalid one is reported with its reasons and the rest of the batch goes on. Numbers are taken only by valid
+ * documents, in ERP order, so the series has no gaps.
  */
 export interface ExportOptions {
   store: Knex;
   connections: ErpConnections;
   connector: ErpConnector;
   target: ErpTarget;
-  module: 'efatura' | 'earsiv';
+  /** The kind being exported (its module is what the connector reads). */
+  kind: DocumentKindDescriptor;
   filter?: OutgoingFilter;
   /** Where to write `<ETTN>.xml` and report.json; without it nothing is written (the send pipeline keeps the XML). */
   outDir?: string;
   /** Documents to leave out of this run (e.g. already in the outbox). */
-  skip?: (doc: InvoiceDocument, key: DocumentKey) => Promise<boolean>;
+  skip?: (doc: CanonicalDocument, key: DocumentKey) => Promise<boolean>;
   /** Called for each valid, numbered document with its final XML, in ERP order. */
-  onValid?: (entry: ExportEntry, xml: string, doc: InvoiceDocument) => Promise<void>;
+  onValid?: (entry: ExportEntry, xml: string, doc: CanonicalDocument) => Promise<void>;
   /** Called for each document that failed a check, with its issues. */
-  onInvalid?: (entry: ExportEntry, doc: InvoiceDocument) => Promise<void>;
-  /** Series prefix of this module (3 of A-Z/0-9). */
+  onInvalid?: (entry: ExportEntry, doc: CanonicalDocument) => Promise<void>;
+  /** Series prefix of this kind (3 of A-Z/0-9). */
   prefix: string;
   validator: DocumentValidator;
   codelists: GibCodelists;
@@ -50,20 +51,26 @@ export interface ExportOptions {
    * on the document screen long before it is sent; a number taken then could be left unused).
    */
   checkOnly?: boolean;
+  /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
+  liveLookup?: LiveUserLookup;
 }
 
 export interface ExportEntry {
-  erpRef: InvoiceDocument['ref'];
+  erpRef: CanonicalDocument['ref'];
   /** The supplier's VKN: numbers are per company. */
   companyVkn: string;
   erpNumber: string;
   issueDate: string;
   ettn: string;
   number?: string;
-  module?: Route['module'];
-  profile?: Route['profile'];
+  /** The document kind (core/documents/kinds); the module's own kind when absent. */
+  kind?: string;
+  module?: Module;
+  profile?: string;
   alias?: string;
-  type: InvoiceDocument['type'];
+  /** The kind's type code (SATIS, IADE…); empty for a kind without one. */
+  type: string;
+  /** ISO 4217; empty for a kind without amounts. */
   currency: string;
   payableAmount?: string;
   file?: string;
@@ -73,7 +80,8 @@ export interface ExportEntry {
 
 export interface ExportReport {
   generatedAt: string;
-  module: 'efatura' | 'earsiv';
+  module: Module;
+  kind: string;
   target: Omit<ErpTarget, 'server'>;
   schematronRelease: string;
   /** `read`: rows the connector returned, including those `skip` passed over. */
@@ -83,16 +91,25 @@ export interface ExportReport {
 }
 
 interface Work {
-  doc: InvoiceDocument;
+  doc: CanonicalDocument;
   key: DocumentKey;
   entry: ExportEntry;
-  route?: Route;
+  profile?: string;
   issueTime: string;
   year: number;
 }
 
-export async function exportInvoices(opts: ExportOptions): Promise<ExportReport> {
+/** The kind's GİB checks: its own runner, or the shared validator with its schematron type. */
+function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator, xmls: string[]) {
+  if (kind.validation.check) return kind.validation.check(validator, xmls);
+  const schematron = kind.validation.schematron;
+  if (!schematron) throw new Error(`Document kind ${kind.id} names neither a schematron type nor its own check`);
+  return validator.validateMany(xmls.map((xml) => ({ xml, kind: schematron })));
+}
+
+export async function exportDocuments(opts: ExportOptions): Promise<ExportReport> {
   const started = performance.now();
+  const { kind } = opts;
   const now = opts.now ?? new Date();
   const { date: today, time } = turkeyDateTime(now);
   validatePrefix(opts.prefix);
@@ -106,16 +123,19 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     }
   }
 
-  const docs = (await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, opts.module, opts.filter)) as InvoiceDocument[];
+  const docs = await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, kind.module, opts.filter);
   const readMs = performance.now() - started;
-  const registry = {
-    lookup: (id: string) => lookupRegistered(opts.store, id),
-    chosenAlias: (id: string) => chosenAlias(opts.store, id),
+  const checks: KindCheckContext = {
+    codelists: opts.codelists,
+    today,
+    // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi).
+    registry: createRegistryView(opts.store, opts.liveLookup),
+    ...(opts.iban ? { iban: opts.iban } : {}),
   };
 
   const work: Work[] = [];
   for (const doc of docs) {
-    const key: DocumentKey = { companyVkn: doc.supplier?.taxId.value ?? '', module: opts.module, ref: doc.ref };
+    const key: DocumentKey = { companyVkn: doc.supplier?.taxId.value ?? '', module: kind.numbering.series, ref: doc.ref };
     if (opts.skip && (await opts.skip(doc, key))) continue;
     const identity = await assignEttn(opts.store, key, doc.ettn, now);
     const entry: ExportEntry = {
@@ -125,43 +145,33 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
       issueDate: doc.issueDate,
       ettn: identity.ettn,
       ...(identity.number ? { number: identity.number } : {}),
-      type: doc.type,
-      currency: doc.currency,
+      kind: kind.id,
+      type: 'type' in doc ? doc.type : '',
+      currency: doc.currency ?? '',
       valid: false,
-      issues: precheckInvoice(doc, { codelists: opts.codelists, today }),
+      issues: kind.validation.precheck(doc, checks),
     };
     const item: Work = { doc, key, entry, issueTime: doc.issueTime ?? time, year: Number(doc.issueDate.slice(0, 4)) };
     if (entry.issues.length === 0) {
-      const routed = await routeInvoice(doc, registry);
-      if (!routed.ok) entry.issues.push(routed.issue);
-      else {
-        item.route = routed.route;
-        Object.assign(entry, { module: routed.route.module, profile: routed.route.profile, ...(routed.route.alias ? { alias: routed.route.alias } : {}) });
-        if (routed.route.profile === 'KAMU') {
-          const iban = doc.payment?.iban ?? opts.iban;
-          if (!iban || !/^TR\d{7}[A-Z0-9]{17}$/.test(iban)) {
-            entry.issues.push({ source: 'precheck', rule: 'KNK_KAMU_IBAN_MISSING', message: 'KAMU faturasında ödeme yapılacak TR IBAN bulunmalıdır.' });
-          } else doc.payment = { ...doc.payment, iban };
-        }
-        if (routed.route.module === 'earsiv' && !doc.earsiv) doc.earsiv = { sendingType: 'ELEKTRONIK' };
+      const route = await kind.route(doc, checks);
+      if (route.profile) {
+        item.profile = route.profile;
+        Object.assign(entry, { module: kind.module, profile: route.profile, ...(route.alias ? { alias: route.alias } : {}) });
       }
+      entry.issues.push(...route.issues);
     }
     work.push(item);
   }
 
   // Build every routed document with its number (or the series' placeholder 000000000) and validate them together.
   const buildStarted = performance.now();
-  const build = (w: Work, id: string) =>
-    buildInvoiceUbl({ doc: w.doc, id, uuid: w.entry.ettn, profile: w.route!.profile, supplier: w.doc.supplier!, issueTime: w.issueTime, view: opts.view });
-  const candidates = work.filter((w) => w.route && w.entry.issues.length === 0);
+  const build = (w: Work, id: string): KindBuilt => kind.build({ doc: w.doc, id, uuid: w.entry.ettn, profile: w.profile!, issueTime: w.issueTime, view: opts.view });
+  const candidates = work.filter((w) => w.profile && w.entry.issues.length === 0);
   const built = candidates.map((w) => build(w, w.entry.number ?? formatGibNumber(opts.prefix, w.year, 0)));
   const buildMs = performance.now() - buildStarted;
-  // The totals guard: a document whose totals differ from the ones the program stored is refused before it is
-  // numbered; the rest of the batch goes on.
-  candidates.forEach((w, i) => w.entry.issues.push(...checkStoredTotals(w.doc, built[i]!.computed)));
-  const results = await opts.validator.validateMany(
-    built.map((b, i) => ({ xml: b.xml, kind: candidates[i]!.route!.module === 'earsiv' ? 'earchive' : 'efatura' })),
-  );
+  // Checks the kind makes on what it built (an invoice's totals against the ones the program stored), then GİB's.
+  candidates.forEach((w, i) => w.entry.issues.push(...(built[i]!.issues ?? [])));
+  const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml));
   let xsdMs = 0;
   let schematronMs = 0;
   for (const [i, result] of results.entries()) {
@@ -174,12 +184,12 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
   for (const [i, w] of candidates.entries()) {
     if (w.entry.issues.length > 0) continue;
     if (opts.checkOnly) {
-      Object.assign(w.entry, { valid: true, payableAmount: built[i]!.computed.totals.payable.toFixed(2) });
+      Object.assign(w.entry, { valid: true, ...(built[i]!.payableAmount ? { payableAmount: built[i]!.payableAmount } : {}) });
       continue;
     }
     const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
     const final = number === w.entry.number ? built[i]! : build(w, number);
-    Object.assign(w.entry, { number, valid: true, payableAmount: final.computed.totals.payable.toFixed(2) });
+    Object.assign(w.entry, { number, valid: true, ...(final.payableAmount ? { payableAmount: final.payableAmount } : {}) });
     if (outDir) {
       const file = path.join(outDir, `${w.entry.ettn}.xml`);
       fs.writeFileSync(file, final.xml);
@@ -187,18 +197,16 @@ export async function exportInvoices(opts: ExportOptions): Promise<ExportReport>
     }
     if (opts.onValid) await opts.onValid(w.entry, final.xml, w.doc);
   }
-  for (const w of candidates) {
-    if (!w.entry.payableAmount && w.entry.valid === false) {
-      const i = candidates.indexOf(w);
-      w.entry.payableAmount = built[i]!.computed.totals.payable.toFixed(2);
-    }
+  for (const [i, w] of candidates.entries()) {
+    if (!w.entry.payableAmount && w.entry.valid === false && built[i]!.payableAmount) w.entry.payableAmount = built[i]!.payableAmount;
   }
 
   if (opts.onInvalid) for (const w of work) if (!w.entry.valid) await opts.onInvalid(w.entry, w.doc);
   const entries = work.map((w) => w.entry);
   const report: ExportReport = {
     generatedAt: now.toISOString(),
-    module: opts.module,
+    module: kind.module,
+    kind: kind.id,
     target: { connector: opts.target.connector, ...(opts.target.database ? { database: opts.target.database } : {}), ...(opts.target.firm ? { firm: opts.target.firm } : {}), ...(opts.target.period ? { period: opts.target.period } : {}) },
     schematronRelease: opts.validator.schematronRelease,
     summary: { read: docs.length, documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },

@@ -172,9 +172,13 @@ export interface ExportInfo {
   gtip?: Record<number, string>;
 }
 
-export interface InvoiceDocument {
-  kind: 'invoice';
-  module: Extract<Module, 'efatura' | 'earsiv'>;
+/**
+ * What every canonical document carries, whatever its kind (core/documents/kinds): the pipeline — identities,
+ * numbering, the outbox, write-back — reads only these; each kind's checks and builder read the rest.
+ */
+export interface CanonicalDocumentBase {
+  /** The module whose documents the connector read it as (its kind's module). */
+  module: Module;
   ref: ErpDocumentRef;
   /** The ERP's document number (fiş no); the GİB number is assigned by Konnektör. */
   erpNumber: string;
@@ -183,6 +187,14 @@ export interface InvoiceDocument {
   issueTime?: string;
   /** ETTN already recorded in the ERP, if any. */
   ettn?: string;
+  /** The issuing company: its VKN keys the number series. */
+  supplier?: Party;
+  /** ISO 4217 code, for kinds with amounts. */
+  currency?: string;
+}
+
+export interface InvoiceDocument extends CanonicalDocumentBase {
+  kind: 'invoice';
   profileHint: InvoiceProfileHint;
   type: InvoiceTypeCode;
   /** ISO 4217 code. */
@@ -206,6 +218,7 @@ export interface InvoiceDocument {
   exportInfo?: ExportInfo;
 }
 
+/** Every canonical document a connector reads; a new document family joins this union. */
 export type CanonicalDocument = InvoiceDocument;
 
 /** 10 digits for a company (VKN), 11 digits for an individual (TCKN). */

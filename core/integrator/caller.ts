@@ -4,7 +4,9 @@ import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
 import { authError, badResponse, classifyFault, faultError, httpError, type FaultClass } from './faults';
 import { NS, SoapBuildError, SoapParseError, buildEnvelope, childText, parseEnvelope, readFault, responseElement, type Field } from './soap';
-import { SoapTransport, endpointLabel, type CallContext } from './transport';
+import { streamReturnTo, StreamedReturnError, type StreamedReturn } from './streamedReturn';
+import { SoapTransport, endpointLabel, type CallContext, type StreamOptions } from './transport';
+import type { Writable } from 'node:stream';
 import type { IntegratorCredentials } from './types';
 
 /**
@@ -38,6 +40,10 @@ export interface SoapCallerOptions {
 }
 
 type Attempt = { ok: true; response: Element } | { ok: false; error: KonnektorError; authClass: boolean };
+type Outcome<T> = { ok: true; response: T } | { ok: false; error: KonnektorError; authClass: boolean };
+
+/** A fault's or an error page's body is small; anything longer is cut before it is read. */
+const MAX_ERROR_BODY = 1024 * 1024;
 
 const AUTH_CLASSES: ReadonlySet<FaultClass> = new Set(['auth', 'session']);
 
@@ -54,21 +60,35 @@ export class SoapCaller {
   }
 
   /** The `<operation>Response` element of a successful call. */
-  async call(call: SoapCall): Promise<Element> {
+  call(call: SoapCall): Promise<Element> {
     const ctx: CallContext = { operation: call.operation, endpoint: endpointLabel(call.url) };
+    return this.authenticated(call, ctx, (withToken) => this.attempt(call, ctx, withToken));
+  }
+
+  /**
+   * A call whose answer carries one large base64 `<return>` (the registered-user list, downloads): its bytes are
+   * written to `sink` as they arrive, never held whole. Authentication, session renewal and fault mapping are those
+   * of `call`; a fault or an error page is read as usual (it is small).
+   */
+  streamReturn(call: SoapCall, sink: () => Writable, options: StreamOptions = {}): Promise<StreamedReturn> {
+    const ctx: CallContext = { operation: call.operation, endpoint: endpointLabel(call.url) };
+    return this.authenticated(call, ctx, (withToken) => this.attemptStream(call, ctx, withToken, sink, options));
+  }
+
+  private async authenticated<T>(call: SoapCall, ctx: CallContext, attempt: (withToken: boolean) => Promise<Outcome<T>>): Promise<T> {
     this.throwIfRefused(ctx);
-    if (this.mode === 'usernameToken') return this.settle(await this.attempt(call, ctx, true));
+    if (this.mode === 'usernameToken') return this.settle(await attempt(true));
 
     const before = this.generation;
     await this.ensureLoggedIn();
     const generation = this.generation;
-    const first = await this.attempt(call, ctx, false);
+    const first = await attempt(false);
     // A session this very call just opened has not expired: a refusal then is final.
     if (first.ok || !first.authClass || generation !== before) return this.settle(first);
     // The session may have expired (about 30 minutes): one new login, one more try.
     logger.info('eFinans session rejected; logging in again once', { operation: call.operation });
     await this.relogin(generation);
-    return this.settle(await this.attempt(call, ctx, false));
+    return this.settle(await attempt(false));
   }
 
   /** Ends a wsLogin session (best effort). */
@@ -94,7 +114,7 @@ export class SoapCaller {
     });
   }
 
-  private settle(result: Attempt): Element {
+  private settle<T>(result: Outcome<T>): T {
     if (result.ok) return result.response;
     if (result.error.code === 'INTEGRATOR_AUTH_FAILED') this.refuse(result.error);
     throw result.error;
@@ -152,8 +172,7 @@ export class SoapCaller {
     logger.debug('eFinans wsLogin', { cookies: [...this.cookies.keys()] });
   }
 
-  /** One HTTP exchange; never throws a KonnektorError, returns it. */
-  private async attempt(call: SoapCall, ctx: CallContext, withToken: boolean): Promise<Attempt> {
+  private request(call: SoapCall, ctx: CallContext, withToken: boolean): { body: Buffer; headers: Record<string, string> } {
     const { user, password } = this.options.credentials;
     let envelope: string;
     try {
@@ -175,7 +194,12 @@ export class SoapCaller {
       SOAPAction: '""',
     };
     if (this.mode === 'wsLogin' && this.cookies.size > 0) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    return { body, headers };
+  }
 
+  /** One HTTP exchange; never throws a KonnektorError, returns it. */
+  private async attempt(call: SoapCall, ctx: CallContext, withToken: boolean): Promise<Attempt> {
+    const { body, headers } = this.request(call, ctx, withToken);
     await this.options.limiter?.acquire();
     const started = Date.now();
     let reply;
@@ -193,6 +217,41 @@ export class SoapCaller {
     const result = this.interpret(reply.status, reply.body, call.operation, ctx, reply.headers.location);
     if (!result.ok) logger.info('eFinans refused a call', { operation: call.operation, code: result.error.code, status: reply.status, faultstring: result.error.details.faultstring });
     return result;
+  }
+
+  /** One streamed exchange: a 2xx answer goes to the sink as it arrives; anything else is read and interpreted. */
+  private async attemptStream(call: SoapCall, ctx: CallContext, withToken: boolean, sink: () => Writable, options: StreamOptions): Promise<Outcome<StreamedReturn>> {
+    const { body, headers } = this.request(call, ctx, withToken);
+    await this.options.limiter?.acquire();
+    const started = Date.now();
+    try {
+      const reply = await this.options.transport.postStream(call.url, body, headers, ctx, options);
+      if (this.mode === 'wsLogin') this.keepCookies(reply.headers['set-cookie']);
+      if (reply.status < 200 || reply.status >= 300) {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of reply.body as AsyncIterable<Buffer>) {
+          if (size < MAX_ERROR_BODY) chunks.push(chunk);
+          size += chunk.length;
+        }
+        const result = this.interpret(reply.status, Buffer.concat(chunks), call.operation, ctx, reply.headers.location);
+        return result.ok ? { ok: false, error: badResponse(ctx, `HTTP ${reply.status} with an answer`, false), authClass: false } : result;
+      }
+      const streamed = await streamReturnTo(reply.body, sink(), { operation: call.operation, maxBytes: this.options.transport.maxResponseBytes });
+      logger.debug('eFinans streamed call', { operation: call.operation, status: reply.status, bytes: streamed.bytes, ms: Date.now() - started });
+      if (streamed.fault) {
+        const cls = classifyFault(streamed.fault);
+        return { ok: false, error: faultError(streamed.fault, ctx, reply.status, cls), authClass: AUTH_CLASSES.has(cls) };
+      }
+      return { ok: true, response: streamed };
+    } catch (e) {
+      if (e instanceof StreamedReturnError) return { ok: false, error: badResponse(ctx, e.message, e.transient), authClass: false };
+      if (isKonnektorError(e)) {
+        logger.warn('eFinans streamed call failed', { operation: call.operation, code: e.code, reason: e.details.reason, ms: Date.now() - started });
+        return { ok: false, error: e, authClass: false };
+      }
+      throw e;
+    }
   }
 
   private interpret(status: number, raw: Buffer, operation: string, ctx: CallContext, location: string | undefined): Attempt {

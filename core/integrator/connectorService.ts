@@ -12,6 +12,7 @@ import type {
   IncomingClient,
   IncomingDocType,
   IncomingDocument,
+  KontorTipi,
   IncomingFile,
   OutgoingStatus,
   RegisteredUserInfo,
@@ -36,6 +37,8 @@ export const BELGE_VERSIYON = '1.0';
 export const MIME_TYPE = 'application/xml';
 /** gidenBelgeDurumv2: v1 plus ulastiMi and yenidenGonderilebilirMi (§7). */
 export const STATUS_VERSION = '2.0';
+/** Longest pause inside the user-list download once it has started. */
+const USER_LIST_IDLE_MS = 120_000;
 /** belgev6: every field of §9, profileId included. */
 export const INCOMING_VERSION = '6.0';
 
@@ -203,7 +206,27 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
       return file.data.toString('utf8').replace(/^\uFEFF/, '');
     },
 
-    async creditBalance(vkn: string, kontorTipi: 'FATURA' | 'ARSIV' = 'FATURA') {
+    async downloadRegisteredUserList(sink, opts = {}) {
+      const operation = 'kayitliKullaniciListeleExtended';
+      const result = await caller.streamReturn(
+        {
+          url: options.url,
+          namespace: NS.connector,
+          operation,
+          params: [
+            ['urun', opts.urun ?? 'EFATURA'],
+            ['gecmisEklensin', opts.withHistory ? 1 : 0],
+          ],
+        },
+        sink,
+        // The list is generated on QNB's side before the first byte comes; afterwards pieces keep coming.
+        { idleTimeoutMs: USER_LIST_IDLE_MS },
+      );
+      if (!result.found || result.bytes === 0) throw badResponse(ctxOf(operation), 'no user list in the answer', false);
+      return { bytes: result.bytes };
+    },
+
+    async creditBalance(vkn: string, kontorTipi: KontorTipi = 'FATURA') {
       const operation = 'kontorBilgisiGetir';
       const response = await call(operation, [
         ['vknTckn', vkn],

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import { KonnektorError } from '../errors';
 
 /**
@@ -12,6 +13,18 @@ export interface HttpReply {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+}
+
+/** An answer whose body is read as it arrives (the GİB user list: tens of megabytes of base64). */
+export interface HttpStreamReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Readable;
+}
+
+export interface StreamOptions {
+  /** Longest pause between two pieces of the answer once it has started (default: the transport's timeout). */
+  idleTimeoutMs?: number;
 }
 
 export interface TransportOptions {
@@ -110,6 +123,58 @@ export class SoapTransport {
     });
   }
 
+  /**
+   * The same POST, but the answer's body is handed over as a stream as soon as the status line arrives. The
+   * transport's timeout covers connecting and the first byte; after that the answer may take as long as it needs
+   * while pieces keep coming (`idleTimeoutMs` between two pieces). Errors while reading arrive on the stream as
+   * KonnektorErrors of the same codes as `post`. The reader enforces its own size limit (`maxResponseBytes`).
+   */
+  postStream(url: URL, body: Buffer, headers: Record<string, string>, ctx: CallContext, options: StreamOptions = {}): Promise<HttpStreamReply> {
+    const isHttps = url.protocol === 'https:';
+    const controller = new AbortController();
+    const state = { timedOut: false, connected: false, answered: false };
+    const idleMs = options.idleTimeoutMs ?? this.options.timeoutMs;
+    return new Promise<HttpStreamReply>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        state.timedOut = true;
+        controller.abort();
+      }, this.options.timeoutMs);
+      const req = (isHttps ? https : http).request(
+        url,
+        {
+          method: 'POST',
+          agent: isHttps ? this.httpsAgent : this.httpAgent,
+          signal: controller.signal,
+          headers: { ...headers, 'Content-Length': String(body.length) },
+        },
+        (res) => {
+          state.answered = true;
+          clearTimeout(timer);
+          settled = true;
+          // From here on a stalled answer is a timeout of its own; the stream reports it.
+          res.setTimeout(idleMs, () => {
+            state.timedOut = true;
+            res.destroy(this.networkError(new Error(`no data for ${idleMs} ms`), ctx, state));
+          });
+          res.on('aborted', () => res.destroy(this.networkError(Object.assign(new Error('the connection closed before the answer was complete'), { code: 'ECONNRESET' }), ctx, state)));
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+        },
+      );
+      req.on('socket', (socket) => {
+        if (!socket.connecting) state.connected = true;
+        else socket.once(isHttps ? 'secureConnect' : 'connect', () => (state.connected = true));
+      });
+      req.on('error', (e) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(this.networkError(e, ctx, state));
+      });
+      req.end(body);
+    });
+  }
+
   private networkError(e: unknown, ctx: CallContext, state: { timedOut: boolean; connected: boolean; answered: boolean }): KonnektorError {
     const code = (e as { code?: unknown } | null)?.code;
     const errno = typeof code === 'string' ? code : undefined;
@@ -140,6 +205,10 @@ export class SoapTransport {
       ...(errno ? { errno } : {}),
       mayHaveReachedServer: !notConnected && state.connected,
     }, { cause: e });
+  }
+
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes;
   }
 
   close(): void {

@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+
 /**
  * The eFinans (QNB eSolutions) integrator as the rest of Konnektör sees it. Names follow the real web services
  * (integrator-api.md): connectorService for e-Fatura, EarsivWebService for e-Arşiv, userService for wsLogin.
@@ -86,8 +88,8 @@ export interface SendInvoiceRequest {
   xml: Buffer;
   receiverAlias?: string;
   senderAlias?: string;
-  /** FATURA_UBL (default) or UYGULAMA_YANITI_UBL for a KABUL/RED answer (integrator-api.md §10). */
-  belgeTuru?: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL';
+  /** FATURA_UBL (default), UYGULAMA_YANITI_UBL for a KABUL/RED answer (integrator-api.md §10), IRSALIYE_YANITI_UBL. */
+  belgeTuru?: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_YANITI_UBL';
 }
 
 /** gidenBelgeDurumSorgulaExt result (gidenBelgeDurumv2 fields). */
@@ -141,6 +143,9 @@ export interface RegisteredUserListOptions {
   withHistory?: boolean;
 }
 
+/** kontorBilgisiGetir's kontorTipi (efinans-despatch-receipts-ledger.md §1.1: FATURA, DEFTER, ARSIV, IRSALIYE…). */
+export type KontorTipi = 'FATURA' | 'ARSIV' | 'IRSALIYE' | 'DEFTER';
+
 export interface EfaturaClient {
   sendInvoice(req: SendInvoiceRequest): Promise<{ belgeOid: string }>;
   /** Status of one outgoing document; undefined when the integrator does not know it. */
@@ -149,10 +154,15 @@ export interface EfaturaClient {
   resend(senderVkn: string, keys: string[], options?: ResendOptions): Promise<boolean>;
   /** efaturaKullaniciBilgisi: one taxpayer's registered aliases. */
   registeredUser(vkn: string): Promise<RegisteredUserInfo[]>;
-  /** kayitliKullaniciListeleExtended: GİB's whole user list, as UserList XML text (unzipped). */
+  /** kayitliKullaniciListeleExtended: GİB's whole user list, as UserList XML text (unzipped). Small lists only. */
   registeredUserList(options?: RegisteredUserListOptions): Promise<string>;
-  /** kontorBilgisiGetir: remaining credits (kontorTipi FATURA by default, ARSIV for e-Arşiv). */
-  creditBalance(vkn: string, kontorTipi?: 'FATURA' | 'ARSIV'): Promise<number>;
+  /**
+   * kayitliKullaniciListeleExtended, streamed: the zip QNB returns (one XML inside) is written to `sink` as it
+   * arrives — the full list is millions of taxpayers. Rejects with INTEGRATOR_BAD_RESPONSE when the answer holds no list.
+   */
+  downloadRegisteredUserList(sink: () => Writable, options?: RegisteredUserListOptions): Promise<{ bytes: number }>;
+  /** kontorBilgisiGetir: remaining credits of one kontör type (FATURA by default; each document kind names its own). */
+  creditBalance(vkn: string, kontorTipi?: KontorTipi): Promise<number>;
 }
 
 /** belgeTuru of the incoming calls (without `_UBL`: integrator-api.md §6, §9). */

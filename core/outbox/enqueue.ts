@@ -1,14 +1,15 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ExportEntry } from '../documents/export';
-import type { InvoiceDocument } from '../documents/model';
+import type { CanonicalDocument } from '../documents/model';
+import type { Module } from '../modules';
 import { findEntry, refColumns, transition } from './store';
 import type { OutboxState } from './states';
 
 /** States in which a document is on its way or done: reading it from the ERP again must not queue it twice. */
 const ACTIVE: readonly OutboxState[] = ['validated', 'queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected'];
 
-export async function isInOutbox(db: Knex, companyVkn: string, module: string, doc: InvoiceDocument): Promise<boolean> {
+export async function isInOutbox(db: Knex, companyVkn: string, module: string, doc: Pick<CanonicalDocument, 'ref'>): Promise<boolean> {
   const e = await findEntry(db, companyVkn, module, doc.ref);
   return e !== undefined && ACTIVE.includes(e.state);
 }
@@ -22,8 +23,8 @@ export function md5Hex(xml: string): string {
  * goes over the network. A document that failed earlier (invalid, failed) is queued again with its new XML; its
  * ETTN and number stay.
  */
-export async function enqueueValid(db: Knex, module: 'efatura' | 'earsiv', entry: ExportEntry, xml: string, now = new Date()): Promise<void> {
-  const key = refColumns(entry.companyVkn, module, entry.erpRef);
+export async function enqueueValid(db: Knex, module: Module, entry: ExportEntry, xml: string, now = new Date()): Promise<void> {
+  const key = { ...refColumns(entry.companyVkn, module, entry.erpRef), kind: entry.kind ?? module };
   const fields = {
     erp_number: entry.erpNumber,
     ettn: entry.ettn,
@@ -60,7 +61,7 @@ export async function enqueueValid(db: Knex, module: 'efatura' | 'earsiv', entry
 }
 
 /** Records a document that failed Konnektör's or GİB's checks: never sent, the reasons kept. */
-export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entry: ExportEntry, now = new Date()): Promise<void> {
+export async function recordInvalid(db: Knex, module: Module, entry: ExportEntry, now = new Date()): Promise<void> {
   const issues = JSON.stringify(entry.issues);
   const existing = await findEntry(db, entry.companyVkn, module, entry.erpRef);
   const at = now.toISOString();
@@ -68,6 +69,7 @@ export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entr
     await db.transaction(async (trx) => {
       const [id] = await trx('outbox').insert({
         ...refColumns(entry.companyVkn, module, entry.erpRef),
+        kind: entry.kind ?? module,
         erp_number: entry.erpNumber,
         ettn: entry.ettn,
         state: 'invalid',
@@ -92,7 +94,7 @@ export async function recordInvalid(db: Knex, module: 'efatura' | 'earsiv', entr
  * A document recorded invalid that passes every check again (the user corrected it in the ERP): it leaves
  * `invalid` for `pending` — unsent, sendable with "Gönder" — and its old reasons are cleared. Nothing is numbered.
  */
-export async function markCorrected(db: Knex, module: 'efatura' | 'earsiv', entry: Pick<ExportEntry, 'companyVkn' | 'erpRef'>, now = new Date()): Promise<boolean> {
+export async function markCorrected(db: Knex, module: Module, entry: Pick<ExportEntry, 'companyVkn' | 'erpRef'>, now = new Date()): Promise<boolean> {
   const existing = await findEntry(db, entry.companyVkn, module, entry.erpRef);
   if (existing?.state !== 'invalid') return false;
   await transition(db, existing.id, 'invalid', 'pending', { issues_json: null, error_code: null, error_detail: null }, 'corrected in the ERP: checks passed again', now);

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
-import { exportInvoices, type ExportOptions, type ExportReport } from '../documents/export';
+import { exportDocuments, type ExportOptions, type ExportReport } from '../documents/export';
+import { documentKinds, type DocumentKindDescriptor, type DocumentKindRegistry } from '../documents/kinds';
 import type { ErpTarget } from '../erp/target';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { enqueueValid, isInOutbox, recordInvalid } from './enqueue';
 import { pollStatuses } from './poller';
 import { sendQueued, type SendEvent } from './sender';
-import { entriesIn } from './store';
+import { entriesIn, type OutboxEntry } from './store';
 import { isTerminal } from './states';
 import { writeBackOutcomes, type WriteBackSummary } from './writeback';
 
@@ -17,8 +18,11 @@ export interface SendRunOptions {
   ctx: ConnectorContext;
   connector: ErpConnector;
   target: ErpTarget;
-  module: 'efatura' | 'earsiv';
-  export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'module' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
+  /** The kind sent in this run (its module is what the connector reads). */
+  kind: DocumentKindDescriptor;
+  /** Every kind the outbox may hold (default: the kinds Konnektör ships). */
+  kinds?: DocumentKindRegistry;
+  export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'kind' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
   efatura: EfaturaClient;
   earsiv: EarsivClient;
   /** Documents read, built and checked at a time (default 100). */
@@ -55,26 +59,32 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   // stay valid because nothing is written back into the ERP until every page has been read.
   const pageSize = opts.pageSize ?? 100;
   const report = { documents: [] as ExportReport['documents'], read: 0 };
+  const kinds = opts.kinds ?? documentKinds;
+  const { module } = opts.kind;
+  const done = (e: { state: OutboxEntry['state']; kind: string; profile?: string }) => isTerminal(e.state, kinds.awaitsAnswer(e.kind, e.profile));
   const sendOptions = {
     store: opts.store,
     efatura: opts.efatura,
     earsiv: opts.earsiv,
+    kinds,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   };
   for (let offset = 0; ; offset += pageSize) {
-    const page = await exportInvoices({
+    const page = await exportDocuments({
+      // A customer missing from the cached user list is asked of the integrator before it is routed.
+      liveLookup: (vkn) => opts.efatura.registeredUser(vkn),
       ...opts.export,
       filter: { ...opts.export.filter, limit: pageSize, offset },
       store: opts.store,
       connections: opts.ctx.connections,
       connector: opts.connector,
       target: opts.target,
-      module: opts.module,
-      skip: (doc, key) => isInOutbox(opts.store, key.companyVkn, opts.module, doc),
-      onValid: (entry, xml) => enqueueValid(opts.store, opts.module, entry, xml),
-      onInvalid: (entry) => recordInvalid(opts.store, opts.module, entry),
+      kind: opts.kind,
+      skip: (doc, key) => isInOutbox(opts.store, key.companyVkn, module, doc),
+      onValid: (entry, xml) => enqueueValid(opts.store, module, entry, xml),
+      onInvalid: (entry) => recordInvalid(opts.store, module, entry),
     });
     report.read += page.summary.documents;
     report.documents.push(...page.documents);
@@ -83,12 +93,12 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   }
   // This run follows its own documents and any of this target left unfinished by an earlier (interrupted) run.
   const sameTarget = (e: { module: string; ref: { connector: string; database: string; firm?: string; period?: string } }) =>
-    e.module === opts.module &&
+    e.module === module &&
     e.ref.connector === opts.target.connector &&
     e.ref.database.toLowerCase() === (opts.target.database ?? '').toLowerCase() &&
     (e.ref.firm ?? '') === (opts.target.firm ?? '') &&
     (e.ref.period ?? '') === (opts.target.period ?? '');
-  const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'], undefined, { withXml: false })).filter((e) => sameTarget(e) && !isTerminal(e.state, e.profile));
+  const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'], undefined, { withXml: false })).filter((e) => sameTarget(e) && !done(e));
   const mine = new Set([...report.documents.map((d) => d.ettn), ...unfinished.map((e) => e.ettn)]);
   const deadline = Date.now() + (opts.deadlineMs ?? 10 * 60_000);
   const writeBack: WriteBackSummary = { written: 0, missing: [], errors: 0 };
@@ -99,14 +109,14 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   };
   const progress = async () => {
     const all = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter((e) => mine.has(e.ettn));
-    const done = all.filter((e) => (opts.wait ? isTerminal(e.state, e.profile) : e.state !== 'queued')).length;
-    opts.onEvent?.({ type: 'progress', done, total: all.length });
-    return { all, done };
+    const finished = all.filter((e) => (opts.wait ? done(e) : e.state !== 'queued')).length;
+    opts.onEvent?.({ type: 'progress', done: finished, total: all.length });
+    return { all, done: finished };
   };
   let all: Awaited<ReturnType<typeof progress>>['all'];
   for (;;) {
     await sendQueued(sendOptions);
-    if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura });
+    if (opts.wait) await pollStatuses({ store: opts.store, efatura: opts.efatura, earsiv: opts.earsiv, kinds });
     addWriteBack(await writeBackOutcomes(opts.store, opts.connector, opts.ctx, opts.target));
     const round = await progress();
     all = round.all;
@@ -125,7 +135,7 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     failed: all
       .filter((e) => e.state === 'failed')
       .map((e) => ({ erpNumber: e.erpNumber, ...(e.number ? { number: e.number } : {}), ...(e.errorCode ?? e.gibCode ? { code: e.errorCode ?? e.gibCode } : {}), ...(e.errorDetail ?? e.gibMessage ? { reason: e.errorDetail ?? e.gibMessage } : {}) })),
-    open: all.filter((e) => !isTerminal(e.state, e.profile)).length,
+    open: all.filter((e) => !done(e)).length,
     writeBack,
   };
 }

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
 import PQueue from 'p-queue';
+import { documentKinds, type DocumentKindRegistry } from '../documents/kinds';
 import { isKonnektorError } from '../errors';
-import type { EfaturaClient, OutgoingStatus } from '../integrator/types';
+import type { EarsivClient, EfaturaClient, OutgoingStatus } from '../integrator/types';
 import { entriesIn, touch, transition, type OutboxEntry } from './store';
 import type { OutboxState } from './states';
 
 /**
- * Follows sent e-Fatura documents until GİB and the receiver have answered (integrator-api.md §7–8).
- * `durum` is the integrator's own processing, `gonderimCevabiKodu` GİB's envelope code, `yanitDurumu` the
- * receiver's KABUL/RED for TICARIFATURA.
+ * Follows sent documents of the kinds that are followed after sending (e-Fatura; core/documents/kinds) until GİB and
+ * the receiver have answered (integrator-api.md §7–8). `durum` is the integrator's own processing,
+ * `gonderimCevabiKodu` GİB's envelope code, `yanitDurumu` the receiver's KABUL/RED where the kind expects one.
  */
 export type StatusOutcome =
   | { kind: 'wait'; state: 'sent' | 'processing'; code?: string; message?: string }
@@ -20,7 +21,11 @@ export const RESEND_CODES = new Set([1215, 1230]);
 /** Still on the way: queued, being processed, at GİB, GİB retrying, waiting for the receiver's system answer. */
 const WAIT_CODES = new Set([0, 1000, 1100, 1200, 1210, 1220]);
 
-export function interpretStatus(s: OutgoingStatus, profile?: string): StatusOutcome {
+/**
+ * What a connectorService status means for the outbox. `awaitsAnswer`: the document's kind and profile expect the
+ * receiver's answer (by default the e-Fatura kind's rule for `profile`).
+ */
+export function interpretStatus(s: OutgoingStatus, profile?: string, awaitsAnswer = documentKinds.awaitsAnswer('efatura', profile)): StatusOutcome {
   const code = s.gonderimCevabiKodu ? String(s.gonderimCevabiKodu) : undefined;
   const message = s.gonderimCevabiDetayi ?? s.aciklama;
   const withCode = <T extends object>(o: T) => ({ ...o, ...(code ? { code } : {}), ...(message ? { message } : {}) });
@@ -29,7 +34,7 @@ export function interpretStatus(s: OutgoingStatus, profile?: string): StatusOutc
   if (s.gonderimDurumu === -2) return withCode({ kind: 'final' as const, state: 'failed' as const });
   if (RESEND_CODES.has(s.gonderimCevabiKodu)) return { kind: 'resend', code: String(s.gonderimCevabiKodu), ...(message ? { message } : {}) };
   if (s.gonderimCevabiKodu === 1300) {
-    if (profile === 'TICARIFATURA') {
+    if (awaitsAnswer) {
       if (s.yanitDurumu === 2) return withCode({ kind: 'final' as const, state: 'accepted' as const });
       if (s.yanitDurumu === 1) return { kind: 'final', state: 'rejected', code: '1300', ...(s.yanitDetayi ? { message: s.yanitDetayi } : {}) };
     }
@@ -43,6 +48,9 @@ export function interpretStatus(s: OutgoingStatus, profile?: string): StatusOutc
 export interface PollOptions {
   store: Knex;
   efatura: EfaturaClient;
+  earsiv?: EarsivClient;
+  /** The document kinds entries may be (default: the kinds Konnektör ships). */
+  kinds?: DocumentKindRegistry;
   now?: () => Date;
   onEvent?: (e: { entry: OutboxEntry; outcome: StatusOutcome }) => void;
   /** Status queries in parallel (default 4). */
@@ -61,10 +69,13 @@ export interface PollSummary {
 export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
   const now = opts.now ?? (() => new Date());
   const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 };
-  const open = [
-    ...(await entriesIn(opts.store, ['sent', 'processing'], 'efatura', { withXml: false })),
-    ...(await entriesIn(opts.store, ['delivered'], 'efatura', { withXml: false })).filter((e) => e.profile === 'TICARIFATURA'),
-  ];
+  const kinds = opts.kinds ?? documentKinds;
+  const followed = new Set(kinds.list().filter((k) => k.outbox.followed).map((k) => k.id));
+  const awaitsAnswer = (e: OutboxEntry) => kinds.awaitsAnswer(e.kind, e.profile);
+  const open = (await entriesIn(opts.store, ['sent', 'processing', 'delivered'], undefined, { withXml: false })).filter(
+    (e) => followed.has(e.kind) && (e.state !== 'delivered' || awaitsAnswer(e)),
+  );
+  const clientOf = (e: OutboxEntry) => kinds.get(e.kind).integrator.client({ efatura: opts.efatura, ...(opts.earsiv ? { earsiv: opts.earsiv } : {}) });
   // A status query that fails for a passing reason (timeout, HTTP 5xx, dropped connection) is tried again in the
   // next round; several in a row mean the integrator is unwell, and the round ends early.
   let transientInARow = 0;
@@ -72,17 +83,19 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
   const pollOne = async (e: OutboxEntry): Promise<void> => {
     if (stop) return;
     summary.polled++;
-    const status: OutgoingStatus | undefined = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
+    const client = clientOf(e);
+    const doc = { senderVkn: e.companyVkn, ettn: e.ettn, ...(e.profile ? { profile: e.profile } : {}) };
+    const status: OutgoingStatus | undefined = await client.status?.(doc);
     transientInARow = 0;
     if (!status) {
       summary.open++;
       return;
     }
-    const outcome = interpretStatus(status, e.profile);
+    const outcome = interpretStatus(status, e.profile, awaitsAnswer(e));
     opts.onEvent?.({ entry: e, outcome });
     const fields = { gib_code: outcome.code ?? null, gib_message: outcome.message ?? null };
     if (outcome.kind === 'resend') {
-      await opts.efatura.resend(e.companyVkn, [e.ettn]);
+      await client.resend?.(doc);
       await transition(opts.store, e.id, e.state, 'sent', fields, `resent after ${outcome.code}`, now());
       summary.resent++;
       summary.open++;
@@ -99,7 +112,7 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
     } else if (outcome.state !== e.state) {
       await transition(opts.store, e.id, e.state, outcome.state, fields, [outcome.code, outcome.message].filter(Boolean).join(' '), now());
       summary.changed++;
-      if (outcome.state === 'delivered' && e.profile === 'TICARIFATURA') summary.open++;
+      if (outcome.state === 'delivered' && awaitsAnswer(e)) summary.open++;
     } else summary.open++;
   };
   const queue = new PQueue({ concurrency: opts.concurrency ?? 4 });

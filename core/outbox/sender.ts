@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import PQueue from 'p-queue';
 import { KonnektorError, isKonnektorError } from '../errors';
+import { documentKinds, type DocumentKindRegistry, type KindClient } from '../documents/kinds';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { logger } from '../logging';
 import { entriesIn, touch, transition, xmlOf, type OutboxEntry } from './store';
@@ -14,8 +15,11 @@ import { entriesIn, touch, transition, xmlOf, type OutboxEntry } from './store';
  */
 export interface SendOptions {
   store: Knex;
+  /** The integrator's services; each entry's kind (core/documents/kinds) picks the one it is sent through. */
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** The document kinds entries may be (default: the kinds Konnektör ships). */
+  kinds?: DocumentKindRegistry;
   concurrency?: number;
   maxAttempts?: number;
   /** First backoff step; doubles each attempt, with jitter, capped at 5 minutes. */
@@ -46,6 +50,13 @@ function backoff(attempt: number, base: number): number {
 
 const transient = (e: unknown) => isKonnektorError(e) && e.details.transient === true;
 
+/** The integrator operations of an entry's kind. */
+function clientOf(opts: SendOptions, e: OutboxEntry): KindClient {
+  return (opts.kinds ?? documentKinds).get(e.kind).integrator.client(opts);
+}
+
+const asDocument = (e: OutboxEntry) => ({ senderVkn: e.companyVkn, ettn: e.ettn, ...(e.profile ? { profile: e.profile } : {}), ...(e.alias ? { alias: e.alias } : {}) });
+
 /** Looks up documents whose send call never returned, and settles them before anything is sent again. */
 export async function reconcileInFlight(opts: SendOptions): Promise<number> {
   const now = opts.now ?? (() => new Date());
@@ -63,59 +74,42 @@ export async function reconcileInFlight(opts: SendOptions): Promise<number> {
 }
 
 async function reconcileOne(opts: SendOptions, e: OutboxEntry, now: () => Date): Promise<void> {
-  if (e.module === 'efatura') {
-    const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
-    if (status) {
-      await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'found at the integrator after an interrupted send', now());
-    } else {
-      await touch(opts.store, e.id, { in_flight_since: null }, now());
-    }
-    opts.onEvent?.({ type: 'reconciled', entry: e, found: status !== undefined });
+  const found = await clientOf(opts, e).lookup(asDocument(e));
+  if (found) {
+    const fields = found.state === 'delivered' ? { in_flight_since: null, gib_message: found.gibMessage ?? null } : { in_flight_since: null };
+    await transition(opts.store, e.id, 'queued', found.state, fields, 'found at the integrator after an interrupted send', now());
   } else {
-    const result = await opts.earsiv.queryInvoice(e.companyVkn, e.ettn);
-    if (result && result.resultCode === 'AE00000') {
-      await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_message: result.faturaURL ?? null }, 'found at the integrator after an interrupted send', now());
-    } else {
-      await touch(opts.store, e.id, { in_flight_since: null }, now());
-    }
-    opts.onEvent?.({ type: 'reconciled', entry: e, found: result?.resultCode === 'AE00000' });
+    await touch(opts.store, e.id, { in_flight_since: null }, now());
   }
+  opts.onEvent?.({ type: 'reconciled', entry: e, found: found !== undefined });
 }
 
 async function sendOne(opts: SendOptions, e: OutboxEntry, summary: SendSummary): Promise<void> {
   const now = opts.now ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 6;
+  const client = clientOf(opts, e);
   summary.attempted++;
   // Marked before the call: if the process dies now, the next run asks the integrator before resending.
   await touch(opts.store, e.id, { in_flight_since: now().toISOString(), attempts: e.attempts + 1 }, now());
   try {
-    if (e.module === 'efatura') {
-      const { belgeOid } = await opts.efatura.sendInvoice({
-        senderVkn: e.companyVkn,
-        localDocNo: e.ettn,
-        xml: Buffer.from(await xmlOf(opts.store, e.id), 'utf8'),
-        ...(e.alias ? { receiverAlias: e.alias } : {}),
-      });
-      await transition(opts.store, e.id, 'queued', 'sent', { belge_oid: belgeOid, in_flight_since: null, error_code: null, error_detail: null }, `belgeOid ${belgeOid}`, now());
+    const outcome = await client.send({ ...asDocument(e), xml: Buffer.from(await xmlOf(opts.store, e.id), 'utf8') });
+    if (outcome.state === 'sent') {
+      await transition(opts.store, e.id, 'queued', 'sent', { belge_oid: outcome.belgeOid ?? null, in_flight_since: null, error_code: null, error_detail: null }, outcome.detail, now());
       summary.sent++;
-      opts.onEvent?.({ type: 'sent', entry: e, belgeOid });
+      opts.onEvent?.({ type: 'sent', entry: e, ...(outcome.belgeOid ? { belgeOid: outcome.belgeOid } : {}) });
     } else {
-      const r = await opts.earsiv.createInvoice({ senderVkn: e.companyVkn, islemId: e.ettn, xml: Buffer.from(await xmlOf(opts.store, e.id), 'utf8') });
-      if (r.resultCode !== 'AE00000') {
-        throw new KonnektorError('INTEGRATOR_FAULT', `${r.resultCode} ${r.resultText ?? ''}`.trim(), { aeCode: r.resultCode, transient: false });
-      }
-      await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_code: r.resultCode, gib_message: r.faturaURL ?? r.resultText ?? null }, r.faturaNo, now());
+      await transition(opts.store, e.id, 'queued', 'delivered', { in_flight_since: null, gib_code: outcome.gibCode ?? null, gib_message: outcome.gibMessage ?? null }, outcome.detail, now());
       summary.sent++;
       opts.onEvent?.({ type: 'sent', entry: e });
     }
   } catch (err) {
     const code = isKonnektorError(err) ? err.code : 'UNEXPECTED';
     const detail = err instanceof Error ? err.message : String(err);
-    if (code === 'INTEGRATOR_DUPLICATE' && e.module === 'efatura') {
+    if (code === 'INTEGRATOR_DUPLICATE' && client.followDuplicates) {
       // Already at the integrator (an earlier call did reach it): follow that one.
-      const status = await opts.efatura.outgoingStatus(e.companyVkn, { by: 'YEREL', value: e.ettn });
-      if (status) {
-        await transition(opts.store, e.id, 'queued', 'sent', { in_flight_since: null }, 'already at the integrator', now());
+      const found = await client.lookup(asDocument(e));
+      if (found) {
+        await transition(opts.store, e.id, 'queued', found.state, { in_flight_since: null }, 'already at the integrator', now());
         summary.sent++;
         return;
       }

@@ -1,8 +1,8 @@
 /**
  * Outbox states (ARCHITECTURE.md §3): pending → built → validated → queued → sent → processing →
  * delivered | accepted | rejected | failed, plus invalid (local checks failed; never sent).
- * `delivered` is final for documents that get no answer (TEMELFATURA, e-Arşiv); a TICARIFATURA waits there for
- * KABUL (accepted) or RED (rejected).
+ * `delivered` is final for documents that get no answer (TEMELFATURA, e-Arşiv); one whose kind and profile expect
+ * the receiver's answer (a TICARIFATURA: core/documents/kinds) waits there for KABUL (accepted) or RED (rejected).
  */
 export const OUTBOX_STATES = [
   'pending',
@@ -34,7 +34,8 @@ export const TRANSITIONS: Record<OutboxState, readonly OutboxState[]> = {
   invalid: ['pending'],
 };
 
-export function isTerminal(state: OutboxState, profile?: string | null): boolean {
-  if (state === 'delivered') return profile !== 'TICARIFATURA';
+/** Whether nothing more happens to a document in this state; `awaitsAnswer`: its kind and profile expect an answer. */
+export function isTerminal(state: OutboxState, awaitsAnswer = false): boolean {
+  if (state === 'delivered') return !awaitsAnswer;
   return state === 'accepted' || state === 'rejected' || state === 'failed' || state === 'invalid';
 }

@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
 import type { ErpDocumentRef } from '../documents/model';
+import type { Module } from '../modules';
 import { TRANSITIONS, type OutboxState } from './states';
 
 /** One row of the outbox, as the sender and the poller use it. */
 export interface OutboxEntry {
   id: number;
-  module: 'efatura' | 'earsiv';
+  module: Module;
+  /** The document kind (core/documents/kinds): how it is sent and followed. */
+  kind: string;
   companyVkn: string;
   ref: ErpDocumentRef;
   erpNumber: string;
@@ -35,6 +38,7 @@ export function entryOf(r: Row): OutboxEntry {
   const e: OutboxEntry = {
     id: Number(r.id),
     module: r.module as OutboxEntry['module'],
+    kind: String(r.kind ?? r.module),
     companyVkn: String(r.company_vkn),
     ref: {
       connector: String(r.erp_connector),

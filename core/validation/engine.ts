@@ -95,21 +95,29 @@ function detailMessage(d: ErrorDetail | undefined, fallback: string): string {
   return (d?.message ?? fallback).trim() || fallback;
 }
 
+/**
+ * The UBL-TR main documents GİB's package has a schema for besides the Invoice: an ApplicationResponse (KABUL/RED),
+ * a DespatchAdvice and its ReceiptAdvice, a CreditNote (e-MM). A document is checked against its root's schema;
+ * each schema is compiled on first use.
+ */
+const MAIN_SCHEMAS = new Set(['Invoice', 'ApplicationResponse', 'DespatchAdvice', 'ReceiptAdvice', 'CreditNote']);
+
 export class ValidationEngine {
   private readonly saxon: SaxonJSApi;
   private readonly sef: unknown;
-  private readonly xsdDoc: XmlDocument;
-  private readonly xsd: XsdValidator;
+  private readonly prefix: string;
+  private readonly schemas = new Map<string, { doc: XmlDocument; validator: XsdValidator }>();
 
   constructor(config: EngineConfig) {
     const prefix = `${VIRTUAL_ROOT}/${process.pid}-${engineCount++}/xsdrt`;
+    this.prefix = prefix;
     registerVirtualFiles(prefix, config.xsdRoot);
     const rel = path.relative(config.xsdRoot, config.invoiceXsd).split(path.sep).join('/');
     const url = `${prefix}/${rel}`;
     const schemaBytes = virtualFiles.get(url);
     if (!schemaBytes) throw new Error(`the Invoice schema ${config.invoiceXsd} is not under ${config.xsdRoot}`);
-    this.xsdDoc = XmlDocument.fromBuffer(schemaBytes, { url });
-    this.xsd = XsdValidator.fromDoc(this.xsdDoc);
+    const xsdDoc = XmlDocument.fromBuffer(schemaBytes, { url });
+    this.schemas.set('Invoice', { doc: xsdDoc, validator: XsdValidator.fromDoc(xsdDoc) });
     this.saxon = require('saxon-js') as SaxonJSApi;
     this.sef = JSON.parse(fs.readFileSync(config.sefPath, 'utf8'));
     // Proves the SEF runs (and warms the JIT) before the first real document.
@@ -132,7 +140,7 @@ export class ValidationEngine {
     try {
       const issues: EngineIssue[] = [];
       try {
-        this.xsd.validate(doc);
+        this.schemaFor(doc.root.name).validate(doc);
       } catch (e) {
         if (!(e instanceof XmlValidateError)) throw e;
         const details = e.details.filter((d) => d.level >= 2);
@@ -154,8 +162,25 @@ export class ValidationEngine {
   }
 
   dispose(): void {
-    this.xsd.dispose();
-    this.xsdDoc.dispose();
+    for (const s of this.schemas.values()) {
+      s.validator.dispose();
+      s.doc.dispose();
+    }
+    this.schemas.clear();
+  }
+
+  /** The schema of the document's root; an unknown root is checked against the Invoice schema (and fails it). */
+  private schemaFor(root: string): XsdValidator {
+    const name = MAIN_SCHEMAS.has(root) ? root : 'Invoice';
+    const known = this.schemas.get(name);
+    if (known) return known.validator;
+    const url = `${this.prefix}/maindoc/UBL-${name}-2.1.xsd`;
+    const bytes = virtualFiles.get(url);
+    if (!bytes) return this.schemas.get('Invoice')!.validator;
+    const doc = XmlDocument.fromBuffer(bytes, { url });
+    const validator = XsdValidator.fromDoc(doc);
+    this.schemas.set(name, { doc, validator });
+    return validator;
   }
 
   private transform(xml: string, kind: DocumentKind): unknown {

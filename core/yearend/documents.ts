@@ -7,6 +7,7 @@ import { connectorFor, liveTarget, shownTarget } from './detect';
 import { listYearProfiles } from './apply';
 import { listProfiles } from '../../db/profiles';
 import type { YearEndContext } from './types';
+import { documentKinds } from '../documents/kinds';
 
 export interface YearDocument {
   key: string;
@@ -60,7 +61,7 @@ export async function listYearDocuments(ctx: YearEndContext, scope: { module: Mo
   const result: YearDocuments = { module: scope.module, fiscalYear: profile.fiscalYear, target: shownTarget(t), documents };
   try {
     const connector = connectorFor(ctx, t.connector);
-    if (connector.modules.includes(scope.module)) {
+    if ((ctx.kinds ?? documentKinds).readableBy(connector, scope.module).some((k) => k.direction === 'outgoing')) {
       const known = new Set(entries.map((e) => e.ref.key));
       const unsent = await connector.readOutgoing({ connections: ctx.connections }, await liveTarget(ctx, profile), scope.module);
       for (const d of unsent) {

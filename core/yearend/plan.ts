@@ -2,9 +2,10 @@ import type { ConnectionTestResult, ErpConnector } from '../../connectors/contra
 import { listConnectors } from '../../connectors/registry';
 import { planErpMigrations } from '../../db/erpMigrate';
 import { listProfiles, type Profile } from '../../db/profiles';
+import { documentKinds } from '../documents/kinds';
+import { MODULE_TITLES } from '../modules';
 import { normalizeTarget, requireDatabase, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError, type ErrorCode } from '../errors';
-import { MODULE_TITLES } from '../modules';
 import {
   allPeriodsOf,
   connectorFor,
@@ -134,9 +135,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
   const mode = req.mode ?? 'yearend';
   const profile = await resolveProfile(ctx, req);
   const connector = connectorFor(ctx, profile.target.connector);
-  if (!connector.modules.includes(req.module)) {
-    throw new KonnektorError('MODULE_NOT_SUPPORTED', `${connector.title} does not read ${req.module} documents yet`, { value: MODULE_TITLES[req.module] });
-  }
+  (ctx.kinds ?? documentKinds).requireServed(connector, req.module);
   const inspected = mode === 'yearend' ? await inspectProfile(ctx, profile) : undefined;
   const proposal = inspected?.proposal ? { ...inspected.proposal.target, server: inspected.live.server } : undefined;
   const current = inspected?.live ?? (await liveTarget(ctx, profile));

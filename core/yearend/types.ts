@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CompanyIdentity, ConnectionCheck, ErpConnector } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
+import type { DocumentKindRegistry } from '../documents/kinds';
 import type { Profile } from '../../db/profiles';
 import type { ErpTarget } from '../erp/target';
 import type { Module } from '../modules';
@@ -21,6 +22,8 @@ export interface YearEndContext {
   now: Date;
   /** The connector a profile names; tests swap in one whose helper objects fail half-way. */
   connectorOf?: (id: string) => ErpConnector;
+  /** The document kinds, which say with the connector's capability map what a program serves (default: the shipped ones). */
+  kinds?: DocumentKindRegistry;
   /**
    * Where ERP server passwords live: the store keeps the server URL without its password and a reference into this
    * vault (`erpSecretRef`). A new server typed in the wizard goes there too.

@@ -139,7 +139,7 @@ function PreviewDialog({ preview, onClose, onPdf }: { preview: DocumentPreview |
   );
 }
 
-/** e-Fatura and e-Arşiv: the ERP's outgoing documents and the outbox's, filters, multi-select send, details. */
+/** A module's outgoing documents: the ERP's and the outbox's, filters, multi-select send, details. */
 export function DocumentsScreen() {
   const t = useT();
   const session = useSession((s) => s.session)!;
@@ -150,7 +150,8 @@ export function DocumentsScreen() {
   const [history, setHistory] = useState<History>();
   const [preview, setPreview] = useState<DocumentPreview | 'loading'>();
   const [detailError, setDetailError] = useState<{ code: string; message: string }>();
-  const supported = session.module === 'efatura' || session.module === 'earsiv';
+  // The document kinds of the session's module its program reads (core/documents/kinds + the connector's map).
+  const supported = session.documentKinds.some((k) => k.direction === 'outgoing');
 
   useEffect(() => {
     if (supported) void load(session.id);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Decimal from 'decimal.js';
+import { EINVOICE_BY_KIND, estatusFor, type LogoInvoiceKind } from '../../connectors/logo/codes';
 import { unitCodeFor } from '../../core/documents/units';
 import { demoBook, demoInvoices, type BookOptions, type DemoBook, type DemoInvoice, type DemoWorld } from './scenario';
 
@@ -98,7 +99,7 @@ export function logoDemoBooks(world: DemoWorld, plan: readonly LogoDemoPeriod[])
 export interface SentDemoInvoice {
   firm: string;
   period: string;
-  module: 'efatura' | 'earsiv';
+  module: LogoInvoiceKind;
   key: string;
   ettn: string;
   gibNumber: string;
@@ -182,8 +183,8 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
             tl(inv.totals.lineDiscounts.plus(inv.totals.globalDiscount)), tl(inv.totals.vat), tl(inv.totals.gross),
             tl(inv.totals.vatBase.plus(inv.totals.vat)), inv.notes[0] ?? null, inv.notes[1] ?? null, null, null, cur,
             inv.rate ? num(inv.rate) : 0, num(inv.totals.vatBase.plus(inv.totals.vat)), inv.returnOf?.date ?? null,
-            inv.sent ? inv.sent.ettn.toUpperCase() : null, inv.module === 'efatura' ? 1 : 2, inv.profile === 'TICARIFATURA' ? 2 : 1,
-            inv.sent ? (inv.module === 'efatura' ? 10 : 2) : 0, inv.type === 'TEVKIFAT' ? 4 : inv.type === 'ISTISNA' ? 2 : 0,
+            inv.sent ? inv.sent.ettn.toUpperCase() : null, EINVOICE_BY_KIND[inv.module], inv.profile === 'TICARIFATURA' ? 2 : 1,
+            inv.sent ? (estatusFor(inv.module, 'delivered') ?? 0) : 0, inv.type === 'TEVKIFAT' ? 4 : inv.type === 'ISTISNA' ? 2 : 0,
             inv.type === 'ISTISNA' ? '350' : null, inv.type === 'ISTISNA' ? 'Diğerleri' : null);
           let lineNo = 0;
           for (const line of inv.lines) {

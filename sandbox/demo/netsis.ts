@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import Decimal from 'decimal.js';
-import { FATUEK_FIELDS, OUTGOING_FTIRSIP, RETURN_TIPI, formatExemption, formatReturnRef, formatWithholding } from '../../connectors/netsis/codes';
+import { EBELGE_BY_KIND, FATUEK_FIELDS, OUTGOING_FTIRSIP, RETURN_TIPI, formatExemption, formatReturnRef, formatWithholding } from '../../connectors/netsis/codes';
 import { serializeInvoiceKey } from '../../connectors/netsis/map';
 import { NETSIS_SYSTEM_DATABASE } from '../../connectors/netsis/tables';
 import { damageToCp1252 } from '../../connectors/shared/encoding';
@@ -196,7 +196,7 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
         insHeader.run(OUTGOING_FTIRSIP, inv.erpNumber, cari, inv.date, inv.type === 'IADE' ? RETURN_TIPI : inv.customer.kind === 'person' ? 1 : 2,
           tl(inv.totals.gross), tl(inv.totals.lineDiscounts), tl(inv.totals.globalDiscount), num(inv.globalDiscountPercent), tl(inv.totals.vat),
           null, inv.notes.length > 1 ? 30 : 0, inv.date, inv.lines.length, num(quantity), cari, inv.seq, tl(taxInclusive), 'P01',
-          DOVIZTIP[inv.currency], rate ? num(taxInclusive) : 0, inv.date, inv.sent?.gibNumber ?? null, inv.module === 'efatura' ? 1 : 2);
+          DOVIZTIP[inv.currency], rate ? num(taxInclusive) : 0, inv.date, inv.sent?.gibNumber ?? null, EBELGE_BY_KIND[inv.module]);
         const exempt = inv.lines.find((l) => l.exemption)?.exemption;
         const withheld = inv.lines.find((l) => l.withholding)?.withholding;
         insExt.run(OUTGOING_FTIRSIP, inv.erpNumber, cari, ...FATUEK_FIELDS.notes.map((_, i) => damaged(inv.notes[i])),

@@ -2,6 +2,7 @@ import { Faker, tr, en, base } from '@faker-js/faker';
 import Decimal from 'decimal.js';
 import { tcknCheckDigits, vknCheckDigit } from '../../core/documents/taxid';
 import { turkeyDateTime } from '../../core/time';
+import type { InvoiceKindId } from '../../core/documents/kinds/invoiceRouting';
 import type { RegisteredUser } from '../../core/documents/userList';
 
 /**
@@ -98,7 +99,8 @@ export interface DemoInvoice {
   date: string;
   erpNumber: string;
   customer: DemoCustomer;
-  module: 'efatura' | 'earsiv';
+  /** e-Fatura for registered customers, e-Arşiv for the rest (as routing decides). */
+  module: InvoiceKindId;
   profile: 'TEMELFATURA' | 'TICARIFATURA';
   type: DemoInvoiceType;
   currency: 'TRY' | 'USD' | 'EUR';

@@ -73,6 +73,8 @@ export interface AddIncomingInput {
   xml?: string;
   senderAlias?: string;
   receiverAlias?: string;
+  /** The ETTN of a document whose XML cannot be read (an invalid delivery). */
+  ettn?: string;
 }
 
 export interface SandboxAdmin {
@@ -203,6 +205,7 @@ export function createAdmin(deps: {
         xml: Buffer.from(xml, 'utf8'),
         ...(input.senderAlias ? { senderAlias: input.senderAlias } : {}),
         ...(input.receiverAlias ? { receiverAlias: input.receiverAlias } : {}),
+        ...(input.ettn ? { ettn: input.ettn } : {}),
         arrivedAt: deps.now(),
       });
     },
@@ -217,6 +220,7 @@ const incomingSchema = z.object({
   xml: z.string().min(1).optional(),
   senderAlias: z.string().optional(),
   receiverAlias: z.string().optional(),
+  ettn: z.string().uuid().optional(),
 });
 const aliasSchema = z.object({ name: z.string().min(1), creationTime: z.string().optional(), deletionTime: z.string().optional() });
 const registeredUsersSchema = z.array(

@@ -5,6 +5,8 @@ export interface SandboxCommandOptions {
   port: number;
   dataDir: string;
   stepMs: number;
+  /** Made-up taxpayers added to the registered-user list (benchmarks). */
+  generatedUsers?: number;
 }
 
 /** Plain-text banner of a running sandbox: where it listens, the sandbox-only accounts and the admin token. */
@@ -14,6 +16,7 @@ export function sandboxBanner(d: SandboxDescription): string {
     `  connectorService  ${d.endpoints.connectorService}   (WSDL: ?wsdl)`,
     `  userService       ${d.endpoints.userService}`,
     `  EarsivWebService  ${d.endpoints.earsivService}`,
+    `  e-Defter          ${d.endpoints.edefterService}   (DefterOlusturWebServices)`,
     `  veri klasörü      ${d.dataDir}   adım süresi ${d.stepMs} ms   GİB doğrulaması ${d.validate ? 'açık' : 'kapalı'}`,
     '',
     'Hesaplar (YALNIZCA bu sandbox için; gerçek eFinans’ta geçersizdir):',
@@ -31,7 +34,15 @@ export function sandboxBanner(d: SandboxDescription): string {
 export async function runSandboxCommand(options: SandboxCommandOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`--port must be 0…65535, got ${options.port}`);
   if (!Number.isFinite(options.stepMs) || options.stepMs < 0) throw new Error(`--step-ms must be ≥ 0, got ${options.stepMs}`);
-  const sandbox = await startSandbox({ port: options.port, dataDir: path.resolve(options.dataDir), stepMs: options.stepMs });
+  if (options.generatedUsers !== undefined && !(Number.isInteger(options.generatedUsers) && options.generatedUsers >= 0)) {
+    throw new Error(`--generated-users must be a whole number ≥ 0, got ${options.generatedUsers}`);
+  }
+  const sandbox = await startSandbox({
+    port: options.port,
+    dataDir: path.resolve(options.dataDir),
+    stepMs: options.stepMs,
+    ...(options.generatedUsers ? { generatedUsers: options.generatedUsers } : {}),
+  });
   process.stdout.write(`${sandboxBanner(sandbox.describe())}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import type { Element } from '@xmldom/xmldom';
-import { writeUserList, type RegisteredUser } from '../../core/documents/userList';
 import { requireVkn } from './accounts';
 import { parseQnbDate, qnbDate, qnbTimestamp } from './clock';
-import type { OperationHandler, ServiceContext } from './context';
+import { StreamedAnswer, type OperationHandler, type ServiceContext } from './context';
 import { findIncoming, listIncomingAfter, listIncomingArrived, markIncomingTaken, type IncomingRow } from './incoming';
 import { getKontor, hasKontor } from './kontor';
 import type { OutgoingRow, OutgoingStatusView } from './outgoing';
-import { activeInvoiceAliases, findRegisteredUser, loadRegisteredUsers } from './registry';
+import { activeInvoiceAliases, findRegisteredUser } from './registry';
 import { child, field, fields, requireField, SoapFault, xmlEscape, xmlFields, type XmlValue } from './soap';
 import { getMeta, setMeta } from './store';
+import { userListZip } from './userList';
 import { writeZip } from './zip';
 
 /**
@@ -165,19 +165,6 @@ const javaFloat = (n: number) => (Number.isInteger(n) ? `${n}.0` : String(n));
 /** `2020-01-01T00:00:00` (UserList) → `20200101000000` (kayitZamani). */
 const compactTime = (iso: string | undefined) => (iso ? iso.replace(/\D/g, '').padEnd(14, '0').slice(0, 14) : undefined);
 
-function userListFor(users: RegisteredUser[], urun: string, withHistory: boolean): RegisteredUser[] {
-  const type = urun === 'EIRSALIYE' ? 'DespatchAdvice' : 'Invoice';
-  return users
-    .map((u) => ({
-      ...u,
-      documents: u.documents
-        .filter((d) => d.type === type)
-        .map((d) => ({ ...d, aliases: d.aliases.filter((a) => withHistory || !a.deletionTime) }))
-        .filter((d) => d.aliases.length > 0),
-    }))
-    .filter((u) => u.documents.length > 0);
-}
-
 /** belge … belgev6: each version adds fields (integrator-api.md §9); list calls leave the content empty. */
 function incomingXml(r: IncomingRow, version: number): string {
   const values: [string, XmlValue][] = [
@@ -290,9 +277,9 @@ export const connectorOperations: Record<string, OperationHandler> = {
   kayitliKullaniciListeleExtended: (body, ctx) => {
     const urun = field(body, 'urun') ?? 'EFATURA';
     if (urun !== 'EFATURA' && urun !== 'EIRSALIYE') throw new SoapFault(`Geçersiz urun: ${urun} (EFATURA veya EIRSALIYE).`);
-    const users = userListFor(loadRegisteredUsers(ctx.db), urun, field(body, 'gecmisEklensin') === '1');
-    const xml = Buffer.from(writeUserList(users), 'utf8');
-    return ret(writeZip([{ name: `${urun}_KAYITLI_KULLANICI_LISTESI.xml`, data: xml }]).toString('base64'));
+    const gecmis = field(body, 'gecmisEklensin') ?? '0';
+    if (gecmis !== '0' && gecmis !== '1') throw new SoapFault(`Geçersiz gecmisEklensin: ${gecmis} (0 veya 1).`);
+    return new StreamedAnswer(userListZip(ctx.db, { urun, withHistory: gecmis === '1', generated: ctx.generatedUsers, faults: ctx.faults.userList }));
   },
 
   kontorBilgisiGetir: (body, ctx) => {

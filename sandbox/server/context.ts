@@ -1,6 +1,8 @@
+import type { Readable } from 'node:stream';
 import type { Element } from '@xmldom/xmldom';
 import type { DocumentValidator } from '../../core/validation';
 import type { Account } from './accounts';
+import type { FaultInjector } from './faults';
 import type { OutgoingDocuments } from './outgoing';
 import type { SandboxDb } from './store';
 
@@ -13,9 +15,17 @@ export interface ServiceContext {
   account: Account;
   outgoing: OutgoingDocuments;
   validator: DocumentValidator | undefined;
+  faults: FaultInjector;
+  /** Made-up taxpayers the user list serves after the stored ones (benchmarks). */
+  generatedUsers: number;
   /** How long a simulated processing step takes (status changes after it). */
   stepMs: number;
 }
 
+/** An answer whose `<return>` is the base64 of a byte stream, written as it is produced (the user-list zip). */
+export class StreamedAnswer {
+  constructor(readonly bytes: Readable) {}
+}
+
 /** Returns the inner XML of `<ns2:operationResponse>`. */
-export type OperationHandler = (body: Element, ctx: ServiceContext) => string | Promise<string>;
+export type OperationHandler = (body: Element, ctx: ServiceContext) => string | StreamedAnswer | Promise<string | StreamedAnswer>;

@@ -41,6 +41,17 @@ export const faultConfigSchema = z.object({
     .array(z.object({ ...documentKey, yanit: z.enum(['KABUL', 'RED']), detail: z.string().optional() }).refine(hasKey, 'ettn or invoiceId is required'))
     .optional(),
   rejectShare: z.number().min(0).max(1).optional(),
+  /** What kayitliKullaniciListeleExtended serves (sandbox/server/userList.ts); replaces the previous setting. */
+  userList: z
+    .object({
+      truncateShare: z.number().min(0).max(1).optional(),
+      brokenEntry: z.boolean().optional(),
+      notZip: z.boolean().optional(),
+      noXml: z.boolean().optional(),
+      foreignXml: z.boolean().optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
@@ -83,6 +94,7 @@ export class FaultInjector {
   private outcomes: { key: DocumentKey; code: 1215 | 1230; remaining: number }[] = [];
   private responses: { key: DocumentKey; yanit: 'KABUL' | 'RED'; detail?: string }[] = [];
   private rejectShare = 0;
+  private userListFaults: FaultConfig['userList'] = {};
   private readonly random: () => number;
   readonly injected = { http: 0, drop: 0, soapFault: 0, malformed: 0, outcomes: 0 };
 
@@ -95,6 +107,7 @@ export class FaultInjector {
     const config = faultConfigSchema.parse(input);
     if (config.latencyMs !== undefined) this.latencyMs = config.latencyMs;
     if (config.rejectShare !== undefined) this.rejectShare = config.rejectShare;
+    if (config.userList !== undefined) this.userListFaults = config.userList;
     for (const r of config.rules ?? []) this.rules.push({ ...r, ...(r.share === undefined ? { remaining: r.count ?? 1 } : {}) });
     for (const o of config.outcomes ?? []) this.outcomes.push({ key: { ettn: o.ettn, invoiceId: o.invoiceId }, code: o.code, remaining: o.times ?? 1 });
     for (const r of config.responses ?? []) this.responses.push({ key: { ettn: r.ettn, invoiceId: r.invoiceId }, yanit: r.yanit, ...(r.detail ? { detail: r.detail } : {}) });
@@ -106,6 +119,12 @@ export class FaultInjector {
     this.outcomes = [];
     this.responses = [];
     this.rejectShare = 0;
+    this.userListFaults = {};
+  }
+
+  /** How the next user-list downloads are spoiled, if at all. */
+  get userList(): NonNullable<FaultConfig['userList']> {
+    return this.userListFaults ?? {};
   }
 
   current(): FaultConfig & { injected: FaultInjector['injected'] } {
@@ -115,6 +134,7 @@ export class FaultInjector {
       outcomes: this.outcomes.map((o) => ({ ...o.key, code: o.code, times: o.remaining })),
       responses: this.responses.map((r) => ({ ...r.key, yanit: r.yanit, ...(r.detail ? { detail: r.detail } : {}) })),
       rejectShare: this.rejectShare,
+      userList: this.userListFaults,
       injected: { ...this.injected },
     };
   }

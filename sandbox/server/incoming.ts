@@ -15,6 +15,8 @@ export interface IncomingInput {
   senderAlias?: string;
   receiverAlias?: string;
   arrivedAt: number;
+  /** For a document whose XML cannot be read (fault injection): the ETTN it is listed under. */
+  ettn?: string;
 }
 
 export interface IncomingRow {
@@ -39,8 +41,14 @@ export interface IncomingRow {
 }
 
 export function addIncoming(db: SandboxDb, input: IncomingInput): { belgeSiraNo: number; ettn: string } {
-  const facts = readUblFacts(input.xml.toString('utf8'));
-  const ettn = facts.uuid ?? crypto.randomUUID();
+  // A broken document (fault injection) is delivered all the same: listed under its given ETTN, its bytes as they are.
+  let facts: ReturnType<typeof readUblFacts>;
+  try {
+    facts = readUblFacts(input.xml.toString('utf8'));
+  } catch {
+    facts = { root: 'Invoice', sender: {}, receiver: {} };
+  }
+  const ettn = input.ettn ?? facts.uuid ?? crypto.randomUUID();
   const result = db
     .prepare(
       `INSERT INTO incoming (receiver_vkn, receiver_alias, receiver_title, sender_vkn, sender_alias, sender_title, belge_turu, ettn, belge_no,

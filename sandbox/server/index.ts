@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { readRequestBody } from '../../core/httpBody';
 import http from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
 import type { RegisteredUser } from '../../core/documents/userList';
 import { logger } from '../../core/logging';
@@ -9,7 +11,8 @@ import { Authenticator, listAccounts, SESSION_COOKIE, sessionIdFromCookie } from
 import { createAdmin, handleAdminRequest, type SandboxAdmin } from './admin';
 import { systemClock, type Clock } from './clock';
 import { connectorOperations } from './connector';
-import type { OperationHandler, ServiceContext } from './context';
+import { StreamedAnswer, type OperationHandler, type ServiceContext } from './context';
+import { base64Stream } from './userList';
 import { earsivInvoiceXml, earsivOperations } from './earsiv';
 import { edefterOperations } from './edefter';
 import { FaultInjector, type FaultConfig } from './faults';
@@ -47,6 +50,8 @@ export interface SandboxOptions {
   extraSenders?: string[];
   /** More GİB registered users (receivers). */
   extraRegisteredUsers?: RegisteredUser[];
+  /** Made-up taxpayers served after the stored ones by kayitliKullaniciListeleExtended (benchmarks: 1,000,000). */
+  generatedUsers?: number;
   /** Faults from the start (same JSON as POST /admin/faults). */
   faults?: FaultConfig;
   /** Fixed admin token (default: random per start). */
@@ -86,6 +91,13 @@ export interface SandboxHandle {
 }
 
 const MAX_BODY = 64 * 1024 * 1024;
+
+/** A SOAP answer around a streamed base64 `<return>`. */
+interface StreamedEnvelope {
+  head: string;
+  bytes: Readable;
+  tail: string;
+}
 
 const OPERATIONS: Record<Exclude<ServiceName, 'userService'>, Record<string, OperationHandler>> = {
   connectorService: connectorOperations,
@@ -137,7 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const admin = createAdmin({ db, token, now, stepMs, seed, outgoing, faults });
   let baseUrl = '';
 
-  async function dispatch(service: ServiceName, request: SoapRequest, cookie: string | undefined, res: http.ServerResponse): Promise<string> {
+  async function dispatch(service: ServiceName, request: SoapRequest, cookie: string | undefined, res: http.ServerResponse): Promise<string | StreamedEnvelope> {
     const namespace = NAMESPACE[service];
     const unknown = () => new SoapFault(`Cannot find dispatch method for {${request.namespace}}${request.operation}`, 'S:Client');
     if (request.namespace !== namespace) throw unknown();
@@ -163,8 +175,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     const handler = OPERATIONS[service][request.operation];
     if (!handler) throw unknown();
     const account = auth.authenticate(request, sessionIdFromCookie(cookie));
-    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator, stepMs };
-    return soapResponse(namespace, request.operation, await handler(request.body, ctx));
+    const ctx: ServiceContext = { db, now, baseUrl, account, outgoing, validator, faults, generatedUsers: options.generatedUsers ?? 0, stepMs };
+    const answer = await handler(request.body, ctx);
+    if (answer instanceof StreamedAnswer) {
+      const [head, tail] = soapResponse(namespace, request.operation, '<return>\u0000</return>').split('\u0000') as [string, string];
+      return { head, bytes: answer.bytes, tail };
+    }
+    return soapResponse(namespace, request.operation, answer);
   }
 
   async function handleSoap(service: ServiceName, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
@@ -177,7 +194,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     }
     const namespace = NAMESPACE[service];
     let request: SoapRequest | undefined;
-    let payload: string;
+    let payload: string | StreamedEnvelope;
     let status = 200;
     const action = (() => {
       try {
@@ -221,7 +238,19 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       return;
     }
     res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8' });
-    res.end(action?.kind === 'malformed' ? brokenEnvelope(namespace) : payload);
+    if (typeof payload === 'string' || action?.kind === 'malformed') {
+      res.end(action?.kind === 'malformed' ? brokenEnvelope(namespace) : payload);
+      return;
+    }
+    // A large answer (the user list) goes out as it is produced: the envelope around base64 written piece by piece.
+    res.write(payload.head);
+    try {
+      await pipeline(payload.bytes, base64Stream(), res, { end: false });
+      res.end(payload.tail);
+    } catch (e) {
+      logger.warn('sandbox: streamed answer interrupted', { operation: request?.operation, error: String(e) });
+      res.destroy();
+    }
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

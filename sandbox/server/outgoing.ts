@@ -252,7 +252,8 @@ export class OutgoingDocuments {
     if (facts.root === 'Invoice' && facts.profileId === 'EARSIVFATURA') {
       return { facts, verdict: { kind: 'processingError', aciklama: 'EARSIVFATURA senaryosundaki belge e-Fatura olarak gönderilemez; EarsivWebService kullanın.' } };
     }
-    if (this.validator && facts.root === 'Invoice') {
+    // Answers are checked like invoices: GİB's XSD of their root and the applicationresponse schematron pattern.
+    if (this.validator && (facts.root === 'Invoice' || facts.root === 'ApplicationResponse')) {
       const result = await this.validator.validate(xml, 'efatura');
       if (!result.valid) {
         const schema = result.issues.filter((i) => i.source !== 'schematron');

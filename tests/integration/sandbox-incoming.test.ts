@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseUserList } from '../../core/documents/userList';
+import { Readable } from 'node:stream';
+import { readUserListXml, type ListedUser } from '../../core/registry/userListFile';
 import { demoRegisteredUsers, demoWorld } from '../../sandbox/demo/scenario';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { SEED_INCOMING_PER_COMPANY } from '../../sandbox/server/seed';
@@ -160,13 +161,20 @@ describe('incoming documents', () => {
 });
 
 describe('registered users', () => {
-  it('kayitliKullaniciListeleExtended returns a base64 ZIP holding GİB’s UserList: the demo customers and companies', async () => {
+  it('kayitliKullaniciListeleExtended returns a base64 ZIP holding QNB’s eFaturaKayitliKullaniciListe: the demo customers and companies', async () => {
     const r = await call('<ser:kayitliKullaniciListeleExtended><urun>EFATURA</urun><gecmisEklensin>0</gecmisEklensin></ser:kayitliKullaniciListeleExtended>');
     const [entry] = readZip(Buffer.from(valueOf(r.text, 'return')!, 'base64'));
-    const users = parseUserList(entry!.data.toString('utf8'));
+    expect(entry!.name).toBe('EFATURA_KAYITLI_KULLANICI_LISTESI.xml');
+    const xml = entry!.data.toString('utf8');
+    expect(xml).toMatch(/^<\?xml[^>]*>\s*<eFaturaKayitliKullaniciListe>\s*<eFaturaKayitliKullanici><tip>(Özel|Kamu)<\/tip><kayitZamani>\d{14}<\/kayitZamani><unvan>/);
+    const users: ListedUser[] = [];
+    const read = await readUserListXml(Readable.from([Buffer.from(xml)]), (u) => users.push(u));
+    expect(read.format).toBe('qnb');
     const ids = users.map((u) => u.identifier);
     expect(ids).toEqual(expect.arrayContaining([...demoRegisteredUsers(world).map((u) => u.identifier), ORNEK, ANADOLU]));
-    expect(users.find((u) => u.identifier === ORNEK)?.documents[0]?.aliases[0]?.name).toBe('urn:mail:defaultpk@ornektekstil.com.tr');
+    expect(users.find((u) => u.identifier === ORNEK)?.aliases[0]?.name).toBe('urn:mail:defaultpk@ornektekstil.com.tr');
+    const bad = await call('<ser:kayitliKullaniciListeleExtended><urun>EDEFTER</urun><gecmisEklensin>0</gecmisEklensin></ser:kayitliKullaniciListeleExtended>');
+    expect(faultString(bad.text)).toContain('Geçersiz urun');
   });
 
   it('efaturaKullaniciBilgisi lists every alias; efaturaKullanicisi says whether one is registered', async () => {

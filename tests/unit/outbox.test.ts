@@ -56,6 +56,7 @@ function fakeIntegrator() {
     },
     registeredUser: async () => [],
     registeredUserList: async () => '<UserList/>',
+    downloadRegisteredUserList: async () => ({ bytes: 0 }),
     creditBalance: async () => 100,
   };
   const earsiv: EarsivClient = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeInvoice, type RegistryView } from '../../core/documents/routing';
+import { routeInvoice, type RegistryView } from '../../core/documents/kinds/invoiceRouting';
 import { parseUserList, writeUserList, type RegisteredUser } from '../../core/documents/userList';
 import { openLocalStore } from '../../db/local';
 import { chooseAlias, chosenAlias, lookupRegistered, replaceRegistry } from '../../db/registry';

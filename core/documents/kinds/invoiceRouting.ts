@@ -1,6 +1,6 @@
-import type { DocumentIssue } from './issues';
-import type { InvoiceDocument } from './model';
-import type { InvoiceProfile } from './ubl/invoice';
+import type { DocumentIssue } from '../issues';
+import type { InvoiceDocument } from '../model';
+import type { InvoiceProfile } from '../ubl/invoice';
 
 /**
  * Who gets an e-Fatura: a customer on the integrator's registered-user list (cached locally). Everyone else gets
@@ -12,8 +12,11 @@ export interface RegistryView {
   chosenAlias(identifier: string): Promise<string | undefined>;
 }
 
+/** The two invoice kinds (their ids are their modules'): which one a customer gets is GİB's list's decision. */
+export type InvoiceKindId = 'efatura' | 'earsiv';
+
 export interface Route {
-  module: 'efatura' | 'earsiv';
+  module: InvoiceKindId;
   profile: InvoiceProfile;
   alias?: string;
 }
