@@ -1,10 +1,11 @@
 /**
  * Benchmark: send N demo e-Fatura invoices end to end — read from the demo Logo database, build, check (XSD +
  * schematron), queue, send over SOAP to the eFinans sandbox on loopback, poll until GİB's final answer, write back —
- * and print documents per second, p50/p95 latency per document and the sender's peak memory.
- *   npm run bench:send [-- --documents N] [--concurrency C] [--step-ms S]
- * The sandbox runs in its own process (as the integrator would), so the memory figure is the sender's alone. The
- * integrator's 180 requests/minute limit is lifted for loopback: this measures Konnektör, not the throttle.
+ * and print documents per second, p50/p95 latency per document and the peak memory of the sender and the sandbox.
+ *   npm run bench:send [-- --documents N] [--concurrency C] [--step-ms S] [--sandbox-checks] [--json]
+ * The sandbox runs in its own process (as the integrator would), with its own GİB checks off unless
+ * --sandbox-checks, so the figures are the client's cost alone. The integrator's 180 requests/minute limit is
+ * lifted for loopback: this measures Konnektör, not the throttle. --json: the figures as one JSON line, last.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +35,8 @@ function option(name: string, fallback: number): number {
   return v;
 }
 const documents = option('documents', 1000);
+const json = process.argv.includes('--json');
+const sandboxChecks = process.argv.includes('--sandbox-checks');
 const concurrency = option('concurrency', 8);
 const stepMs = option('step-ms', 50);
 // About one demo invoice in ten is an e-Fatura of firm 001's current period.
@@ -44,6 +47,17 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-bench-send-'));
 let peak = 0;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 
+/** A process's peak resident memory (VmHWM, Linux), in MiB; undefined where /proc is not available. */
+function peakRssOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function freePort(): Promise<number> {
   const srv = net.createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
@@ -53,9 +67,13 @@ async function freePort(): Promise<number> {
 }
 
 const port = await freePort();
-const sandbox = spawn(process.execPath, [path.join(ROOT, 'bin/konnektor.js'), 'sandbox', '--port', String(port), '--data', path.join(root, 'sandbox'), '--step-ms', String(stepMs)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const sandbox = spawn(
+  process.execPath,
+  [path.join(ROOT, 'bin/konnektor.js'), 'sandbox', '--port', String(port), '--data', path.join(root, 'sandbox'), '--step-ms', String(stepMs), ...(sandboxChecks ? [] : ['--no-validate'])],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const banner = await new Promise<string>((resolve, reject) => {
   let out = '';
   sandbox.stdout!.on('data', (d) => {
@@ -113,6 +131,7 @@ const efatura: EfaturaClient = {
   },
 };
 const validator = await createValidator({ workers: Math.max(1, os.availableParallelism() - 1) });
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 let exportDoneAt = 0;
 let sendDoneAt = 0;
@@ -146,6 +165,7 @@ const summary = await runSend({
   },
 });
 const end = performance.now();
+const cpu = process.cpuUsage(cpu0);
 process.stderr.write('\n');
 for (const row of (await store('outbox').select('ettn', 'updated_at')) as { ettn: string; updated_at: string }[]) {
   const s = sentAt.get(row.ettn);
@@ -160,15 +180,35 @@ const pct = (xs: number[], p: number) => {
 const seconds = (end - start) / 1000;
 const sent = callMs.length;
 const f = (n: number) => n.toFixed(1);
-console.log(`bench:send — ${documents} e-Fatura documents, Logo demo (${invoices} invoices) → eFinans sandbox on loopback`);
-console.log(`  setup (demo databases, registry)   ${f(setupMs / 1000)} s`);
-console.log(`  documents sent                     ${sent} (read ${summary.read}, invalid ${summary.invalid.length}, failed ${summary.failed.length}, open ${summary.open})`);
-console.log(`  final answers                      delivered ${summary.delivered}, accepted ${summary.accepted}, rejected ${summary.rejected}`);
-console.log(`  end to end                         ${f(seconds)} s → ${f(sent / seconds)} documents/s (read, build, check, send, poll, write back)`);
-if (exportDoneAt) console.log(`  first document sent after          ${f((exportDoneAt - start) / 1000)} s (reading, building and checking the batch)`);
-console.log(`  belgeGonderExt per document        p50 ${f(pct(callMs, 50))} ms, p95 ${f(pct(callMs, 95))} ms (concurrency ${concurrency})`);
-console.log(`  call → final GİB answer            p50 ${f(pct(finalMs, 50) / 1000)} s, p95 ${f(pct(finalMs, 95) / 1000)} s (sandbox step ${stepMs} ms, poll 200 ms)`);
-console.log(`  sender peak memory (RSS)           ${f(peak / 1024 / 1024)} MiB`);
+peak = Math.max(peak, process.memoryUsage().rss);
+const senderPeakMb = Math.max(peak / 2 ** 20, process.resourceUsage().maxRSS / 1024);
+const sandboxPeakMb = peakRssOf(sandbox.pid);
+const figures = {
+  documents: sent,
+  seconds: Number(seconds.toFixed(2)),
+  sendPerSec: Number((sent / seconds).toFixed(1)),
+  senderCpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
+  callP50Ms: Number(f(pct(callMs, 50))),
+  callP95Ms: Number(f(pct(callMs, 95))),
+  finalP50S: Number(f(pct(finalMs, 50) / 1000)),
+  finalP95S: Number(f(pct(finalMs, 95) / 1000)),
+  senderPeakRssMb: Math.round(senderPeakMb),
+  sandboxPeakRssMb: sandboxPeakMb === undefined ? null : Math.round(sandboxPeakMb),
+  sandboxChecks,
+  invalid: summary.invalid.length,
+  failed: summary.failed.length,
+};
+const log = json ? (line: string) => process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
+log(`bench:send — ${documents} e-Fatura documents, Logo demo (${invoices} invoices) → eFinans sandbox on loopback (its GİB checks ${sandboxChecks ? 'on' : 'off'})`);
+log(`  setup (demo databases, registry)   ${f(setupMs / 1000)} s`);
+log(`  documents sent                     ${sent} (read ${summary.read}, invalid ${summary.invalid.length}, failed ${summary.failed.length}, open ${summary.open})`);
+log(`  final answers                      delivered ${summary.delivered}, accepted ${summary.accepted}, rejected ${summary.rejected}`);
+log(`  end to end                         ${f(seconds)} s → ${f(sent / seconds)} documents/s (read, build, check, send, poll, write back); sender CPU ${f(figures.senderCpuSeconds)} s`);
+if (exportDoneAt) log(`  first document sent after          ${f((exportDoneAt - start) / 1000)} s (reading, building and checking the first page)`);
+log(`  belgeGonderExt per document        p50 ${f(pct(callMs, 50))} ms, p95 ${f(pct(callMs, 95))} ms (concurrency ${concurrency})`);
+log(`  call → final GİB answer            p50 ${f(pct(finalMs, 50) / 1000)} s, p95 ${f(pct(finalMs, 95) / 1000)} s (sandbox step ${stepMs} ms, poll 200 ms)`);
+log(`  peak memory (RSS)                  sender ${f(senderPeakMb)} MiB, sandbox ${sandboxPeakMb === undefined ? 'n/a' : `${f(sandboxPeakMb)} MiB`}`);
+if (json) console.log(JSON.stringify(figures));
 
 await clients.close();
 await validator.close();

@@ -48,7 +48,7 @@ const docs = Array.from({ length: n }, () => ({ xml, kind: 'efatura' as const })
 for (const workers of [0, poolSize]) {
   const t0 = performance.now();
   const v = await createValidator({ workers, cacheDir });
-  console.log(`\n${workers === 0 ? 'inline (0 workers)' : `${workers} workers`}: start-up ${(performance.now() - t0).toFixed(0)} ms (SEF ${v.sef.origin}), schematron release ${v.schematronRelease}`);
+  console.log(`\n${workers === 0 ? 'inline (0 workers)' : `${workers} workers`}: start-up ${(performance.now() - t0).toFixed(0)} ms (${v.schematronEngine} schematron, SEF ${v.sef?.origin ?? "not loaded"}), schematron release ${v.schematronRelease}`);
   for (let i = 0; i < 10; i++) await v.validate(xml, 'efatura'); // JIT warm-up, not counted
   const single: ValidationResult[] = [];
   const ts = performance.now();

@@ -313,14 +313,16 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
     .requiredOption('--data <folder>', 'sandbox verilerinin tutulacağı klasör')
     .option('--step-ms <ms>', 'belgelerin bir durumdan diğerine geçme süresi', '2000')
     .option('--generated-users <n>', 'kayıtlı kullanıcı listesine eklenecek uydurma mükellef sayısı (ölçümler için)')
+    .option('--no-validate', 'gelen belgeleri GİB XSD ve şematronuna göre denetleme (yalnızca istemci ölçümleri için)')
     .action(
       run(async (_out, cmd) => {
-        const o = cmd.opts<{ port: string; data: string; stepMs: string; generatedUsers?: string }>();
+        const o = cmd.opts<{ port: string; data: string; stepMs: string; generatedUsers?: string; validate: boolean }>();
         await runSandboxCommand({
           port: Number(o.port),
           dataDir: o.data,
           stepMs: Number(o.stepMs),
           ...(o.generatedUsers !== undefined ? { generatedUsers: Number(o.generatedUsers) } : {}),
+          validate: o.validate,
         });
       }),
     );

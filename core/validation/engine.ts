@@ -1,10 +1,12 @@
 /**
  * One thread's validation engine: GİB's XSD through libxml2 (compiled to WebAssembly, schema compiled once) and
- * GİB's schematron through SaxonJS (SEF loaded once). Runs inside a pool worker, or inline when workers = 0.
- * It returns schematron failures with their raw context/test; the caller names the GİB rule (ruleIndex.ts).
+ * GİB's schematron either as compiled checks (schematron/, generated from GİB's .sch sources; the default) or
+ * through SaxonJS from the SEF (the reference engine). Runs inside a pool worker, or inline when workers = 0.
+ * A document the compiled checks cannot judge (a DOCTYPE, an XPath dynamic error) comes back marked for the
+ * reference engine, which the validator runs for it. Schematron failures carry their raw context/test; the caller
+ * names the GİB rule (ruleIndex.ts).
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
   XmlDocument,
@@ -14,14 +16,11 @@ import {
   xmlRegisterInputProvider,
   type ErrorDetail,
 } from 'libxml2-wasm';
+import { SaxonSchematron, SchematronStopped, isError } from './saxonSchematron';
+import { CompiledSchematron, XPathDynamicError, type SchematronFailure } from './schematron/engine';
+import { externalParams, patterns } from './schematron/generated/gibSchematron';
+import { TreeUnsupported, parseTree } from './schematron/tree';
 import type { DocumentKind, ValidationIssue } from './types';
-
-const require = createRequire(import.meta.url);
-
-interface SaxonJSApi {
-  transform(options: Record<string, unknown>, mode: 'sync'): { principalResult: unknown };
-  XPath: { evaluate(xpath: string, context: unknown, options?: Record<string, unknown>): unknown };
-}
 
 /** A schematron failure as the SVRL reports it; `context`/`test` let the caller name the rule. */
 export interface EngineIssue extends ValidationIssue {
@@ -32,20 +31,33 @@ export interface EngineIssue extends ValidationIssue {
 export interface EngineResult {
   issues: EngineIssue[];
   timings: { xsdMs: number; schematronMs: number };
+  /**
+   * Set when the compiled checks could not judge the document (why, in English): `issues` then holds the XML/XSD
+   * issues only and the reference engine must run GİB's schematron on it.
+   */
+  reference?: string;
 }
+
+/** Which schematron engine a worker runs: the compiled checks, or SaxonJS from a SEF. */
+export type SchematronEngineConfig = { engine: 'compiled' } | { engine: 'saxon'; sefPath: string };
 
 export interface EngineConfig {
   /** GİB's `xsdrt` folder (maindoc + common). */
   xsdRoot: string;
   /** `xsdrt/maindoc/UBL-Invoice-2.1.xsd`. */
   invoiceXsd: string;
-  /** The compiled schematron (SaxonJS SEF, JSON). */
-  sefPath: string;
+  schematron: SchematronEngineConfig;
 }
 
 export const RULE_NOT_WELL_FORMED = 'XML_NOT_WELL_FORMED';
 export const RULE_XSD = 'XSD';
 export const RULE_SCHEMATRON_RUNTIME = 'SCHEMATRON_RUNTIME_ERROR';
+
+/** The compiled checks, built once per thread. */
+let compiledChecks: CompiledSchematron | null = null;
+export function compiledSchematron(): CompiledSchematron {
+  return (compiledChecks ??= new CompiledSchematron(patterns, externalParams));
+}
 
 // ---- libxml2 reads the XSD tree from memory only: no file or network access from documents -------------------
 
@@ -85,10 +97,6 @@ function registerVirtualFiles(prefix: string, dir: string): void {
 
 let engineCount = 0;
 
-const SVRL_ISSUES = `for $a in descendant-or-self::*[self::svrl:failed-assert or (self::svrl:successful-report and (@role, @flag) = ('error', 'fatal', 'ERROR', 'FATAL'))]
-  return map{ 'test': string($a/@test), 'location': string($a/@location),
-              'context': string($a/preceding-sibling::svrl:fired-rule[1]/@context), 'text': normalize-space(string($a/svrl:text)) }`;
-
 const WARMUP = '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>';
 
 function detailMessage(d: ErrorDetail | undefined, fallback: string): string {
@@ -103,8 +111,8 @@ function detailMessage(d: ErrorDetail | undefined, fallback: string): string {
 const MAIN_SCHEMAS = new Set(['Invoice', 'ApplicationResponse', 'DespatchAdvice', 'ReceiptAdvice', 'CreditNote']);
 
 export class ValidationEngine {
-  private readonly saxon: SaxonJSApi;
-  private readonly sef: unknown;
+  private readonly saxon: SaxonSchematron | null;
+  private readonly compiled: CompiledSchematron | null;
   private readonly prefix: string;
   private readonly schemas = new Map<string, { doc: XmlDocument; validator: XsdValidator }>();
 
@@ -118,10 +126,16 @@ export class ValidationEngine {
     if (!schemaBytes) throw new Error(`the Invoice schema ${config.invoiceXsd} is not under ${config.xsdRoot}`);
     const xsdDoc = XmlDocument.fromBuffer(schemaBytes, { url });
     this.schemas.set('Invoice', { doc: xsdDoc, validator: XsdValidator.fromDoc(xsdDoc) });
-    this.saxon = require('saxon-js') as SaxonJSApi;
-    this.sef = JSON.parse(fs.readFileSync(config.sefPath, 'utf8'));
-    // Proves the SEF runs (and warms the JIT) before the first real document.
-    this.transform(WARMUP, 'efatura');
+    if (config.schematron.engine === 'saxon') {
+      this.compiled = null;
+      this.saxon = new SaxonSchematron(config.schematron.sefPath);
+      // Proves the SEF runs (and warms the JIT) before the first real document.
+      this.saxon.run(WARMUP, { type: 'efatura' });
+    } else {
+      this.saxon = null;
+      this.compiled = compiledSchematron();
+      this.compiled.run(parseTree(WARMUP), { type: 'efatura' });
+    }
   }
 
   validate(xml: string, kind: DocumentKind): EngineResult {
@@ -153,9 +167,12 @@ export class ValidationEngine {
         }
       }
       const t1 = performance.now();
-      issues.push(...this.schematron(xml, kind, doc));
+      const schematron = this.schematron(xml, kind, doc);
       const t2 = performance.now();
-      return { issues, timings: { xsdMs: t1 - t0, schematronMs: t2 - t1 } };
+      const timings = { xsdMs: t1 - t0, schematronMs: t2 - t1 };
+      if ('reference' in schematron) return { issues, timings, reference: schematron.reference };
+      issues.push(...schematron.issues);
+      return { issues, timings };
     } finally {
       doc.dispose();
     }
@@ -183,37 +200,38 @@ export class ValidationEngine {
     return validator;
   }
 
-  private transform(xml: string, kind: DocumentKind): unknown {
-    return this.saxon.transform(
-      { stylesheetInternal: this.sef, sourceText: xml, destination: 'raw', stylesheetParams: { type: kind } },
-      'sync',
-    ).principalResult;
-  }
-
-  private schematron(xml: string, kind: DocumentKind, doc: XmlDocument): EngineIssue[] {
-    let svrl: unknown;
-    try {
-      svrl = this.transform(xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml, kind);
-    } catch (e) {
-      // A dynamic error of the stylesheet on this document (e.g. XPTY0004 on repeated elements): the rules could
-      // not be checked, so the document is not valid; the batch goes on.
-      const code = (e as { code?: unknown }).code;
-      if (typeof code !== 'string') throw e;
-      return [{ source: 'schematron', rule: RULE_SCHEMATRON_RUNTIME, message: `Schematron stopped on this document (${code}): ${(e as Error).message}` }];
-    }
-    const found = this.saxon.XPath.evaluate(SVRL_ISSUES, svrl, {
-      namespaceContext: { svrl: 'http://purl.oclc.org/dsdl/svrl' },
-      resultForm: 'array',
-    }) as { test: string; location: string; context: string; text: string }[];
-    return found.map((f) => {
-      const issue: EngineIssue = { source: 'schematron', rule: f.context, message: f.text, context: f.context, test: f.test };
-      if (f.location) {
-        issue.xpath = f.location;
-        const line = lineOf(doc, f.location);
-        if (line) issue.line = line;
+  private schematron(xml: string, kind: DocumentKind, doc: XmlDocument): { issues: EngineIssue[] } | { reference: string } {
+    let failures: SchematronFailure[];
+    const params = { type: kind };
+    if (this.compiled) {
+      try {
+        failures = this.compiled.run(parseTree(xml), params);
+      } catch (e) {
+        // The compiled checks stop where SaxonJS might not (or with its own message): the reference engine decides.
+        if (e instanceof TreeUnsupported || e instanceof XPathDynamicError) return { reference: `${e.constructor.name}: ${e.message}` };
+        throw e;
       }
-      return issue;
-    });
+    } else {
+      try {
+        failures = this.saxon!.run(xml, params);
+      } catch (e) {
+        // A dynamic error of the stylesheet on this document (e.g. XPTY0004 on repeated elements): the rules could
+        // not be checked, so the document is not valid; the batch goes on.
+        if (!(e instanceof SchematronStopped)) throw e;
+        return { issues: [{ source: 'schematron', rule: RULE_SCHEMATRON_RUNTIME, message: `Schematron stopped on this document (${e.code}): ${e.message}` }] };
+      }
+    }
+    return {
+      issues: failures.filter(isError).map((f) => {
+        const issue: EngineIssue = { source: 'schematron', rule: f.context, message: f.message, context: f.context, test: f.test };
+        if (f.location) {
+          issue.xpath = f.location;
+          const line = lineOf(doc, f.location);
+          if (line) issue.line = line;
+        }
+        return issue;
+      }),
+    };
   }
 }
 

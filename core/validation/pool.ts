@@ -1,7 +1,8 @@
 /**
  * Runs validation engines in worker threads (one engine per worker, one document per worker at a time), or inline
- * when the pool size is 0. The schematron costs ~20–30 ms of CPU per invoice (XSD ~0.5 ms), so a batch spreads over the cores,
- * and the calling thread (Electron's main process, the CLI) stays free.
+ * when the pool size is 0. A document costs ~1–3 ms of CPU with the compiled schematron (XSD ~1 ms of it; SaxonJS
+ * took 30–140 ms), so a batch spreads over the cores and the calling thread (Electron's main process, the CLI)
+ * stays free.
  */
 import { Worker } from 'node:worker_threads';
 import { KonnektorError } from '../errors';
@@ -73,6 +74,11 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./worker.mjs', import.meta.url);
+
+/** Heap caps per engine: the compiled checks hold one document's tree; SaxonJS holds a 4.5 MB SEF and its tree. */
+export function workerHeapLimits(config: EngineConfig): { maxOldGenerationSizeMb: number } {
+  return { maxOldGenerationSizeMb: config.schematron.engine === 'compiled' ? 256 : 1024 };
+}
 const MAX_RESTARTS = 5;
 
 export class WorkerPool implements EngineRunner {
@@ -127,7 +133,9 @@ export class WorkerPool implements EngineRunner {
   private spawn(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       // execArgv []: the worker loads TypeScript through its own entry (worker.mjs), not the parent's loader flags.
-      const worker = new Worker(WORKER_URL, { workerData: this.config, execArgv: [] });
+      // The heap is capped: a document that would need more ends its worker (its result is an engine failure and a
+      // fresh worker takes over) instead of growing the process without bound.
+      const worker = new Worker(WORKER_URL, { workerData: this.config, execArgv: [], resourceLimits: workerHeapLimits(this.config) });
       const slot: Slot = { worker, task: null, timer: null };
       let ready = false;
       let fatal = '';

@@ -7,6 +7,8 @@ export interface SandboxCommandOptions {
   stepMs: number;
   /** Made-up taxpayers added to the registered-user list (benchmarks). */
   generatedUsers?: number;
+  /** Check incoming documents against GİB's XSD and schematron (default true; off to measure the client alone). */
+  validate?: boolean;
 }
 
 /** Plain-text banner of a running sandbox: where it listens, the sandbox-only accounts and the admin token. */
@@ -30,7 +32,7 @@ export function sandboxBanner(d: SandboxDescription): string {
   ].join('\n');
 }
 
-/** `konnektor sandbox --port P --data <folder> [--step-ms N]`: runs until SIGINT/SIGTERM. */
+/** `konnektor sandbox --port P --data <folder> [--step-ms N] [--no-validate]`: runs until SIGINT/SIGTERM. */
 export async function runSandboxCommand(options: SandboxCommandOptions): Promise<void> {
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`--port must be 0…65535, got ${options.port}`);
   if (!Number.isFinite(options.stepMs) || options.stepMs < 0) throw new Error(`--step-ms must be ≥ 0, got ${options.stepMs}`);
@@ -42,6 +44,7 @@ export async function runSandboxCommand(options: SandboxCommandOptions): Promise
     dataDir: path.resolve(options.dataDir),
     stepMs: options.stepMs,
     ...(options.generatedUsers ? { generatedUsers: options.generatedUsers } : {}),
+    ...(options.validate === false ? { validate: false } : {}),
   });
   process.stdout.write(`${sandboxBanner(sandbox.describe())}\n`);
   await new Promise<void>((resolve) => {

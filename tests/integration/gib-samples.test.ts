@@ -142,8 +142,8 @@ describe('input that is not a valid invoice', () => {
       { xml: read('Irsaliye-Ornek2.xml'), kind: 'efatura' },
       { xml: read('TicariFaturaOrnegi.xml'), kind: 'efatura' },
     ]);
-    expect(despatch!.issues).toContainEqual(expect.objectContaining({ source: 'xsd', message: expect.stringContaining('No matching global declaration') }));
-    expect(despatch!.issues).toContainEqual({ source: 'schematron', rule: 'SCHEMATRON_RUNTIME_ERROR', message: expect.stringContaining('XPTY0004') });
+    // Checked against its own root's schema (DespatchAdvice), which it passes; GİB's rules stop on its two drivers.
+    expect(despatch!.issues).toEqual([{ source: 'schematron', rule: 'SCHEMATRON_RUNTIME_ERROR', message: expect.stringContaining('XPTY0004') }]);
     expect(clean!.valid).toBe(true);
   });
 

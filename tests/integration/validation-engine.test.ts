@@ -102,7 +102,7 @@ describe('engine start-up and life cycle', () => {
   it('a worker that cannot load the schematron → VALIDATION_ENGINE_FAILED from start()', async () => {
     const badSef = path.join(tmp, 'bad.sef.json');
     fs.writeFileSync(badSef, 'not json');
-    const code = await engineError(WorkerPool.start({ xsdRoot: GIB.xsdRoot, invoiceXsd: GIB.invoiceXsd, sefPath: badSef }, 1));
+    const code = await engineError(WorkerPool.start({ xsdRoot: GIB.xsdRoot, invoiceXsd: GIB.invoiceXsd, schematron: { engine: 'saxon', sefPath: badSef } }, 1));
     expect(code).toBe('VALIDATION_ENGINE_FAILED');
   }, 60_000);
 
@@ -125,4 +125,73 @@ describe('engine start-up and life cycle', () => {
     expect(await engineError(inline.validate(docs[0]!.xml, 'efatura'))).toBe('VALIDATION_ENGINE_FAILED');
     expect(await engineError(pooled.validate(docs[0]!.xml, 'efatura'))).toBe('VALIDATION_ENGINE_FAILED');
   }, 120_000);
+});
+
+describe('the schematron engines', () => {
+  const sample = (f: string) => fs.readFileSync(path.join(SAMPLES, f), 'utf8');
+  const withoutTimings = (r: { valid: boolean; issues: unknown[] }) => ({ valid: r.valid, issues: r.issues });
+
+  it('production runs the compiled checks; SaxonJS gives the same results and stays available as the reference', async () => {
+    const files = ['TicariFaturaOrnegi.xml', 'TemelFaturaOrnegi.xml', 'HASTANE.xml', 'IrsaliyeYaniti-Ornek1.xml', 'KabulUygulamaYanitiOrnegi.xml'];
+    const docs = files.map((f) => ({ xml: sample(f), kind: 'efatura' as const }));
+    const compiled = await createValidator({ workers: 1 });
+    const saxon = await createValidator({ workers: 1, schematronEngine: 'saxon' });
+    try {
+      expect(compiled.schematronEngine).toBe('compiled');
+      expect(compiled.sef).toBeNull(); // SaxonJS and its SEF are not loaded until a document needs them
+      expect(saxon.schematronEngine).toBe('saxon');
+      expect(saxon.sef?.sefPath).toMatch(/\.sef\.json$/);
+      const a = await compiled.validateMany(docs);
+      const b = await saxon.validateMany(docs);
+      expect(a.map(withoutTimings)).toEqual(b.map(withoutTimings));
+      expect(a.filter((r) => !r.valid).length).toBeGreaterThanOrEqual(2);
+      expect(compiled.referenceRuns).toBe(0);
+    } finally {
+      await compiled.close();
+      await saxon.close();
+    }
+  }, 180_000);
+
+  it('a document the compiled checks cannot judge goes to the reference engine, started on demand and stopped when idle', async () => {
+    const v = await createValidator({ workers: 1, referenceIdleMs: 200 });
+    try {
+      // GİB's despatch sample with two drivers: XPTY0004 in GİB's rules; the compiled checks stop and hand it over.
+      const r = await v.validate(sample('Irsaliye-Ornek2.xml'), 'efatura');
+      expect(r.issues).toContainEqual({ source: 'schematron', rule: 'SCHEMATRON_RUNTIME_ERROR', message: expect.stringContaining('XPTY0004') });
+      expect(v.referenceRuns).toBe(1);
+      expect(v.sef?.origin).toMatch(/cached|compiled/);
+      const ok = await v.validate(sample('TicariFaturaOrnegi.xml'), 'efatura');
+      expect(ok.valid).toBe(true);
+      expect(v.referenceRuns).toBe(1);
+      await new Promise((res) => setTimeout(res, 600));
+      // After the idle time the reference worker is gone; the next hand-over starts it again.
+      const again = await v.validate(sample('Irsaliye-Ornek2.xml'), 'efatura');
+      expect(again.issues).toEqual(r.issues);
+      expect(v.referenceRuns).toBe(2);
+    } finally {
+      await v.close();
+    }
+  }, 180_000);
+
+  it('a GİB package whose schematron differs from the compiled one is validated by SaxonJS; asking for the compiled checks then fails', async () => {
+    vi.spyOn(logger, 'warn').mockImplementation(() => logger);
+    const pkg = path.join(tmp, 'other-release');
+    fs.mkdirSync(path.join(pkg, 'e-FaturaPaketi', 'schematron'), { recursive: true });
+    fs.symlinkSync(path.join(GIB.root, 'UBL-TR1.2.1_Paketi'), path.join(pkg, 'UBL-TR1.2.1_Paketi'));
+    fs.symlinkSync(path.join(GIB.root, 'compiled'), path.join(pkg, 'compiled'));
+    for (const f of fs.readdirSync(path.join(GIB.root, 'e-FaturaPaketi', 'schematron'))) {
+      fs.copyFileSync(path.join(GIB.root, 'e-FaturaPaketi', 'schematron', f), path.join(pkg, 'e-FaturaPaketi', 'schematron', f));
+    }
+    const main = path.join(pkg, 'e-FaturaPaketi', 'schematron', 'UBL-TR_Main_Schematron.xml');
+    fs.appendFileSync(main, '\n<!-- a later release -->\n');
+    const v = await createValidator({ gibPackage: pkg, workers: 0 });
+    try {
+      expect(v.schematronEngine).toBe('saxon');
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('schematron other than the compiled checks'), expect.objectContaining({ gibPackage: pkg }));
+      expect((await v.validate(sample('TemelFaturaOrnegi.xml'), 'efatura')).issues).toContainEqual(expect.objectContaining({ rule: 'InvoiceIDCheck' }));
+    } finally {
+      await v.close();
+    }
+    expect(await engineError(createValidator({ gibPackage: pkg, workers: 0, schematronEngine: 'compiled' }))).toBe('VALIDATION_ENGINE_FAILED');
+  }, 180_000);
 });

@@ -1,14 +1,13 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces';
 import type Decimal from 'decimal.js';
 import type { Address, InvoiceDocument, Party } from '../model';
 import { computeInvoice, type ComputedInvoice, type ComputedLine } from '../totals';
 import { NS } from './namespaces';
+import { XmlElement, xmlDocumentText } from './xmlWriter';
 
 /**
  * UBL-TR 1.2.1 Invoice builder. Elements are written in exactly the order of GİB's UBL-Invoice-2.1.xsd and
- * UBL-CommonAggregateComponents-2.1.xsd (ubl-tr.md §3): xmlbuilder2 keeps insertion order, so the order of the
- * calls below is the schema's sequence.
+ * UBL-CommonAggregateComponents-2.1.xsd (ubl-tr.md §3): the writer keeps insertion order, so the order of the
+ * calls below is the schema's sequence. The prefixes (cac, cbc, ext) are declared once, on the root.
  */
 export type InvoiceProfile = 'TEMELFATURA' | 'TICARIFATURA' | 'EARSIVFATURA' | 'IHRACAT' | 'KAMU';
 
@@ -47,16 +46,15 @@ export interface BuiltInvoice {
 const amt = (d: Decimal) => d.toFixed(2);
 const plain = (d: Decimal) => d.toFixed();
 
-type Node = XMLBuilder;
+type Node = XmlElement;
 
 function cbc(parent: Node, name: string, text: string, attrs?: Record<string, string>): Node {
-  const el = parent.ele(NS.cbc, `cbc:${name}`, attrs);
-  el.txt(text);
+  parent.ele(`cbc:${name}`, attrs).txt(text);
   return parent;
 }
 
 function cac(parent: Node, name: string): Node {
-  return parent.ele(NS.cac, `cac:${name}`);
+  return parent.ele(`cac:${name}`);
 }
 
 function money(parent: Node, name: string, value: Decimal, currency: string): Node {
@@ -169,19 +167,27 @@ function invoiceLine(parent: Node, c: ComputedLine, index: number, doc: InvoiceD
   cbc(cac(el, 'Price'), 'PriceAmount', plain(c.line.unitPrice), { currencyID: currency });
 }
 
+/** The view stylesheet embedded in every invoice of a run: encoded once, not per document. */
+let lastView: { content: string; base64: string } | null = null;
+function base64Of(content: string): string {
+  if (lastView?.content !== content) lastView = { content, base64: Buffer.from(content, 'utf8').toString('base64') };
+  return lastView.base64;
+}
+
 /** Builds the invoice XML. Numbers, ETTN, profile and supplier are decided by the caller (numbering, routing). */
 export function buildInvoiceUbl(input: InvoiceBuildInput): BuiltInvoice {
   const { doc, id, uuid, profile, supplier } = input;
   const computed = computeInvoice(doc);
   const currency = doc.currency;
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(NS.invoice, 'Invoice', {
+  const root = new XmlElement('Invoice', {
+    xmlns: NS.invoice,
     'xmlns:cac': NS.cac,
     'xmlns:cbc': NS.cbc,
     'xmlns:ext': NS.ext,
   });
 
-  const content = root.ele(NS.ext, 'ext:UBLExtensions').ele(NS.ext, 'ext:UBLExtension').ele(NS.ext, 'ext:ExtensionContent');
-  content.ele(NS.placeholder, 'imza:Yer', { 'xmlns:imza': NS.placeholder });
+  const content = root.ele('ext:UBLExtensions').ele('ext:UBLExtension').ele('ext:ExtensionContent');
+  content.ele('imza:Yer', { 'xmlns:imza': NS.placeholder });
 
   cbc(root, 'UBLVersionID', '2.1');
   cbc(root, 'CustomizationID', 'TR1.2');
@@ -216,12 +222,14 @@ export function buildInvoiceUbl(input: InvoiceBuildInput): BuiltInvoice {
     documentReference(root, 'AdditionalDocumentReference', { id: id, issueDate: doc.issueDate, typeCode: 'SendingType', type: doc.earsiv.sendingType });
   }
   const view = documentReference(root, 'AdditionalDocumentReference', { id: input.view.name, issueDate: doc.issueDate, type: 'XSLT' });
-  cbc(cac(view, 'Attachment'), 'EmbeddedDocumentBinaryObject', Buffer.from(input.view.content, 'utf8').toString('base64'), {
-    characterSetCode: 'UTF-8',
-    encodingCode: 'Base64',
-    filename: `${input.view.name}.xslt`,
-    mimeCode: 'application/xml',
-  });
+  cac(view, 'Attachment')
+    .ele('cbc:EmbeddedDocumentBinaryObject', {
+      characterSetCode: 'UTF-8',
+      encodingCode: 'Base64',
+      filename: `${input.view.name}.xslt`,
+      mimeCode: 'application/xml',
+    })
+    .base64(base64Of(input.view.content));
 
   const signature = cac(root, 'Signature');
   cbc(signature, 'ID', supplier.taxId.value, { schemeID: 'VKN_TCKN' });
@@ -300,5 +308,5 @@ export function buildInvoiceUbl(input: InvoiceBuildInput): BuiltInvoice {
   money(legal, 'PayableAmount', t.payable, currency);
 
   computed.lines.forEach((c, i) => invoiceLine(root, c, i, doc, currency));
-  return { xml: root.end({ prettyPrint: false }), computed };
+  return { xml: xmlDocumentText(root), computed };
 }
