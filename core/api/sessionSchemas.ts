@@ -16,7 +16,7 @@ const formTarget = z
     firm: z.string().max(16),
     period: z.string().max(16),
     /** Mikro: the fiscal year inside the company database. */
-    fiscalYear: z.string().max(8),
+    fiscalYear: z.union([z.string().max(8), z.number().int()]),
     branch: z.string().max(32),
   })
   .partial()

@@ -1,4 +1,4 @@
-import type { DatabaseInfo, FirmPeriod } from '../../connectors/contract';
+import type { ConnectionWarning, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { appendAudit } from '../../db/audit';
 import { kontorThresholdKey, readPreference, writePreference } from '../../db/preferences';
 import { listProfiles, saveProfile } from '../../db/profiles';
@@ -6,6 +6,7 @@ import { actorOf, type Session } from '../auth';
 import { normalizeTarget, redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
 import type { Module } from '../modules';
+import { fiscalYearOfPeriod } from '../yearend/detect';
 import { checkIntegrator, checkTarget, companyOf, latestProfile } from './connection';
 import type { ApiContext } from './context';
 import { connectorSummary, listDatabases, listFirmPeriods, type ConnectorSummary } from './erp';
@@ -35,7 +36,7 @@ export interface SettingsCheck {
 
 export interface SettingsHandlers {
   'settings.get'(input: ParsedInput<'settings.get'>): Promise<ConnectionSettings>;
-  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: SettingsCheck[]; tables: string[]; company?: { name?: string; taxId?: string } }>;
+  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: SettingsCheck[]; tables: string[]; warnings: ConnectionWarning[]; company?: { name?: string; taxId?: string } }>;
   'settings.save'(input: ParsedInput<'settings.save'>): Promise<ConnectionSettings>;
   'settings.search'(input: ParsedInput<'settings.search'>): Promise<{ periods: FirmPeriod[]; databases: DatabaseInfo[] }>;
 }
@@ -119,6 +120,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
           ok: true,
           checks: [...test.checks, ...(company?.taxId ? [{ name: 'company', ok: true, detail: company.name ?? company.taxId }] : []), { name: 'integrator', ok: true, detail: integrator }],
           tables: test.tables,
+          warnings: test.warnings,
           ...(company ? { company } : {}),
         };
       } catch (e) {
@@ -137,7 +139,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       const company = await sameCompany(session, target);
       const integrator = await checkIntegrator(ctx, session, changedIntegrator);
       const companyVkn = company?.taxId ?? session.companyVkn ?? '';
-      const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : (session.fiscalYear ?? ctx.now().getFullYear());
+      const fiscalYear = (period ? fiscalYearOfPeriod(period) : undefined) ?? target.fiscalYear ?? session.fiscalYear ?? ctx.now().getFullYear();
       // The profile saved is this company's own (module × company × year): never another company's.
       const own = (await listProfiles(store, { module: session.module, companyVkn })).find((p) => p.fiscalYear === fiscalYear && p.branch === (target.branch ?? ''));
       const secretKey = `${session.module}:${companyVkn}:${fiscalYear}`;

@@ -48,7 +48,7 @@ export function SettingsScreen() {
           database: s.target.database ?? '',
           firm: s.target.firm ?? '',
           period: s.target.period ?? '',
-          fiscalYear: s.target.fiscalYear ? String(s.target.fiscalYear) : '',
+          fiscalYear: s.target.fiscalYear !== undefined ? String(s.target.fiscalYear) : '',
           integrator: s.integrator,
           kontorThreshold: s.kontorThreshold ? String(s.kontorThreshold) : '',
         });
@@ -162,6 +162,15 @@ export function SettingsScreen() {
         <div className="ok" role="status">
           {t('settings.testOk')}
           <ConnectionChecks checks={test.checks} />
+          {(test.warnings ?? []).length > 0 ? (
+            <ul className="warnings" data-testid="connection-warnings">
+              {(test.warnings ?? []).map((w) => (
+                <li key={`${w.table}.${w.column}`} className="warning">
+                  ! {w.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       {saved ? (

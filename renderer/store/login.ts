@@ -62,7 +62,7 @@ export const useLogin = create<LoginState>((set, get) => ({
         database: d.prefill.database ?? '',
         firm: d.prefill.firm ?? '',
         period: d.prefill.period ?? '',
-        fiscalYear: '',
+        fiscalYear: d.prefill.fiscalYear !== undefined ? String(d.prefill.fiscalYear) : '',
         user: d.prefill.user ?? s.form.user,
         password: '',
         ...(d.prefill.integrator ? { integrator: d.prefill.integrator } : {}),

@@ -56,6 +56,25 @@ describe('the one "Firma/Dönem Ara" / "Veri tabanı Ara"', () => {
     expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ database: 'ANADOLUGIDA2026' }));
   });
 
+  it('lists a company database’s fiscal years (Mikro) with the database and year instead of a period code', async () => {
+    const rows = [
+      { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2025-01-01', periodEnd: '2025-12-31', active: false, database: 'MikroDB_V17_ORNEK', fiscalYear: 2025 },
+      { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2026-01-01', periodEnd: '2026-12-31', active: true, database: 'MikroDB_V17_ORNEK', fiscalYear: 2026 },
+      { firm: '002', firmName: 'Anadolu Gıda', period: '', periodBegin: '2026-04-01', periodEnd: '2027-03-31', active: true, database: 'MikroDB_V17_ANADOLU', fiscalYear: 2026 },
+    ];
+    const onPick = vi.fn();
+    render(<ErpPicker kind="firm-period" load={async () => itemsOfFirmPeriods(rows)} onPick={onPick} onClose={() => undefined} />);
+    await screen.findByLabelText('MikroDB_V17_ORNEK / 2025');
+    const heads = screen.getAllByRole('columnheader').map((h) => h.textContent);
+    expect(heads).not.toContain('Dönem');
+    expect(heads).toContain('Mali yıl');
+    expect(heads).toContain('Veri tabanı');
+    expect(screen.getByText('31.03.2027')).toBeTruthy();
+    await tickSelectOk('MikroDB_V17_ANADOLU / 2026', false);
+    expect(onPick).toHaveBeenCalledWith(expect.objectContaining({ firm: '002', database: 'MikroDB_V17_ANADOLU', fiscalYear: 2026 }));
+    expect(onPick.mock.calls[0]![0]).not.toHaveProperty('period');
+  });
+
   it('explains why the list could not be read', async () => {
     fakeBridge({});
     render(
