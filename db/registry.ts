@@ -69,11 +69,6 @@ export function recipientDirectory(store: () => Knex | Promise<Knex>): { isEfatu
   };
 }
 
-export async function registrySyncedAt(db: Knex, type: RegistryDocumentType = 'Invoice'): Promise<string | undefined> {
-  const row = (await db('registry_sync').where('document_type', type).first()) as { synced_at: string } | undefined;
-  return row?.synced_at;
-}
-
 /** The user's choice of mailbox for a customer with several aliases. */
 export async function chooseAlias(db: Knex, identifier: string, alias: string, actor: string, type: RegistryDocumentType = 'Invoice', now = new Date()) {
   const entry = await lookupRegistered(db, identifier, type);

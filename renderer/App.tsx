@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { StartupStatus } from '../core/api';
-import { invoke, invokeOptional } from './api';
+import { ApiError, invoke } from './api';
 import { StatusBar } from './components/StatusBar';
 import { formatDateTime, formatTime } from './format';
 import { useT } from './i18n';
@@ -27,7 +27,11 @@ function useStartup(): { ready: boolean; status?: StartupStatus } {
     const poll = async () => {
       while (live) {
         try {
-          const status = (await invokeOptional('app.startup', {})) as StartupStatus | undefined;
+          // A host without start-up steps to report (an older bridge) answers that it has no such method: ready.
+          const status: StartupStatus | undefined = await invoke('app.startup', {}).catch((e: unknown) => {
+            if (e instanceof ApiError && e.code === 'INPUT_INVALID') return undefined;
+            throw e;
+          });
           if (!live) return;
           if (!status || status.ready) return setState({ ready: true });
           setState({ ready: false, status });

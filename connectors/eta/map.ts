@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
+import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { KonnektorError } from '../../core/errors';
 import { isoCurrencyOf } from '../shared/currency';
 import { decodeCp1254, repairDecodedCp1254 } from '../shared/encoding';
@@ -45,7 +46,7 @@ export function customerOf(h: Row): Party {
   const country = etaText(h.A_ULKE);
   const party: Party = {
     erpCode: etaText(h.FATFISCARKOD),
-    taxId: { scheme: taxNumber.length === 11 ? 'TCKN' : 'VKN', value: taxNumber },
+    taxId: { scheme: taxIdSchemeOf(taxNumber), value: taxNumber },
     name,
     address: {
       ...(street ? { street } : {}),
@@ -70,7 +71,7 @@ export function supplierOf(c: Row | undefined): Party | undefined {
   const taxNumber = c ? etaText(c.SIRVKNTCKN).replace(/\s/g, '') : '';
   if (!c || taxNumber === '' || etaText(c.SIRUNVAN) === '') return undefined;
   return {
-    taxId: { scheme: taxNumber.length === 11 ? 'TCKN' : 'VKN', value: taxNumber },
+    taxId: { scheme: taxIdSchemeOf(taxNumber), value: taxNumber },
     name: etaText(c.SIRUNVAN, 'SIRKET.SIRUNVAN'),
     taxOffice: optional(c.SIRVERGIDAIRE),
     address: {

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal, TaxExemption } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
+import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { RETURN_FLAG, STORED_TOTALS, WITHHOLDING_PERCENT, currencyOfDCins, profileOfEbelgeTuru } from './codes';
 
@@ -21,7 +22,7 @@ export function guidOf(value: unknown): string {
  */
 export function customerOf(h: Row): Party {
   const taxNumber = textOf(h.C_vdaire_no) || textOf(h.C_VergiKimlikNo);
-  const scheme = taxNumber.length === 11 ? ('TCKN' as const) : ('VKN' as const);
+  const scheme = taxIdSchemeOf(taxNumber);
   const first = textOf(h.C_unvan1);
   const second = textOf(h.C_unvan2);
   const name = [first, second].filter(Boolean).join(' ');
@@ -63,7 +64,7 @@ export function supplierOf(firm: Row | undefined, branch: Row | undefined): Part
   if (taxNumber === '') return undefined;
   const street = branch ? [textOf(branch.sube_Mahalle), textOf(branch.sube_Cadde), textOf(branch.sube_Sokak)].filter(Boolean).join(' ') : '';
   return {
-    taxId: { scheme: taxNumber.length === 11 ? 'TCKN' : 'VKN', value: taxNumber },
+    taxId: { scheme: taxIdSchemeOf(taxNumber), value: taxNumber },
     name: textOf(firm.fir_unvan),
     taxOffice: optionalText(firm.fir_FVergiDaire),
     address: {

@@ -11,7 +11,6 @@ import { readUblFacts } from '../documents/ubl/read';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
 import { ERROR_CATALOG, KonnektorError, type ErrorCode } from '../errors';
 import { documentStatusOf, type DocumentStatus } from '../documents/documentStatus';
-import { computeInvoice } from '../documents/totals';
 import { markCorrected, recordInvalid } from '../outbox/enqueue';
 import { onlyDocuments } from './onlyDocuments';
 import type { Module } from '../modules';
@@ -19,6 +18,7 @@ import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '.
 import { OUTBOX_STATES } from '../outbox/states';
 import { QueuedSummaries } from '../outbox/summary';
 import { trLower } from '../text/turkish';
+import { turkeyDateTime } from '../time';
 import type { DocumentKind as SchematronType } from '../validation';
 import type { ApiContext } from './context';
 import { connectorFor, readOutgoing } from './erp';
@@ -37,6 +37,14 @@ export interface DocumentRow {
   total?: string;
   taxInclusive?: string;
   currency?: string;
+  /** Receipts: what is paid after the deductions. */
+  net?: string;
+  /** Receipts: each deduction with its rate (gelir vergisi stopajı, borsa tescil, mera fonu, KDV tevkifatı…). */
+  deductions?: { code: string; name: string; percent: string; amount: string }[];
+  /** Cancellable now (a delivered receipt within its legal window), and until when (YYYY-MM-DD). */
+  cancellableUntil?: string;
+  /** Reported to GİB by the integrator (kinds the integrator reports). */
+  reported?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
   /** The one word the screen shows (and filters by) for `state`. */
@@ -173,7 +181,7 @@ export async function prepareDocumentRun(ctx: ApiContext, input: DocumentRunInpu
       prefix,
       validator,
       codelists: ctx.codelists(),
-      view: { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
+      view: kind.view?.() ?? { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() },
       ...(input.iban ? { iban: input.iban } : {}),
       ...(ctx.deps.now ? { now: ctx.deps.now() } : {}),
     },
@@ -244,19 +252,16 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       updatedAt: e.updatedAt,
     });
     for (const d of docs) {
-      let payable: string | undefined;
-      try {
-        payable = computeInvoice(d).totals.payable.toFixed(2);
-      } catch {
-        payable = undefined; // a document the checks will refuse: its amounts show once it is corrected
-      }
+      const s = ctx.kinds.summarize(d);
       const base: Partial<DocumentRow> = {
         issueDate: d.issueDate,
-        customer: d.customer.name,
-        customerTaxId: d.customer.taxId.value,
-        ...(payable ? { total: payable } : {}),
-        ...(d.erpTotals ? { taxInclusive: d.erpTotals.taxInclusive.toFixed(2) } : {}),
-        currency: d.currency,
+        customer: s.party,
+        customerTaxId: s.partyTaxId,
+        ...(s.currency ? { currency: s.currency } : {}),
+        ...(s.total ? { total: s.total } : {}),
+        ...(s.taxInclusive ? { taxInclusive: s.taxInclusive } : {}),
+        ...(s.net ? { net: s.net } : {}),
+        ...(s.deductions ? { deductions: s.deductions } : {}),
       };
       const e = byKey.get(d.ref.key);
       if (e) {
@@ -303,16 +308,24 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       const docs = input.files.map((file) => {
         const xml = ctx.readFile(file);
         // The file's kind (by root and ProfileID: e-Arşiv's EARSIVFATURA runs the schematron's earchive mode).
-        let schematron: SchematronType | undefined;
+        let found: ReturnType<typeof ctx.kinds.forUbl>;
         try {
-          schematron = ctx.kinds.forUbl(readUblFacts(xml))?.validation.schematron;
+          found = ctx.kinds.forUbl(readUblFacts(xml));
         } catch {
-          schematron = undefined; // not well-formed or not UBL: the validator reports it
+          found = undefined; // not well-formed or not UBL: the validator reports it
         }
-        const kind: SchematronType = input.type ?? schematron ?? 'efatura';
-        return { file, xml, kind };
+        const kind: SchematronType = input.type ?? found?.validation.schematron ?? 'efatura';
+        // A kind with its own run of GİB's checks (despatches: GİB's driver rule read as GİB reads it) uses it.
+        const check = input.type ? undefined : found?.validation.check;
+        return { file, xml, kind, check };
       });
-      const results = await (await ctx.validator()).validateMany(docs.map(({ xml, kind }) => ({ xml, kind })));
+      const validator = await ctx.validator();
+      const plain = docs.filter((d) => !d.check);
+      const plainResults = await validator.validateMany(plain.map(({ xml, kind }) => ({ xml, kind })));
+      const byDoc = new Map(plain.map((d, i) => [d, plainResults[i]!]));
+      const checks = { codelists: ctx.codelists(), today: turkeyDateTime(ctx.now()).date, registry: { lookup: async () => undefined, chosenAlias: async () => undefined } };
+      for (const d of docs) if (d.check) byDoc.set(d, (await d.check(validator, [d.xml], checks))[0]!);
+      const results = docs.map((d) => byDoc.get(d)!);
       return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
     },
 
