@@ -85,6 +85,7 @@ export const tr = {
   'state.rejected': 'Reddedildi',
   'state.failed': 'Hata',
   'state.invalid': 'Geçersiz',
+  'state.cancelled': 'İptal edildi',
   'bar.kontor': 'Kontör',
   'bar.firm': 'Firma',
   'bar.period': 'Dönem',
