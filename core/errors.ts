@@ -50,6 +50,10 @@ export const ERROR_CATALOG = {
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
   ERP_VALUE_ENCODING: { kind: 'target', tr: 'Muhasebe veri tabanındaki bir metin beklenen kod sayfasında (Windows-1254) değil.' },
+  REGISTRY_REQUIRED: {
+    kind: 'internal',
+    tr: 'Bu muhasebe programı faturanın e-Fatura mı e-Arşiv mi olduğunu kaydetmiyor; GİB kayıtlı kullanıcı listesi olmadan ayrılamaz.',
+  },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
   ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },

@@ -16,6 +16,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'login.database': 'Database name',
   'login.firm': 'Firm code',
   'login.period': 'Period code',
+  'login.fiscalYear': 'Fiscal year',
   'login.searchFirmPeriod': 'Find firm/period',
   'login.searchDatabase': 'Find database',
   'login.submit': 'Log in',

@@ -15,6 +15,7 @@ export const tr = {
   'login.database': 'Veri tabanı Adı',
   'login.firm': 'Firma Kodu',
   'login.period': 'Dönem Kodu',
+  'login.fiscalYear': 'Mali Yıl',
   'login.searchFirmPeriod': 'Firma/Dönem Ara',
   'login.searchDatabase': 'Veri tabanı Ara',
   'login.submit': 'Giriş',
