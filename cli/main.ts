@@ -489,6 +489,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
     }),
   );
+  // Receipts (e-MM, e-SMM) after delivery: cancel within the legal window, undo before GİB's report, report status.
+  const receiptCommand = (name: string, description: string, method: 'documents.cancel' | 'documents.undoCancel' | 'documents.reportStatus') =>
+    accessOptions(program.command(name).description(description).requiredOption('--ettn <ettn>', 'makbuzun ETTN’si').option('--json', 'JSON çıktı')).action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+        const r = await api[method]({ ettn: o.ettn, ...integratorOptions(o) });
+        printResult(out, r, () => {
+          const head = `${r.number ?? r.ettn}: ${r.state}`;
+          if (!('reported' in r) && !('cancellableUntil' in r)) return 'detail' in r && r.detail ? `${head} (${r.detail})` : head;
+          const report = 'reported' in r ? (r.reported ? 'GİB’e raporlandı' : 'henüz raporlanmadı') : 'entegratörde bulunamadı';
+          const cancel = 'cancellationReported' in r ? `; iptal ${r.cancellationReported ? 'raporlandı' : 'henüz raporlanmadı'}` : '';
+          const until = 'cancellableUntil' in r && r.cancellableUntil ? `; ${r.cancellableUntil} tarihine kadar iptal edilebilir` : '';
+          return `${head}; ${report}${cancel}${until}`;
+        });
+      }),
+    );
+  receiptCommand('cancel', 'iletilmiş bir e-MM/e-SMM makbuzunu yasal süre içinde iptal eder', 'documents.cancel');
+  receiptCommand('undo-cancel', 'GİB’e raporlanmamış bir makbuz iptalini geri alır', 'documents.undoCancel');
+  receiptCommand('report-status', 'makbuzun (ve iptalinin) entegratör tarafından GİB’e raporlanıp raporlanmadığını gösterir', 'documents.reportStatus');
   incoming
     .command('list')
     .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')

@@ -10,6 +10,7 @@ import { createErpHandlers, type ErpHandlers } from './erp';
 import { parseInput } from './input';
 import { createLoginHandlers, type LoginHandlers } from './login';
 import { createIncomingHandlers, type IncomingHandlers } from './incoming';
+import { createReceiptHandlers, type ReceiptHandlers } from './receipts';
 import { createRegistryHandlers, type RegistryHandlers } from './registry';
 import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
@@ -41,6 +42,7 @@ export type Handlers = AppHandlers &
   EdefterHandlers &
   RegistryHandlers &
   IncomingHandlers &
+  ReceiptHandlers &
   GibHandlers &
   DemoHandlers;
 
@@ -78,6 +80,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createRegistryHandlers(ctx),
     ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
+    ...createReceiptHandlers(ctx),
     ...createDemoHandlers(),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.

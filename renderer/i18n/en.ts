@@ -107,6 +107,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'state.rejected': 'Rejected',
   'state.failed': 'Failed',
   'state.invalid': 'Invalid',
+  'state.cancelled': 'Cancelled',
   'bar.kontor': 'Credits',
   'bar.firm': 'Firm',
   'bar.period': 'Period',

@@ -110,6 +110,7 @@ export const tr = {
   'state.rejected': 'Reddedildi',
   'state.failed': 'Hatalı',
   'state.invalid': 'Geçersiz',
+  'state.cancelled': 'İptal edildi',
   'bar.kontor': 'Kontör',
   'bar.firm': 'Firma',
   'bar.period': 'Dönem',
