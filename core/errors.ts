@@ -12,6 +12,8 @@ interface CatalogEntry {
 }
 
 export const ERROR_CATALOG = {
+  /** Anything that is not a KonnektorError: a bug or an unforeseen failure; the English detail goes to the log. */
+  UNEXPECTED: { kind: 'internal', tr: 'Beklenmeyen bir hata oluştu.' },
   INPUT_INVALID: { kind: 'input', tr: 'Girilen bilgiler geçersiz.' },
   MODULE_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen modül.' },
   MODULE_NOT_SUPPORTED: { kind: 'input', tr: 'Seçilen muhasebe programı bu modülü desteklemiyor.' },
@@ -48,6 +50,10 @@ export const ERROR_CATALOG = {
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
   ERP_VALUE_ENCODING: { kind: 'target', tr: 'Muhasebe veri tabanındaki bir metin beklenen kod sayfasında (Windows-1254) değil.' },
+  REGISTRY_REQUIRED: {
+    kind: 'internal',
+    tr: 'Bu muhasebe programı faturanın e-Fatura mı e-Arşiv mi olduğunu kaydetmiyor; GİB kayıtlı kullanıcı listesi olmadan ayrılamaz.',
+  },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
   ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },
@@ -69,11 +75,14 @@ export const ERROR_CATALOG = {
   DEMO_DIR_INVALID: { kind: 'input', tr: 'Örnek veri tabanları için klasör kullanılamıyor.' },
   GIB_PACKAGE_MISSING: {
     kind: 'internal',
-    tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; ayarlardan paketin klasörünü gösterin.',
+    tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; “konnektor gib install” komutuyla kurun.',
   },
+  GIB_PACKAGE_INVALID: { kind: 'input', tr: 'Verilen dosya GİB’in UBL-TR veya e-Fatura paketi değil (beklenen dosyalar içinde yok).' },
+  GIB_PACKAGE_DOWNLOAD_FAILED: { kind: 'target', tr: 'GİB paketi indirilemedi; internet bağlantısını kontrol edin veya dosyayı --from ile verin.' },
   XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
+  PDF_UNAVAILABLE: { kind: 'input', tr: 'Bu çalışma biçiminde PDF kaydedilemiyor; önizlemede “Yazdır”ı seçip yazıcı olarak “PDF olarak kaydet”i kullanın.' },
   INVOICE_VIEW_FAILED: {
     kind: 'input',
     tr: 'Faturanın görüntüleme şablonu (XSLT) çalıştırılamadı veya güvenlik nedeniyle reddedildi; Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
@@ -150,11 +159,23 @@ export const ERROR_CATALOG = {
   AUTH_SERVER_REQUIRED: { kind: 'input', tr: 'Muhasebe programının sunucu adresini girin.' },
   AUTH_CONNECTOR_REQUIRED: { kind: 'input', tr: 'Muhasebe programını seçin.' },
   AUTH_INTEGRATOR_REQUIRED: { kind: 'input', tr: 'Entegratör (eFinans) adresi ayarlarda tanımlı değil.' },
+  SETTINGS_OTHER_COMPANY: {
+    kind: 'input',
+    tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
+  },
+  SETTINGS_INTEGRATOR_STAFF_ONLY: { kind: 'input', tr: 'Entegratör adresini yalnızca eFinans personeli değiştirebilir.' },
+  SETTINGS_ERP_PENDING: { kind: 'input', tr: 'Muhasebe programı bağlantısı henüz tamamlanmadı; Bağlantı Ayarları’ndan firma ve dönemi seçip GÜNCELLE’ye basın.' },
   VAULT_UNAVAILABLE: { kind: 'internal', tr: 'Şifre kasası açılamadı; şifreler kaydedilemiyor.' },
   SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
+  DOCUMENT_NOT_IN_OUTBOX: { kind: 'input', tr: 'Bu ETTN ile gönderilmiş bir belge bulunamadı.' },
+  DOCUMENT_NOT_CANCELLABLE: { kind: 'input', tr: 'Bu belge Konnektör’den iptal edilemez: yalnız iletilmiş e-MM ve e-SMM makbuzları iptal edilebilir.' },
+  DOCUMENT_NOT_CANCELLED: { kind: 'input', tr: 'Bu belge iptal edilmemiş; geri alınacak bir iptal yok.' },
+  DOCUMENT_NOT_REPORTED_KIND: { kind: 'input', tr: 'Bu belge türü entegratör tarafından GİB’e raporlanmıyor.' },
+  CANCEL_WINDOW_PASSED: { kind: 'input', tr: 'İptal süresi geçti: makbuz ancak {until} tarihine kadar iptal edilebilirdi.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
+  APP_START_FAILED: { kind: 'internal', tr: 'Konnektör başlatılamadı; ayrıntı günlük dosyasında.' },
   BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;
 
@@ -206,4 +227,10 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
 
 export function isKonnektorError(e: unknown): e is KonnektorError {
   return e instanceof KonnektorError;
+}
+
+/** Any thrown value in the catalogue's terms: a KonnektorError as itself, anything else as UNEXPECTED. */
+export function errorSummary(e: unknown): { code: ErrorCode; message: string; detail: string } {
+  if (isKonnektorError(e)) return { code: e.code, message: e.userMessage, detail: e.message };
+  return { code: 'UNEXPECTED', message: ERROR_CATALOG.UNEXPECTED.tr, detail: e instanceof Error ? e.message : String(e) };
 }

@@ -57,9 +57,16 @@ export async function lookupRegistered(db: Knex, identifier: string, type: Regis
   return { identifier, title: rows[0]!.title, userType: rows[0]!.user_type === 'KAMU' ? 'KAMU' : 'OZEL', aliases: rows.map((r) => r.alias) };
 }
 
-export async function registrySyncedAt(db: Knex, type: RegistryDocumentType = 'Invoice'): Promise<string | undefined> {
-  const row = (await db('registry_sync').where('document_type', type).first()) as { synced_at: string } | undefined;
-  return row?.synced_at;
+/**
+ * The cached list as connectors see it: is this VKN/TCKN a registered e-Fatura user? (What programs that do not
+ * record e-Fatura vs e-Arşiv on the invoice split their invoices by.)
+ */
+export function recipientDirectory(store: () => Knex | Promise<Knex>): { isEfaturaUser(taxId: string): Promise<boolean> } {
+  return {
+    async isEfaturaUser(taxId) {
+      return (await lookupRegistered(await store(), taxId)) !== undefined;
+    },
+  };
 }
 
 /** The user's choice of mailbox for a customer with several aliases. */

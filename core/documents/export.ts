@@ -46,6 +46,11 @@ export interface ExportOptions {
   /** TR IBAN printed on KAMU invoices. */
   iban?: string;
   now?: Date;
+  /**
+   * Check only: build and validate, but take no number and call no `onValid` (a corrected document is re-checked
+   * on the document screen long before it is sent; a number taken then could be left unused).
+   */
+  checkOnly?: boolean;
   /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
   liveLookup?: LiveUserLookup;
   /** Documents read, built and checked at a time when the filter sets no limit (default 200). */
@@ -97,8 +102,8 @@ interface Work {
 }
 
 /** The kind's GİB checks: its own runner, or the shared validator with its schematron type. */
-function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator, xmls: string[]) {
-  if (kind.validation.check) return kind.validation.check(validator, xmls);
+function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator, xmls: string[], ctx: KindCheckContext) {
+  if (kind.validation.check) return kind.validation.check(validator, xmls, ctx);
   const schematron = kind.validation.schematron;
   if (!schematron) throw new Error(`Document kind ${kind.id} names neither a schematron type nor its own check`);
   return validator.validateMany(xmls.map((xml) => ({ xml, kind: schematron })));
@@ -120,11 +125,14 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
     }
   }
 
+  // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi). A program
+  // that records neither e-Fatura nor e-Arşiv on the invoice (ETA) splits its invoices by the same answer routing gets.
+  const registry = createRegistryView(opts.store, opts.liveLookup);
+  const recipients = { isEfaturaUser: async (taxId: string) => (await registry.lookup(taxId)) !== undefined };
   const checks: KindCheckContext = {
     codelists: opts.codelists,
     today,
-    // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi).
-    registry: createRegistryView(opts.store, opts.liveLookup),
+    registry,
     ...(opts.iban ? { iban: opts.iban } : {}),
   };
   const entries: ExportEntry[] = [];
@@ -138,7 +146,7 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   for (let offset = window.offset ?? 0; ; offset += pageSize) {
     const readStarted = performance.now();
     const filter = paging ? { ...window, limit: pageSize, offset } : window;
-    const docs = await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, kind.module, filter);
+    const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients }, opts.target, kind.module, filter);
     timings.readMs += performance.now() - readStarted;
     read += docs.length;
     const page = await exportPage(opts, checks, docs, { now, time, outDir });
@@ -187,7 +195,7 @@ async function exportPage(
       ettn: identity.ettn,
       ...(identity.number ? { number: identity.number } : {}),
       kind: kind.id,
-      type: 'type' in doc ? doc.type : '',
+      type: 'type' in doc ? doc.type : kind.format.type === 'ubl' ? (kind.format.typeCodes[0] ?? '') : '',
       currency: doc.currency ?? '',
       valid: false,
       issues: kind.validation.precheck(doc, checks),
@@ -212,7 +220,7 @@ async function exportPage(
   let buildMs = performance.now() - buildStarted;
   // Checks the kind makes on what it built (an invoice's totals against the ones the program stored), then GİB's.
   candidates.forEach((w, i) => w.entry.issues.push(...(built[i]!.issues ?? [])));
-  const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml));
+  const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml), checks);
   let xsdMs = 0;
   let schematronMs = 0;
   for (const [i, result] of results.entries()) {
@@ -224,6 +232,10 @@ async function exportPage(
   // Numbers go to valid documents only, in ERP order; the final XML differs from the validated one only in its ID.
   for (const [i, w] of candidates.entries()) {
     if (w.entry.issues.length > 0) continue;
+    if (opts.checkOnly) {
+      Object.assign(w.entry, { valid: true, ...(built[i]!.payableAmount ? { payableAmount: built[i]!.payableAmount } : {}) });
+      continue;
+    }
     const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
     const rebuildStarted = performance.now();
     const final = number === w.entry.number ? built[i]! : build(w, number);

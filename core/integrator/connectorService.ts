@@ -134,7 +134,7 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
             [
               ['belgeNo', key.value],
               ['belgeNoTipi', key.by],
-              ['belgeTuru', 'FATURA'],
+              ['belgeTuru', key.belgeTuru ?? 'FATURA'],
               ['donusTipiVersiyon', STATUS_VERSION],
             ],
           ],

@@ -88,8 +88,11 @@ export interface SendInvoiceRequest {
   xml: Buffer;
   receiverAlias?: string;
   senderAlias?: string;
-  /** FATURA_UBL (default), UYGULAMA_YANITI_UBL for a KABUL/RED answer (integrator-api.md §10), IRSALIYE_YANITI_UBL. */
-  belgeTuru?: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_YANITI_UBL';
+  /**
+   * FATURA_UBL (default), UYGULAMA_YANITI_UBL for a KABUL/RED answer (integrator-api.md §10), IRSALIYE_UBL for a
+   * despatch advice (to the receiver's e-İrsaliye alias), IRSALIYE_YANITI_UBL for a receipt advice.
+   */
+  belgeTuru?: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_UBL' | 'IRSALIYE_YANITI_UBL';
 }
 
 /** gidenBelgeDurumSorgulaExt result (gidenBelgeDurumv2 fields). */
@@ -118,7 +121,12 @@ export interface OutgoingStatus {
   yerelBelgeOid?: string;
 }
 
-export type StatusQueryKey = { by: 'YEREL' | 'OID' | 'ETTN'; value: string };
+export type StatusQueryKey = {
+  by: 'YEREL' | 'OID' | 'ETTN';
+  value: string;
+  /** gidenBelgeDurumSorgulaExt's belgeTuru: FATURA (default) or IRSALIYE (efinans-despatch-receipts-ledger.md §1.1). */
+  belgeTuru?: 'FATURA' | 'IRSALIYE';
+};
 
 export interface RegisteredUserInfo {
   vkn: string;
@@ -133,8 +141,8 @@ export interface ResendOptions {
   by?: 'ETTN' | 'OID' | 'YEREL';
   receiverAlias?: string;
   senderAlias?: string;
-  /** FATURA (default) or UYGULAMA_YANITI. */
-  belgeTuru?: 'FATURA' | 'UYGULAMA_YANITI';
+  /** FATURA (default), UYGULAMA_YANITI or IRSALIYE. */
+  belgeTuru?: 'FATURA' | 'UYGULAMA_YANITI' | 'IRSALIYE';
 }
 
 export interface RegisteredUserListOptions {

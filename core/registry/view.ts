@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { cacheLiveLookup, chosenAlias, lookupRegisteredFast, type RegistryEntry } from '../../db/registry';
 import type { RegisteredUserInfo } from '../integrator/types';
+import type { RegistryDocumentType } from './userListFile';
 import { logger } from '../logging';
 
 /**
@@ -11,8 +12,12 @@ import { logger } from '../logging';
  * reached leaves the cache's answer standing (logged), so routing never waits on a dead line.
  */
 export interface RegistryLookup {
-  lookup(identifier: string): Promise<{ userType: 'OZEL' | 'KAMU'; aliases: string[] } | undefined>;
-  chosenAlias(identifier: string): Promise<string | undefined>;
+  /**
+   * `documentType`: GİB's list per document (Invoice by default; DespatchAdvice for e-İrsaliye, whose aliases are
+   * separate). Only the invoice list is asked live: efaturaKullaniciBilgisi knows no despatch aliases.
+   */
+  lookup(identifier: string, documentType?: RegistryDocumentType): Promise<{ userType: 'OZEL' | 'KAMU'; aliases: string[] } | undefined>;
+  chosenAlias(identifier: string, documentType?: RegistryDocumentType): Promise<string | undefined>;
   /** Taxpayers the integrator was asked about live during this view's life. */
   readonly liveLookups: number;
 }
@@ -27,9 +32,9 @@ export function createRegistryView(store: Knex, live?: LiveUserLookup): Registry
     get liveLookups() {
       return liveLookups;
     },
-    async lookup(identifier) {
-      const cached = await lookupRegisteredFast(store, identifier);
-      if (cached || !live || unregistered.has(identifier)) return cached && strip(cached);
+    async lookup(identifier, documentType = 'Invoice') {
+      const cached = await lookupRegisteredFast(store, identifier, documentType);
+      if (cached || !live || documentType !== 'Invoice' || unregistered.has(identifier)) return cached && strip(cached);
       liveLookups += 1;
       let rows: RegisteredUserInfo[];
       try {
@@ -56,7 +61,7 @@ export function createRegistryView(store: Knex, live?: LiveUserLookup): Registry
       const entry = await lookupRegisteredFast(store, identifier);
       return entry && strip(entry);
     },
-    chosenAlias: (identifier) => chosenAlias(store, identifier),
+    chosenAlias: (identifier, documentType = 'Invoice') => chosenAlias(store, identifier, documentType),
   };
 }
 

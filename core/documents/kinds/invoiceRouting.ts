@@ -8,8 +8,9 @@ import type { InvoiceProfile } from '../ubl/invoice';
  * the only one; with several and no choice the user must decide — Konnektör never picks one silently.
  */
 export interface RegistryView {
-  lookup(identifier: string): Promise<{ userType: 'OZEL' | 'KAMU'; aliases: string[] } | undefined>;
-  chosenAlias(identifier: string): Promise<string | undefined>;
+  /** `documentType`: whose list — invoices (default) or despatch advices (e-İrsaliye has its own aliases). */
+  lookup(identifier: string, documentType?: 'Invoice' | 'DespatchAdvice'): Promise<{ userType: 'OZEL' | 'KAMU'; aliases: string[] } | undefined>;
+  chosenAlias(identifier: string, documentType?: 'Invoice' | 'DespatchAdvice'): Promise<string | undefined>;
 }
 
 /** The two invoice kinds (their ids are their modules'): which one a customer gets is GİB's list's decision. */
