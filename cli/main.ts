@@ -456,6 +456,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  const gib = program.command('gib').description('GİB’in UBL-TR ve e-Fatura paketleri (XSD ve şematron)');
+  gib
+    .command('install')
+    .description('GİB’in resmî UBL-TR ve e-Fatura paketlerini (zip) Konnektör’ün veri klasörüne kurar; her zip’in SHA-256 özetini yazar')
+    .option('--from <sources...>', 'zip dosyaları veya https adresleri (varsayılan: GİB’in yayımladığı paketler)')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ from?: string[] }>();
+        const r = await api['gib.install']({ ...(o.from ? { sources: o.from } : {}) });
+        printResult(out, r, () =>
+          [
+            table(['Kaynak', 'Paket', 'SHA-256', 'Boyut', 'Dosya'], r.sources.map((s) => [s.source, s.kinds.join(', '), s.sha256, `${Math.round(s.bytes / 1024)} KB`, s.files])),
+            `GİB paketi kuruldu: ${r.dir} (şematron sürümü ${r.release}). Konnektör önce bu klasöre bakar.`,
+          ].join('\n'),
+        );
+      }),
+    );
+
   const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura): al, listele, göster, kabul/red');
   const accessOptions = (cmd: Command) =>
     cmd
@@ -477,6 +496,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
     }),
   );
+  // Receipts (e-MM, e-SMM) after delivery: cancel within the legal window, undo before GİB's report, report status.
+  const receiptCommand = (name: string, description: string, method: 'documents.cancel' | 'documents.undoCancel' | 'documents.reportStatus') =>
+    accessOptions(program.command(name).description(description).requiredOption('--ettn <ettn>', 'makbuzun ETTN’si').option('--json', 'JSON çıktı')).action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+        const r = await api[method]({ ettn: o.ettn, ...integratorOptions(o) });
+        printResult(out, r, () => {
+          const head = `${r.number ?? r.ettn}: ${r.state}`;
+          if (!('reported' in r) && !('cancellableUntil' in r)) return 'detail' in r && r.detail ? `${head} (${r.detail})` : head;
+          const report = 'reported' in r ? (r.reported ? 'GİB’e raporlandı' : 'henüz raporlanmadı') : 'entegratörde bulunamadı';
+          const cancel = 'cancellationReported' in r ? `; iptal ${r.cancellationReported ? 'raporlandı' : 'henüz raporlanmadı'}` : '';
+          const until = 'cancellableUntil' in r && r.cancellableUntil ? `; ${r.cancellableUntil} tarihine kadar iptal edilebilir` : '';
+          return `${head}; ${report}${cancel}${until}`;
+        });
+      }),
+    );
+  receiptCommand('cancel', 'iletilmiş bir e-MM/e-SMM makbuzunu yasal süre içinde iptal eder', 'documents.cancel');
+  receiptCommand('undo-cancel', 'GİB’e raporlanmamış bir makbuz iptalini geri alır', 'documents.undoCancel');
+  receiptCommand('report-status', 'makbuzun (ve iptalinin) entegratör tarafından GİB’e raporlanıp raporlanmadığını gösterir', 'documents.reportStatus');
   incoming
     .command('list')
     .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')
@@ -604,7 +642,7 @@ export async function main(argv: string[]): Promise<number> {
   const api = createKonnektorApi({
     connections,
     store: openStore,
-    settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+    settings: { dataDir: konnektorHome(), ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
     localActor: { user: os.userInfo().username, staff: false },
     onSendEvent: (e) => {
       if (e.type === 'progress') drawProgress(e.done, e.total);

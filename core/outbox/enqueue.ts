@@ -50,8 +50,9 @@ export async function enqueueValid(db: Knex, module: Module, entry: ExportEntry,
     });
     return;
   }
-  // A document back from `invalid` (corrected in the ERP) goes to the queue in one transaction. One left on a state
-  // between by a crash of an older version is taken on from there, so it is never stranded with its number taken.
+  // A document back from `invalid` (corrected in the ERP) or `pending` (corrected, checks passed again) goes to the
+  // queue in one transaction. One left on a state between by a crash of an older version is taken on from there, so
+  // it is never stranded with its number taken.
   const toQueue = BACK_TO_QUEUE[existing.state];
   if (toQueue) {
     await transitionPath(db, existing.id, toQueue, fields, existing.state === 'invalid' ? 'corrected in the ERP' : `resumed from ${existing.state}`, now);
@@ -96,7 +97,19 @@ export async function recordInvalid(db: Knex, module: Module, entry: ExportEntry
   } else if (existing.state === 'failed') {
     await db('outbox').where({ id: existing.id }).update({ issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null, updated_at: at });
   } else if (existing.state === 'pending' || existing.state === 'built' || existing.state === 'validated') {
-    // Left between states by an interrupted run: it is invalid now, with today's reasons.
+    // Passed a re-check after a correction (pending) and broke again in the ERP before it was sent, or left between
+    // states by an interrupted run: it is invalid now, with today's reasons.
     await transition(db, existing.id, existing.state, 'invalid', { issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null }, entry.issues.map((i) => i.rule).join(', '), now);
   }
+}
+
+/**
+ * A document recorded invalid that passes every check again (the user corrected it in the ERP): it leaves
+ * `invalid` for `pending` — unsent, sendable with "Gönder" — and its old reasons are cleared. Nothing is numbered.
+ */
+export async function markCorrected(db: Knex, module: Module, entry: Pick<ExportEntry, 'companyVkn' | 'erpRef'>, now = new Date()): Promise<boolean> {
+  const existing = await findEntry(db, entry.companyVkn, module, entry.erpRef);
+  if (existing?.state !== 'invalid') return false;
+  await transition(db, existing.id, 'invalid', 'pending', { issues_json: null, error_code: null, error_detail: null }, 'corrected in the ERP: checks passed again', now);
+  return true;
 }

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { LOCK_SCOPES, withStoreLock, type StoreLock } from '../../db/locks';
 import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
-import { exportDocuments, type ExportOptions, type ExportReport } from '../documents/export';
+import { exportDocuments, type ExportOptions } from '../documents/export';
 import { documentKinds, type DocumentKindDescriptor, type DocumentKindRegistry } from '../documents/kinds';
 import type { ErpTarget } from '../erp/target';
+import type { ReceiptServiceClient } from '../integrator/mustahsilService';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { enqueueValid, isInOutbox, recordInvalid } from './enqueue';
 import { pollStatuses } from './poller';
@@ -26,6 +27,9 @@ export interface SendRunOptions {
   export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'kind' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** The receipt services, for e-MM and e-SMM runs. */
+  mustahsil?: ReceiptServiceClient;
+  esmm?: ReceiptServiceClient;
   /** Documents read, built and checked at a time (default 100). */
   pageSize?: number;
   /** Keep polling until every document of this run reached a final state (or the deadline). */
@@ -69,7 +73,8 @@ async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<S
   // read: memory stays flat for any batch size, and the first documents leave before the last are built. Offsets
   // stay valid because nothing is written back into the ERP until every page has been read.
   const pageSize = opts.pageSize ?? 100;
-  const report = { documents: [] as ExportReport['documents'], read: 0 };
+  // Only what the summary needs is kept of each page: the ETTNs to follow and the invalid documents' reasons.
+  const report = { ettns: new Set<string>(), invalid: [] as SendRunSummary['invalid'], read: 0 };
   const kinds = opts.kinds ?? documentKinds;
   const { module } = opts.kind;
   const done = (e: { state: OutboxEntry['state']; kind: string; profile?: string }) => isTerminal(e.state, kinds.awaitsAnswer(e.kind, e.profile));
@@ -77,6 +82,8 @@ async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<S
     store: opts.store,
     efatura: opts.efatura,
     earsiv: opts.earsiv,
+    ...(opts.mustahsil ? { mustahsil: opts.mustahsil } : {}),
+    ...(opts.esmm ? { esmm: opts.esmm } : {}),
     kinds,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),
@@ -98,7 +105,10 @@ async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<S
       onInvalid: (entry) => recordInvalid(opts.store, module, entry),
     });
     report.read += page.summary.documents;
-    report.documents.push(...page.documents);
+    for (const d of page.documents) {
+      report.ettns.add(d.ettn);
+      if (!d.valid) report.invalid.push({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) });
+    }
     lock.assertHeld();
     if (page.summary.valid > 0) await sendQueued(sendOptions);
     if (page.summary.read < pageSize) break;
@@ -111,7 +121,7 @@ async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<S
     (e.ref.firm ?? '') === (opts.target.firm ?? '') &&
     (e.ref.period ?? '') === (opts.target.period ?? '');
   const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'], undefined, { withXml: false })).filter((e) => sameTarget(e) && !done(e));
-  const mine = new Set([...report.documents.map((d) => d.ettn), ...unfinished.map((e) => e.ettn)]);
+  const mine = new Set([...report.ettns, ...unfinished.map((e) => e.ettn)]);
   const deadline = Date.now() + (opts.deadlineMs ?? 10 * 60_000);
   const writeBack: WriteBackSummary = { written: 0, missing: [], errors: 0 };
   const addWriteBack = (w: WriteBackSummary) => {
@@ -139,7 +149,7 @@ async function sendHoldingLock(opts: SendRunOptions, lock: StoreLock): Promise<S
   const count = (s: string) => all.filter((e) => e.state === s).length;
   return {
     read: report.read,
-    invalid: report.documents.filter((d) => !d.valid).map((d) => ({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) })),
+    invalid: report.invalid,
     queued: count('queued'),
     sent: count('sent') + count('processing'),
     delivered: count('delivered'),
