@@ -38,7 +38,7 @@ export interface DemoSummary {
   server: string;
   year: number;
   seed: number;
-  logo: { databases: string[]; invoices: number; lines: number };
+  logo: { databases: string[]; invoices: number; lines: number; despatches: number };
   netsis: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
@@ -124,7 +124,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     server,
     year,
     seed,
-    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
+    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines, despatches: logo.despatches },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     userList: path.join(dir, USER_LIST_FILE),
     ledger,
