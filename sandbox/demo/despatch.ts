@@ -122,7 +122,7 @@ export function demoDespatches(world: DemoWorld, opts: { company: DemoCompany; f
     base(5, 'cancelled', withAlias[3]!, { carrier: DEMO_CARRIER, cancelled: true }),
     base(6, 'sent', withAlias[4]!, {
       carrier: DEMO_CARRIER,
-      sent: { ettn: `d35a7c1e-0000-4000-8000-00000000000${companyNo}`, gibNumber: `${opts.company.gibPrefix}${y}000000001`.replace(/^(...)/, 'KNI') },
+      sent: { ettn: `d35a7c1e-0000-4000-8000-00000000000${companyNo}`, gibNumber: `${opts.company.gibPrefix}${y}000000001` },
     }),
     base(7, 'noTransport', withAlias[6]!, {}),
   ];
