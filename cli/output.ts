@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { jsonReplacer } from '../core/api/serialize';
-import { isKonnektorError } from '../core/errors';
+import { ERROR_CATALOG, isKonnektorError } from '../core/errors';
 
 export interface Output {
   json: boolean;
@@ -26,7 +26,7 @@ export function reportError(out: Output, e: unknown): number {
   }
   const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
   if (out.json) process.stderr.write(`${JSON.stringify({ error: { code: 'UNEXPECTED', detail: message } })}\n`);
-  else process.stderr.write(`HATA UNEXPECTED: Beklenmeyen bir hata oluştu.\n  ${message}\n`);
+  else process.stderr.write(`HATA UNEXPECTED: ${ERROR_CATALOG.UNEXPECTED.tr}\n  ${message}\n`);
   return 1;
 }
 

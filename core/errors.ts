@@ -12,6 +12,8 @@ interface CatalogEntry {
 }
 
 export const ERROR_CATALOG = {
+  /** Anything that is not a KonnektorError: a bug or an unforeseen failure; the English detail goes to the log. */
+  UNEXPECTED: { kind: 'internal', tr: 'Beklenmeyen bir hata oluştu.' },
   INPUT_INVALID: { kind: 'input', tr: 'Girilen bilgiler geçersiz.' },
   MODULE_UNKNOWN: { kind: 'input', tr: 'Bilinmeyen modül.' },
   MODULE_NOT_SUPPORTED: { kind: 'input', tr: 'Seçilen muhasebe programı bu modülü desteklemiyor.' },
@@ -206,4 +208,10 @@ function userMessageFor(code: ErrorCode, details: Record<string, unknown>): stri
 
 export function isKonnektorError(e: unknown): e is KonnektorError {
   return e instanceof KonnektorError;
+}
+
+/** Any thrown value in the catalogue's terms: a KonnektorError as itself, anything else as UNEXPECTED. */
+export function errorSummary(e: unknown): { code: ErrorCode; message: string; detail: string } {
+  if (isKonnektorError(e)) return { code: e.code, message: e.userMessage, detail: e.message };
+  return { code: 'UNEXPECTED', message: ERROR_CATALOG.UNEXPECTED.tr, detail: e instanceof Error ? e.message : String(e) };
 }

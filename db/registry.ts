@@ -57,11 +57,6 @@ export async function lookupRegistered(db: Knex, identifier: string, type: Regis
   return { identifier, title: rows[0]!.title, userType: rows[0]!.user_type === 'KAMU' ? 'KAMU' : 'OZEL', aliases: rows.map((r) => r.alias) };
 }
 
-export async function registrySyncedAt(db: Knex, type: RegistryDocumentType = 'Invoice'): Promise<string | undefined> {
-  const row = (await db('registry_sync').where('document_type', type).first()) as { synced_at: string } | undefined;
-  return row?.synced_at;
-}
-
 /** The user's choice of mailbox for a customer with several aliases. */
 export async function chooseAlias(db: Knex, identifier: string, alias: string, actor: string, type: RegistryDocumentType = 'Invoice', now = new Date()) {
   const entry = await lookupRegistered(db, identifier, type);

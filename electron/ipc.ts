@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { apiSchemas, type ApiMethod } from '../core/api/schemas';
 import type { KonnektorApi } from '../core/api';
-import { KonnektorError, isKonnektorError } from '../core/errors';
+import { KonnektorError, errorSummary, isKonnektorError } from '../core/errors';
 import { jsonReplacer } from '../core/api/serialize';
 import type { InvokeReply } from '../core/api/bridge';
 
@@ -25,8 +25,7 @@ export async function handleInvoke(api: KonnektorApi, method: unknown, input: un
     const value = await (api[method] as (i: unknown) => Promise<unknown>)(input);
     return { ok: true, value: JSON.parse(JSON.stringify(value ?? null, jsonReplacer)) };
   } catch (e) {
-    if (isKonnektorError(e)) return { ok: false, error: e.toJSON() };
-    return { ok: false, error: { code: 'UNEXPECTED', message: 'Beklenmeyen bir hata oluştu.', detail: e instanceof Error ? e.message : String(e) } };
+    return { ok: false, error: isKonnektorError(e) ? e.toJSON() : errorSummary(e) };
   }
 }
 

@@ -9,6 +9,7 @@ export type Input<M extends Method> = Parameters<KonnektorApi[M]>[0];
 export type Output<M extends Method> = Awaited<ReturnType<KonnektorApi[M]>>;
 
 import type { InvokeReply as Reply, KonnektorBridge } from '../core/api/bridge';
+import { ERROR_CATALOG } from '../core/errors';
 
 export type { KonnektorBridge };
 
@@ -81,15 +82,7 @@ export async function invoke<M extends Method>(method: M, input: Input<M>): Prom
   return reply.value as Output<M>;
 }
 
-/** For methods another part of the app may or may not provide (e.g. the year-end check). */
-export async function invokeOptional(method: string, input: unknown): Promise<unknown | undefined> {
-  const reply = await currentBridge().invoke(method, input);
-  if (reply.ok) return reply.value;
-  if (reply.error.code === 'INPUT_INVALID' && /Unknown API method/.test(reply.error.detail ?? '')) return undefined;
-  throw new ApiError(reply.error.code, reply.error.message);
-}
-
 export function errorText(e: unknown): { code: string; message: string } {
   if (e instanceof ApiError) return { code: e.code, message: e.message };
-  return { code: 'UNEXPECTED', message: 'Beklenmeyen bir hata oluştu.' };
+  return { code: 'UNEXPECTED', message: ERROR_CATALOG.UNEXPECTED.tr };
 }

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { AllowanceCharge, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
+import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { unitCodeFor } from '../../core/documents/units';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf, type LogoInvoiceKind } from './codes';
@@ -49,7 +50,7 @@ export function customerOf(h: Row): Party {
 /** The firm card (L_CAPIFIRM) as the supplier. */
 export function supplierOf(f: Row): Party {
   return {
-    taxId: { scheme: textOf(f.TAXNR).length === 11 ? 'TCKN' : 'VKN', value: textOf(f.TAXNR) },
+    taxId: { scheme: taxIdSchemeOf(textOf(f.TAXNR)), value: textOf(f.TAXNR) },
     name: textOf(f.TITLE) || textOf(f.NAME),
     taxOffice: optionalText(f.TAXOFF),
     address: {

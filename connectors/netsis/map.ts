@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { AllowanceCharge, DocumentReference, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
+import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { unitCodeFor } from '../../core/documents/units';
 import { KonnektorError } from '../../core/errors';
 import { repairCp1254 } from '../shared/encoding';
@@ -91,7 +92,7 @@ export function parseInvoiceKey(text: string): NetsisInvoiceKey {
 export function customerOf(h: Row): Party {
   const vkn = netsisText(h.C_VERGI_NUMARASI);
   const tckn = netsisText(h.CE_TCKIMLIKNO);
-  const taxId = vkn !== '' ? { scheme: vkn.length === 11 ? ('TCKN' as const) : ('VKN' as const), value: vkn } : { scheme: 'TCKN' as const, value: tckn };
+  const taxId = vkn !== '' ? { scheme: taxIdSchemeOf(vkn), value: vkn } : { scheme: 'TCKN' as const, value: tckn };
   const name = netsisText(h.C_CARI_ISIM);
   const countryCode = netsisText(h.C_ULKE_KODU).toUpperCase();
   const party: Party = {
@@ -123,7 +124,7 @@ export function supplierOf(c: Row): Party | undefined {
   const taxNumber = netsisText(c.VERGI_NUMARASI);
   if (taxNumber === '') return undefined;
   return {
-    taxId: { scheme: taxNumber.length === 11 ? 'TCKN' : 'VKN', value: taxNumber },
+    taxId: { scheme: taxIdSchemeOf(taxNumber), value: taxNumber },
     name: netsisText(c.UNVAN) || netsisText(c.SIRKET),
     taxOffice: optionalNetsisText(c.VERGI_DAIRESI),
     address: {

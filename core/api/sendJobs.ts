@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { ErpConnector } from '../../connectors/contract';
 import { actorOf, type Session } from '../auth';
-import { isKonnektorError, KonnektorError } from '../errors';
+import { errorSummary, isKonnektorError, KonnektorError } from '../errors';
 import { createIntegratorClients } from '../integrator';
 import { endpointsFromBase } from '../integrator/types';
 import { logger } from '../logging';
@@ -127,7 +127,8 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
         (e: unknown) => {
           logger.warn('send job failed', { jobId: job.id, module, code: isKonnektorError(e) ? e.code : 'UNEXPECTED', detail: e instanceof Error ? e.message : String(e) });
           job.state = 'failed';
-          job.error = isKonnektorError(e) ? { code: e.code, message: e.userMessage } : { code: 'UNEXPECTED', message: 'Beklenmeyen bir hata oluştu.' };
+          const { code, message } = errorSummary(e);
+          job.error = { code, message };
         },
       )
       .finally(() => void ctx.staffAudit(session, 'documents.send', { after: { documents: keys.length + ettns.length, state: job.state } }).catch(() => undefined));

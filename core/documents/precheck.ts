@@ -1,6 +1,7 @@
 import type { GibCodelists } from './gibCodelists';
 import type { DocumentIssue } from './issues';
 import type { InvoiceDocument, Party } from './model';
+import { hasValidCheckDigits } from './taxid';
 
 /**
  * Fast checks of the canonical document before anything is built: each catches a mistake that GİB or the
@@ -10,6 +11,7 @@ export const PRECHECK_RULES = {
   SUPPLIER_MISSING: 'Satıcı (firma) bilgileri okunamadı.',
   TAXID_MISSING: 'Alıcının VKN veya TCKN bilgisi boş.',
   TAXID_INVALID: 'Alıcının vergi kimlik numarası geçersiz: VKN 10, TCKN 11 rakam olmalıdır.',
+  TAXID_CHECK_DIGIT: 'Alıcının vergi kimlik numarasının kontrol hanesi tutmuyor; numarada yazım hatası var, muhasebe programında düzeltin.',
   NAME_MISSING: 'Alıcının unvanı boş.',
   PERSON_NAME_MISSING: 'TCKN ile tanımlı alıcının adı ve soyadı ayrı ayrı bulunmalıdır.',
   ADDRESS_INCOMPLETE: 'Alıcı adresinde il ve ilçe bilgisi bulunmalıdır.',
@@ -40,6 +42,7 @@ export function partyIssues(p: Party): DocumentIssue[] {
   const id = p.taxId.value.trim();
   if (id === '') out.push(issue('TAXID_MISSING'));
   else if (!(p.taxId.scheme === 'VKN' ? /^\d{10}$/ : /^\d{11}$/).test(id)) out.push(issue('TAXID_INVALID', `${p.taxId.scheme} ${id}`));
+  else if (!hasValidCheckDigits(id)) out.push(issue('TAXID_CHECK_DIGIT', `${p.taxId.scheme} ${id}`));
   if (p.taxId.scheme === 'VKN' && p.name.trim() === '') out.push(issue('NAME_MISSING'));
   if (p.taxId.scheme === 'TCKN' && (!p.person?.firstName.trim() || !p.person?.familyName.trim())) out.push(issue('PERSON_NAME_MISSING'));
   if (!p.address.city?.trim() || !(p.address.citySubdivision ?? p.address.district)?.trim()) out.push(issue('ADDRESS_INCOMPLETE'));

@@ -28,8 +28,6 @@ const UNIT_CODES: Record<string, string> = {
   KWH: 'KWH',
 };
 
-export const DEFAULT_UNIT_CODE = 'C62';
-
 /** Returns the UN/ECE code for a Turkish unit name, or undefined when unknown (the caller decides). */
 export function unitCodeFor(erpUnit: string | null | undefined): string | undefined {
   if (!erpUnit) return undefined;

@@ -2,7 +2,7 @@ import { appendAudit } from '../../db/audit';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { listProfiles, saveProfile, type Profile } from '../../db/profiles';
 import { redactServer, requireDatabase } from '../erp/target';
-import { KonnektorError, isKonnektorError } from '../errors';
+import { KonnektorError, errorSummary } from '../errors';
 import type { Module } from '../modules';
 import { currentProfiles, differentYearWarnings, shownTarget } from './detect';
 import { planChange, resolveProfile, type PlannedChange } from './plan';
@@ -12,11 +12,6 @@ const ACTION: Record<YearEndMode, string> = { yearend: 'yearend.apply', change: 
 
 function actorOf(actor: YearEndActor): { actor: string; staff: boolean } {
   return { actor: actor.staff && actor.staffUser ? actor.staffUser : actor.user, staff: actor.staff };
-}
-
-function errorOf(e: unknown): { code: string; message: string; detail: string } {
-  if (isKonnektorError(e)) return { code: e.code, message: e.userMessage, detail: e.message };
-  return { code: 'UNEXPECTED', message: 'Beklenmeyen bir hata oluştu.', detail: e instanceof Error ? e.message : String(e) };
 }
 
 const mappingOf = (p: Profile) => ({ fiscalYear: p.fiscalYear, target: shownTarget(p.target), integrator: p.integrator.endpoint ?? null });
@@ -43,7 +38,7 @@ async function auditFailure(ctx: YearEndContext, actor: YearEndActor, req: YearE
   } catch {
     before = undefined;
   }
-  const err = errorOf(e);
+  const err = errorSummary(e);
   await appendAudit(
     ctx.store,
     {
@@ -67,7 +62,7 @@ async function commit(ctx: YearEndContext, actor: YearEndActor, req: YearEndRequ
     const erp = await ctx.connections.database(live.server, requireDatabase(live));
     appliedSteps = await applyErpMigrations(erp, connector.erpMigrations);
   } catch (e) {
-    const cause = errorOf(e);
+    const cause = errorSummary(e);
     const failure = new KonnektorError('YEAREND_APPLY_FAILED', `Helper objects could not be installed in ${live.database}: ${cause.detail}`, {
       database: live.database,
       erpCode: cause.code,
@@ -152,7 +147,7 @@ export async function applyYearEnd(ctx: YearEndContext, actor: YearEndActor, req
   const results: YearEndModuleResult[] = [];
   for (const [i, c] of changes.entries()) {
     if (!c.change) {
-      results.push({ module: c.req.module, outcome: 'failed', error: errorOf(c.error) });
+      results.push({ module: c.req.module, outcome: 'failed', error: errorSummary(c.error) });
       continue;
     }
     if (dryRun) {
@@ -163,7 +158,7 @@ export async function applyYearEnd(ctx: YearEndContext, actor: YearEndActor, req
       results.push(await commit(ctx, actor, c.req, c.change));
     } catch (e) {
       if (i === 0) throw e;
-      results.push({ module: c.req.module, outcome: 'failed', plan: c.change.plan, error: errorOf(e) });
+      results.push({ module: c.req.module, outcome: 'failed', plan: c.change.plan, error: errorSummary(e) });
     }
   }
 

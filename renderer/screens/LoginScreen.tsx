@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorText, invoke, invokeOptional } from '../api';
+import { errorText, invoke } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PickerDialog, type Pick } from '../components/PickerDialog';
 import { useLanguage, useT } from '../i18n';
@@ -9,9 +9,8 @@ import { useSession } from '../store/session';
 /** Asks the year-end check after a login; true when the wizard should open first. */
 export async function yearEndNeeded(sessionId: string): Promise<boolean> {
   try {
-    const check = (await invokeOptional('yearend.check', { sessionId })) as { needed?: boolean; items?: { needed?: boolean }[] } | undefined;
-    if (!check) return false;
-    return check.needed ?? (check.items ?? []).some((i) => i.needed === true);
+    const check = await invoke('yearend.check', { sessionId });
+    return check.items.some((i) => i.needed);
   } catch {
     // The documents screen must stay reachable even when the check itself fails.
     return false;

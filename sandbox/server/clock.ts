@@ -17,11 +17,6 @@ export function qnbDate(ms: number): string {
   return qnbTimestamp(ms).slice(0, 8);
 }
 
-/** `yyyyMMddHHmmss` in Türkiye time (kayitZamani of the registered-user list). */
-export function qnbSeconds(ms: number): string {
-  return qnbTimestamp(ms).slice(0, 14);
-}
-
 /**
  * A date filter as clients send it: 8 (`yyyyMMdd`), 14 or 17 digits (integrator-api.md §9 lists all three), read
  * as Türkiye time. `end` rounds up to the last millisecond of the stated precision.

@@ -26,6 +26,8 @@ describe('pre-checks (each bad input its own rule)', () => {
   it.each([
     ['a customer without VKN/TCKN', invoice({ customer: { ...COMPANY_CUSTOMER, taxId: { scheme: 'VKN', value: '' } } }), 'KNK_TAXID_MISSING'],
     ['a TCKN of 10 digits', invoice({ customer: { ...PERSON_CUSTOMER, taxId: { scheme: 'TCKN', value: '1000000014' } } }), 'KNK_TAXID_INVALID'],
+    ['a VKN whose check digit is wrong', invoice({ customer: { ...COMPANY_CUSTOMER, taxId: { scheme: 'VKN', value: '1189368802' } } }), 'KNK_TAXID_CHECK_DIGIT'],
+    ['a TCKN whose check digits are wrong', invoice({ customer: { ...PERSON_CUSTOMER, taxId: { scheme: 'TCKN', value: '10000000147' } } }), 'KNK_TAXID_CHECK_DIGIT'],
     ['an invoice with no lines', invoice({ lines: [] }), 'KNK_NO_LINES'],
     ['a negative quantity on a SATIS', invoice({ lines: [line(1, { quantity: d(-1) })] }), 'KNK_NEGATIVE_QUANTITY'],
     ['a zero-VAT line without exemption code', invoice({ type: 'ISTISNA', lines: [line(1, { vatRate: d(0) })] }), 'KNK_EXEMPTION_MISSING'],
@@ -43,6 +45,13 @@ describe('pre-checks (each bad input its own rule)', () => {
     const found = precheckInvoice(doc, ctx);
     expect(found.map((i) => i.rule)).toEqual([rule]);
     expect(found[0]!.message).toMatch(/[a-zçğıöşü]/i);
+  });
+
+  it('accepts GİB’s placeholder numbers (unknown final consumer, foreign buyer) though they have no check digit', () => {
+    const person = (value: string) => invoice({ module: 'earsiv', customer: { ...PERSON_CUSTOMER, taxId: { scheme: 'TCKN', value } } });
+    expect(rules(person('11111111111'))).toEqual([]);
+    expect(rules(invoice({ module: 'earsiv', customer: { ...COMPANY_CUSTOMER, taxId: { scheme: 'VKN', value: '2222222222' } } }))).toEqual([]);
+    expect(rules(person('11111111112'))).toEqual(['KNK_TAXID_CHECK_DIGIT']);
   });
 
   it('accepts an IADE with a 16-character reference and date, and 0 % VAT on a return', () => {
