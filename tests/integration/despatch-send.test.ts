@@ -13,6 +13,7 @@ import { entriesIn } from '../../core/outbox/store';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SEED_KONTOR } from '../../sandbox/server/seed';
 
 let root: string;
 let store: LocalStore;
@@ -99,4 +100,16 @@ describe('e-İrsaliye send against the eFinans sandbox', () => {
     expect(again).toMatchObject({ read: 2, queued: 0, sent: 0 });
     expect(sandbox.admin.state().outgoing.total).toBe(3);
   }, 180_000);
+
+  it('the e-İrsaliye login works with Logo: the status bar shows the IRSALIYE kontör, Belgeler lists the despatches with their outcome', async () => {
+    const target = { connector: 'logo', server, database: 'LOGODB', firm: '2', period: '2' };
+    const { session, kontor } = await api['session.login']({ module: 'eirsaliye', user: 'demo', password: 'demo123', integrator: sandbox.url, target });
+    expect(session.module).toBe('eirsaliye');
+    // Three despatches went out, each spending one e-İrsaliye kontör (the invoice kontör is untouched).
+    expect(kontor).toBe(SEED_KONTOR - 3);
+    const rows = await api['session.documents']({ sessionId: session.id });
+    const states = Object.fromEntries(rows.map((r) => [r.erpNumber, r.state]));
+    expect(states).toMatchObject({ [`IRS${year}20001`]: 'accepted', [`IRS${year}20002`]: 'rejected', [`IRS${year}20003`]: 'accepted', [`IRS${year}20007`]: 'invalid' });
+    expect(rows.find((r) => r.erpNumber === `IRS${year}20003`)!.message).toContain('KISMİ KABUL');
+  });
 });
