@@ -35,6 +35,7 @@ interface TargetOptions {
   database?: string;
   firm?: string;
   period?: string;
+  fiscalYear?: string;
   branch?: string;
   json?: boolean;
 }
@@ -46,17 +47,22 @@ function targetOf(o: TargetOptions) {
     ...(o.database !== undefined ? { database: o.database } : {}),
     ...(o.firm !== undefined ? { firm: o.firm } : {}),
     ...(o.period !== undefined ? { period: o.period } : {}),
+    ...(o.fiscalYear !== undefined ? { fiscalYear: o.fiscalYear } : {}),
     ...(o.branch !== undefined ? { branch: o.branch } : {}),
   };
 }
 
 function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } = {}): Command {
   cmd
-    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis').default('logo'))
+    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis | mikro | eta').default('logo'))
     .addOption(new Option('--server <url>', 'mssql://kullanici:sifre@sunucu:1433/ÖRNEK veya sqlite:<klasör>').default(defaultServer()));
-  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis: şirket veri tabanı)');
+  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis, ETA: şirket-yıl veri tabanı; Mikro: şirket veri tabanı)');
   if (opts.firm !== false) {
-    cmd.option('--firm <code>', 'firma kodu, 3 hane (2 → 002)').option('--period <code>', 'dönem kodu, 2 hane (1 → 01)').option('--branch <code>', 'şube');
+    cmd
+      .option('--firm <code>', 'firma kodu, 3 hane (2 → 002)')
+      .option('--period <code>', 'dönem kodu, 2 hane (1 → 01)')
+      .option('--fiscal-year <year>', 'mali yıl (Mikro: yıllar şirket veri tabanının içinde)')
+      .option('--branch <code>', 'şube');
   }
   return cmd.option('--json', 'JSON çıktı (betikler için)');
 }
@@ -123,6 +129,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `Örnek veri tabanları hazır: ${summary.dir} (${summary.seconds.toFixed(1)} sn)`,
             `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
             `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
+            `  Mikro  ${summary.mikro.databases.join(', ')}: ${summary.mikro.invoices} fatura, ${summary.mikro.lines} satır`,
+            `  ETA    ${summary.eta.databases.join(', ')}: ${summary.eta.invoices} fatura, ${summary.eta.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
             `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
             ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
@@ -150,8 +158,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       const list = await api['erp.listFirmPeriods']({ target: targetOf(o) });
       printResult(out, list, () =>
         table(
-          ['Firma', 'Firma adı', 'Dönem', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
-          list.map((f) => [f.firm, f.firmName, f.period, f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
+          ['Firma', 'Firma adı', 'Dönem', 'Mali yıl', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
+          list.map((f) => [f.firm, f.firmName, f.period, f.fiscalYear ?? '', f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
         ),
       );
     }),
@@ -167,6 +175,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           [
             `Bağlantı başarılı (${redactServer(o.server)}).`,
             ...result.checks.map((c) => `  ✓ ${c.name}${c.detail ? `: ${c.detail}` : ''}`),
+            // Columns of a newer release this database lacks: reading goes on without what each carries.
+            ...(result.warnings ?? []).map((w) => `  ! ${w.message}`),
           ].join('\n'),
         );
       }),
@@ -439,6 +449,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  const gib = program.command('gib').description('GİB’in UBL-TR ve e-Fatura paketleri (XSD ve şematron)');
+  gib
+    .command('install')
+    .description('GİB’in resmî UBL-TR ve e-Fatura paketlerini (zip) Konnektör’ün veri klasörüne kurar; her zip’in SHA-256 özetini yazar')
+    .option('--from <sources...>', 'zip dosyaları veya https adresleri (varsayılan: GİB’in yayımladığı paketler)')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ from?: string[] }>();
+        const r = await api['gib.install']({ ...(o.from ? { sources: o.from } : {}) });
+        printResult(out, r, () =>
+          [
+            table(['Kaynak', 'Paket', 'SHA-256', 'Boyut', 'Dosya'], r.sources.map((s) => [s.source, s.kinds.join(', '), s.sha256, `${Math.round(s.bytes / 1024)} KB`, s.files])),
+            `GİB paketi kuruldu: ${r.dir} (şematron sürümü ${r.release}). Konnektör önce bu klasöre bakar.`,
+          ].join('\n'),
+        );
+      }),
+    );
+
   const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura): al, listele, göster, kabul/red');
   const accessOptions = (cmd: Command) =>
     cmd
@@ -460,6 +489,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
     }),
   );
+  // Receipts (e-MM, e-SMM) after delivery: cancel within the legal window, undo before GİB's report, report status.
+  const receiptCommand = (name: string, description: string, method: 'documents.cancel' | 'documents.undoCancel' | 'documents.reportStatus') =>
+    accessOptions(program.command(name).description(description).requiredOption('--ettn <ettn>', 'makbuzun ETTN’si').option('--json', 'JSON çıktı')).action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+        const r = await api[method]({ ettn: o.ettn, ...integratorOptions(o) });
+        printResult(out, r, () => {
+          const head = `${r.number ?? r.ettn}: ${r.state}`;
+          if (!('reported' in r) && !('cancellableUntil' in r)) return 'detail' in r && r.detail ? `${head} (${r.detail})` : head;
+          const report = 'reported' in r ? (r.reported ? 'GİB’e raporlandı' : 'henüz raporlanmadı') : 'entegratörde bulunamadı';
+          const cancel = 'cancellationReported' in r ? `; iptal ${r.cancellationReported ? 'raporlandı' : 'henüz raporlanmadı'}` : '';
+          const until = 'cancellableUntil' in r && r.cancellableUntil ? `; ${r.cancellableUntil} tarihine kadar iptal edilebilir` : '';
+          return `${head}; ${report}${cancel}${until}`;
+        });
+      }),
+    );
+  receiptCommand('cancel', 'iletilmiş bir e-MM/e-SMM makbuzunu yasal süre içinde iptal eder', 'documents.cancel');
+  receiptCommand('undo-cancel', 'GİB’e raporlanmamış bir makbuz iptalini geri alır', 'documents.undoCancel');
+  receiptCommand('report-status', 'makbuzun (ve iptalinin) entegratör tarafından GİB’e raporlanıp raporlanmadığını gösterir', 'documents.reportStatus');
   incoming
     .command('list')
     .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')
@@ -587,7 +635,7 @@ export async function main(argv: string[]): Promise<number> {
   const api = createKonnektorApi({
     connections,
     store: openStore,
-    settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+    settings: { dataDir: konnektorHome(), ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
     localActor: { user: os.userInfo().username, staff: false },
     onSendEvent: (e) => {
       if (e.type === 'progress') drawProgress(e.done, e.total);

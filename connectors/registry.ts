@@ -1,10 +1,12 @@
 import { KonnektorError } from '../core/errors';
 import type { ErpConnector } from './contract';
+import { etaConnector } from './eta';
 import { logoConnector } from './logo';
+import { mikroConnector } from './mikro';
 import { netsisConnector } from './netsis';
 
 /** Every accounting program Konnektör can read. Adding a program is adding a folder and a line here. */
-const CONNECTORS: readonly ErpConnector[] = [logoConnector, netsisConnector];
+const CONNECTORS: readonly ErpConnector[] = [logoConnector, netsisConnector, mikroConnector, etaConnector];
 
 /** A set of programs, found by id: the shipped ones, or those an API instance is given (tests, embedders). */
 export interface ConnectorRegistry {

@@ -6,8 +6,10 @@ import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import { createLogoDemo, recordLogoDemoSent } from './logo';
+import { createLogoDemo, openFollowingLogoPeriods, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
+import { createMikroDemo } from './mikro';
+import { createEtaDemo } from './eta';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
 import { demoJournalLastMonth } from './journal';
@@ -31,6 +33,11 @@ export interface DemoOptions {
   force?: boolean;
   /** Where SoftHSM2 is installed, prepare a token with a self-issued test seal and write edefter-token.json. */
   edefterToken?: boolean;
+  /**
+   * For a demo whose "this year" lies in the past: open the Logo firms' periods of the years since (empty, as the
+   * program's new-year transfer leaves them), so the first login of today shows the year-end wizard.
+   */
+  openFollowingYears?: boolean;
 }
 
 export interface DemoSummary {
@@ -40,6 +47,8 @@ export interface DemoSummary {
   seed: number;
   logo: { databases: string[]; invoices: number; lines: number; despatches: number };
   netsis: { databases: string[]; invoices: number; lines: number };
+  mikro: { databases: string[]; invoices: number; lines: number };
+  eta: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
   /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
@@ -52,7 +61,10 @@ export interface DemoSummary {
 }
 
 
-/** Creates the bundled demo accounting databases (Logo LOGODB; Netsis NETSIS + company databases) in `dir`. */
+/**
+ * Creates the bundled demo accounting databases in `dir`: Logo LOGODB; Netsis NETSIS + company databases; Mikro
+ * MikroDB_V17 + company databases; ETA ETA_MASTERV8 + company-year databases — the same books in each program.
+ */
 export async function createDemoDatabases(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
   const invoices = options.invoices ?? 60;
@@ -79,7 +91,10 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   }
   const world = demoWorld(seed);
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
+  if (options.openFollowingYears) openFollowingLogoPeriods(dir, year, turkeyDateTime().year);
   const netsis = await createNetsisDemo(dir, world, { seed, invoices, year });
+  const mikro = await createMikroDemo(dir, world, { seed, invoices, year });
+  const eta = await createEtaDemo(dir, world, { seed, invoices, year });
   const server = `sqlite:${dir}`;
   const connections = new ErpConnections();
   try {
@@ -126,6 +141,8 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     seed,
     logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines, despatches: logo.despatches },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
+    mikro: { databases: mikro.databases, invoices: mikro.invoices, lines: mikro.lines },
+    eta: { databases: eta.databases, invoices: eta.invoices, lines: eta.lines },
     userList: path.join(dir, USER_LIST_FILE),
     ledger,
     edefterSettings,

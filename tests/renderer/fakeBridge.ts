@@ -34,6 +34,8 @@ export const DEFAULTS = {
   connectors: [
     { id: 'logo', title: 'Logo', shape: 'firm-period', modules: ['efatura', 'earsiv'] },
     { id: 'netsis', title: 'Netsis', shape: 'database-per-year', modules: ['efatura', 'earsiv'] },
+    { id: 'mikro', title: 'Mikro', shape: 'database-per-company', modules: ['efatura', 'earsiv'] },
+    { id: 'eta', title: 'ETA', shape: 'database-per-year', modules: ['efatura', 'earsiv'] },
   ],
   prefill: { connector: 'logo', server: 'sqlite:/demo', database: 'LOGODB' },
   demo: { user: 'demo', password: 'demo123' },
@@ -49,6 +51,8 @@ export const SESSION = {
   expiresAt: '2026-12-01T17:00:00.000Z',
   target: { connector: 'logo', server: 'sqlite:/demo', database: 'LOGODB', firm: '002', period: '02' },
   integrator: 'http://127.0.0.1:9',
+  connectorTitle: 'Logo Tiger / Go',
+  documentKinds: [{ id: 'efatura', module: 'efatura', direction: 'outgoing', labels: { name: { tr: 'e-Fatura', en: 'e-Invoice' }, document: { tr: 'Fatura', en: 'Invoice' } } }],
 };
 
 /** Throws like the API does: a stable code with the Turkish text. */

@@ -2,9 +2,11 @@ import { useState } from 'react';
 import type { YearEndApplyResult, YearEndItem, YearEndPlan } from '../../../core/api/yearend';
 import { MODULE_TITLES, type Module } from '../../../core/modules';
 import { errorText, invoke } from '../../api';
+import { ConnectionChecks } from '../../components/ConnectionChecks';
+import { ErpPicker, itemsOfFirmPeriods, type PickerItem } from '../../components/ErpPicker';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { padCodeForDisplay } from '../../store/login';
 import { useYearEndT, type YearEndMessageKey } from './messages';
-import { YearPicker } from './YearPicker';
 
 type Mode = 'yearend' | 'change';
 
@@ -23,18 +25,14 @@ interface Fields {
   firm: string;
   period: string;
   database: string;
+  fiscalYear: string;
 }
 
-const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined }) =>
-  [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm].filter(Boolean).join(' · ');
-
-export const PANEL = { maxWidth: 760, margin: '24px auto', background: '#fff', padding: 16, border: '1px solid #d3dae3', borderRadius: 6 } as const;
+const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined; fiscalYear?: number | undefined }) =>
+  [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm, t.fiscalYear].filter(Boolean).join(' · ');
 
 /** Shows digits as the program writes codes ("2" → "002"); whether a code is valid is core/api's answer. */
-const pad = (value: string, width: number) => {
-  const v = value.trim();
-  return /^\d+$/.test(v) && v.length < width ? v.padStart(width, '0') : v;
-};
+const pad = (value: string, width: 2 | 3) => padCodeForDisplay(value, width);
 
 /**
  * One module's step of the wizard: current mapping, proposal, the choice ("Firma/Dönem Ara" / "Veri tabanı Ara"),
@@ -42,9 +40,17 @@ const pad = (value: string, width: number) => {
  */
 export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, onCancel }: Props) {
   const t = useYearEndT();
+  // The program's shape shows in the mapping: firm/period (Logo), a company-year database (Netsis, ETA), or a
+  // company database with the fiscal year inside it (Mikro).
+  const byYear = item.current.fiscalYear !== undefined;
   const byDatabase = item.current.firm === undefined && item.current.period === undefined;
   const start = mode === 'yearend' && item.proposal ? item.proposal.target : item.current;
-  const [fields, setFields] = useState<Fields>({ firm: start.firm ?? '', period: start.period ?? '', database: start.database ?? '' });
+  const [fields, setFields] = useState<Fields>({
+    firm: start.firm ?? '',
+    period: start.period ?? '',
+    database: start.database ?? '',
+    fiscalYear: start.fiscalYear !== undefined ? String(start.fiscalYear) : '',
+  });
   const [tested, setTested] = useState<{ plan: YearEndPlan; fields: Fields }>();
   const [error, setError] = useState<{ code: string; message: string }>();
   const [busy, setBusy] = useState<'test' | 'apply' | 'cancel'>();
@@ -53,7 +59,11 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
   const [endpoint, setEndpoint] = useState('');
 
   const choice = () =>
-    byDatabase ? { database: fields.database } : { firm: fields.firm, period: fields.period, ...(fields.database ? { database: fields.database } : {}) };
+    byYear
+      ? { database: fields.database, fiscalYear: fields.fiscalYear }
+      : byDatabase
+        ? { database: fields.database }
+        : { firm: fields.firm, period: fields.period, ...(fields.database ? { database: fields.database } : {}) };
   const stale = tested !== undefined && JSON.stringify(tested.fields) !== JSON.stringify(fields);
 
   const run = async (kind: 'test' | 'apply' | 'cancel', work: () => Promise<void>) => {
@@ -97,7 +107,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
 
   const plan = tested?.plan;
   return (
-    <section className="yearend-step" style={PANEL} data-testid="yearend-step" data-module={item.module}>
+    <section className="yearend-step panel" data-testid="yearend-step" data-module={item.module}>
       <h2>
         {mode === 'yearend' ? t('title') : t('titleChange')} — {MODULE_TITLES[item.module]}
       </h2>
@@ -118,12 +128,20 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       </dl>
       {item.error ? <ErrorMessage error={item.error} /> : null}
 
-      <div className="codes" style={{ alignItems: 'flex-end' }}>
+      <div className="codes codes-bottom">
         {byDatabase ? (
-          <label>
-            {t('database')}
-            <input name="database" value={fields.database} onChange={(e) => setFields({ ...fields, database: e.target.value })} />
-          </label>
+          <>
+            <label>
+              {t('database')}
+              <input name="database" value={fields.database} onChange={(e) => setFields({ ...fields, database: e.target.value })} />
+            </label>
+            {byYear ? (
+              <label>
+                {t('fiscalYear')}
+                <input name="fiscalYear" inputMode="numeric" maxLength={4} value={fields.fiscalYear} onChange={(e) => setFields({ ...fields, fiscalYear: e.target.value })} />
+              </label>
+            ) : null}
+          </>
         ) : (
           <>
             <label>
@@ -137,7 +155,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
           </>
         )}
         <button type="button" onClick={() => setPicking(true)}>
-          {byDatabase ? t('searchDatabase') : t('searchFirmPeriod')}
+          {byDatabase && !byYear ? t('searchDatabase') : t('searchFirmPeriod')}
         </button>
       </div>
       {byDatabase ? null : <p className="hint">{t('optionalCodes')}</p>}
@@ -163,16 +181,12 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
             ✓ {t('testOk')}
             {plan.company.name ? ` — ${t('company')}: ${plan.company.name}` : ''}
           </p>
-          <ul className="checks">
-            {plan.test.checks.map((c) => (
-              <li key={c.name} data-check={c.name}>
-                ✓ {t(`check.${c.name}` as YearEndMessageKey)}
-                {c.detail ? <small> {c.detail}</small> : null}
-              </li>
-            ))}
-          </ul>
+          <ConnectionChecks checks={plan.test.checks} />
           <p>
-            {t('from')}: {targetText(plan.from.target)} ({plan.from.fiscalYear}) → {t('to')}: <strong data-testid="yearend-to">{targetText(plan.to.target)} ({plan.to.fiscalYear})</strong>
+            {t('from')}: {targetText(plan.from.target)} ({plan.from.fiscalYear}) → {t('to')}:{' '}
+            <strong data-testid="yearend-to">
+              {targetText(plan.to.target)} ({plan.to.targetYear ?? plan.to.fiscalYear})
+            </strong>
           </p>
           {plan.steps.length > 0 ? (
             <>
@@ -223,13 +237,22 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       </div>
 
       {picking ? (
-        <YearPicker
-          sessionId={sessionId}
-          module={item.module}
+        <ErpPicker
+          kind={byDatabase ? 'database' : 'firm-period'}
+          load={async () => {
+            const found = await invoke('yearend.search', { sessionId, module: item.module });
+            return itemsOfFirmPeriods(found.periods);
+          }}
           onClose={() => setPicking(false)}
-          onPick={(row) => {
+          onPick={(row: PickerItem) => {
             setPicking(false);
-            setFields(byDatabase ? { ...fields, database: row.database ?? '' } : { ...fields, firm: row.firm, period: row.period });
+            setFields(
+              byYear
+                ? { ...fields, database: row.database ?? '', fiscalYear: row.fiscalYear !== undefined ? String(row.fiscalYear) : '' }
+                : byDatabase
+                  ? { ...fields, database: row.database ?? '' }
+                  : { ...fields, firm: row.firm ?? '', period: row.period ?? '' },
+            );
           }}
         />
       ) : null}
