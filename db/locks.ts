@@ -13,12 +13,12 @@ import { turkeyDateTime } from '../core/time';
  * believe they hold it.
  *
  * Scopes in use: `outbox.send` (sending, polling and write-back of the outbox), `yearend.apply`, and
- * `incoming.fetch:<module>` for fetching incoming documents.
+ * `incoming.fetch:<kind>` for fetching incoming documents of one kind.
  */
 export const LOCK_SCOPES = {
   send: 'outbox.send',
   yearEndApply: 'yearend.apply',
-  incomingFetch: (module: string) => `incoming.fetch:${module}`,
+  incomingFetch: (kind: string) => `incoming.fetch:${kind}`,
 } as const;
 
 export interface StoreLockOptions {

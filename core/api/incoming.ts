@@ -47,7 +47,7 @@ export function createIncomingHandlers(ctx: ApiContext): IncomingHandlers {
       const store = await ctx.store();
       const companyVkn = await oneCompany(store, kind, input.vkn);
       const validator = await ctx.validator();
-      const result = await withIntegrator(input, (clients) => fetchIncoming({ store, client: clients.incoming, kind, companyVkn, validator, now: ctx.now }));
+      const result = await withIntegrator(input, (clients) => fetchIncoming({ store, client: clients.incoming, kind, companyVkn, validator, now: ctx.now, lock: { holder: `gelen belge alımı (${input.user})` } }));
       return { ...result, companyVkn, kind: kind.id };
     },
     async 'incoming.list'(input) {

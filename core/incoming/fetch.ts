@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { LOCK_SCOPES, withStoreLock } from '../../db/locks';
 import { readUblFacts } from '../documents/ubl/read';
 import type { IncomingClient, IncomingDocument } from '../integrator/types';
 import { logger } from '../logging';
@@ -24,6 +25,11 @@ export interface IncomingFetchOptions {
   now?: () => Date;
   /** Stops after this many pages (default: until the integrator has nothing new). */
   maxPages?: number;
+  /**
+   * One fetch of a kind per local store (db/locks.ts): who this run is, shown to another that finds it running, and
+   * how long that other waits (default: not at all, it stops with OPERATION_IN_PROGRESS).
+   */
+  lock?: { holder: string; waitMs?: number };
   /** Test hook: runs after the download, before the local commit (the crash window). */
   beforeCommit?: () => Promise<void> | void;
 }
@@ -125,6 +131,13 @@ async function prepare(opts: IncomingFetchOptions, listed: IncomingDocument, dat
 }
 
 export async function fetchIncoming(opts: IncomingFetchOptions): Promise<IncomingFetchResult> {
+  // Two fetches at once (the app and a CLI run) would acknowledge and store each other's pages: one at a time.
+  return withStoreLock(opts.store, LOCK_SCOPES.incomingFetch(opts.kind.id), { holder: opts.lock?.holder ?? 'Konnektör', waitMs: opts.lock?.waitMs ?? 0 }, () =>
+    fetchHoldingLock(opts),
+  );
+}
+
+async function fetchHoldingLock(opts: IncomingFetchOptions): Promise<IncomingFetchResult> {
   const now = opts.now ?? (() => new Date());
   const result: IncomingFetchResult = { pages: 0, stored: 0, duplicates: 0, invalid: 0, acknowledged: 0, cursor: '0' };
   result.acknowledged += await acknowledgePending(opts, now);

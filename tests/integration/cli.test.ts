@@ -37,7 +37,8 @@ beforeAll(async () => {
   expect(r.code, r.stderr).toBe(0);
 }, 120_000);
 
-describe('konnektor CLI', () => {
+// Each test starts Node afresh several times: on a loaded machine that takes minutes, not the default minute.
+describe('konnektor CLI', { timeout: 180_000 }, () => {
   it('demo init is deterministic for a seed', async () => {
     const again = path.join(home, 'demo-again');
     const r = await konnektor('demo', 'init', '--dir', again, '--invoices', '40', '--seed', '5', '--year', '2026');
@@ -123,7 +124,7 @@ describe('konnektor CLI', () => {
       const text = fs.readFileSync(html, 'utf8');
       expect(text).toContain(report.documents[0]!.number);
       expect(text).toContain('Örnek Tekstil Sanayi ve Ticaret A.Ş.');
-    }, 180_000); // five command runs, each starting Node afresh: minutes on a loaded machine
+    });
 
     it('exports, validates and previews the demo despatches (--module eirsaliye) with GİB’s despatch view', async () => {
       const out = path.join(home, 'export-eirsaliye');

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKonnektorApi } from '../../core/api';
 import { KonnektorError } from '../../core/errors';
+import { fetchIncoming } from '../../core/incoming/fetch';
+import { INCOMING_KINDS } from '../../core/incoming/kinds';
+import type { IncomingClient } from '../../core/integrator/types';
 import { applyYearEnd } from '../../core/yearend/apply';
 import { ErpConnections } from '../../db/erp';
 import { LOCK_SCOPES, acquireStoreLock, withStoreLock } from '../../db/locks';
@@ -15,7 +18,7 @@ import { startSandbox, type SandboxHandle } from '../../sandbox/server';
  * One sender per local store. Two `send` runs on one home (or the app and a CLI run) would each send what the other
  * queued; a lock held in the store makes the second one stop with OPERATION_IN_PROGRESS (the app's jobs wait their
  * turn), and a sender that dies releases it — the next run takes it over at once. The same primitive guards
- * year-end apply and, by its scope, incoming fetches.
+ * year-end apply and incoming fetches.
  */
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'konnektor.js');
@@ -190,6 +193,34 @@ describe('the store lock itself', () => {
     expect(() => lock.assertHeld()).toThrow(expect.objectContaining({ code: 'OPERATION_IN_PROGRESS' }));
     await lock.release();
     await store('store_locks').delete();
+  });
+
+  it('guards incoming fetches: a second fetch of a kind while one runs stops with OPERATION_IN_PROGRESS and asks the integrator nothing', async () => {
+    const kind = INCOMING_KINDS[0]!;
+    const asked: string[] = [];
+    // Any call to the integrator is recorded (and answers "nothing new"): the refused fetch must make none.
+    const client = new Proxy({} as IncomingClient, {
+      get: (_t, name) => async () => {
+        asked.push(String(name));
+        return [];
+      },
+    });
+    const held = await acquireStoreLock(store, LOCK_SCOPES.incomingFetch(kind.id), { holder: 'Gelen Belgeler ekranı (muhasebe)' });
+    try {
+      const e = await fetchIncoming({ store, client, kind, companyVkn: '1234567890' }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect((e as KonnektorError).code).toBe('OPERATION_IN_PROGRESS');
+      expect((e as KonnektorError).userMessage).toMatch(/Gelen Belgeler ekranı \(muhasebe\)/);
+      expect(asked).toEqual([]);
+    } finally {
+      await held.release();
+    }
+    // Released, the next fetch runs (and the lock is free again afterwards).
+    await fetchIncoming({ store, client, kind, companyVkn: '1234567890' });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(await store('store_locks').where({ scope: LOCK_SCOPES.incomingFetch(kind.id) }).first()).toBeUndefined();
   });
 
   it('guards year-end apply: a second "GÜNCELLE" while one runs stops with OPERATION_IN_PROGRESS', async () => {
