@@ -120,7 +120,7 @@ describe('a module the program cannot serve', () => {
       code: 'CONNECTOR_MODULE_NOT_SUPPORTED',
       userMessage: expect.stringContaining('e-İrsaliye modülü Logo Tiger / Go ile'),
     });
-    expect((await api['session.defaults']({ module: 'emm' })).connectors).toEqual([]);
+    expect((await api['session.defaults']({ module: 'esmm' })).connectors).toEqual([]);
     expect((await api['session.defaults']({ module: 'efatura' })).connectors.map((c) => c.id)).toEqual(expect.arrayContaining(['logo', 'netsis']));
   });
 });
