@@ -10,6 +10,7 @@ import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { EINVOICE_BY_KIND, estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
+import { despatchModuleNeeds, despatchRefOf, readLogoDespatches, writeBackLogoDespatch } from './despatch';
 import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { LOGO_EMM, mapProducerReceipt, producerReceiptHeadersQuery, producerReceiptLinesQuery, producerReceiptNeeds } from './receipts';
 import { mapInvoice, supplierOf, type Row } from './map';
@@ -24,17 +25,20 @@ import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 const LOGO_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  // Sales despatches (STFICHE): ETTN into GUID, sent into EDESPSTATUS, everything into KNK_EBELGE.
+  eirsaliye: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   edefter: { read: true, writeBack: [] },
   // e-MM: INVOICE rows of TRCODE 26 (receipts.ts says which columns are inferred).
   emm: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
-} as const satisfies Record<LogoInvoiceKind | 'edefter' | 'emm', KindCapabilities[string]>;
+} as const satisfies Record<LogoInvoiceKind | 'eirsaliye' | 'edefter' | 'emm', KindCapabilities[string]>;
 
 const invoiceKind = (module: Module): LogoInvoiceKind => invoiceKindOf('Logo', LOGO_KINDS, EINVOICE_BY_KIND, module);
 
-/** The tables each kind reads: both invoice kinds INVOICE and STLINE, e-Defter the vouchers. */
+/** The tables each kind reads: both invoice kinds INVOICE and STLINE, e-İrsaliye STFICHE and its transport, e-Defter the vouchers. */
 const NEEDS_BY_KIND: Record<keyof typeof LOGO_KINDS, (firm: string, period: string) => TableNeed[]> = {
   efatura: invoiceModuleNeeds,
   earsiv: invoiceModuleNeeds,
+  eirsaliye: despatchModuleNeeds,
   edefter: ledgerNeeds,
   emm: producerReceiptNeeds,
 };
@@ -151,6 +155,13 @@ export const logoConnector: ErpConnector = {
 
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
     if (module === 'emm') return readProducerReceipts(ctx, target, filter);
+    if (module === 'eirsaliye') {
+      readableKind('Logo', LOGO_KINDS, module);
+      const { erp, firm, period } = await openChecked(ctx, target);
+      const { columns } = await inspectTables(erp, despatchModuleNeeds(firm, period));
+      const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
+      return readLogoDespatches(erp, firm, period, columns, filter, firmRow ? { supplier: supplierOf(firmRow) } : {});
+    }
     const m = invoiceKind(module);
     const { erp, firm, period } = await openChecked(ctx, target);
     const { columns } = await inspectTables(erp, invoiceModuleNeeds(firm, period));
@@ -196,6 +207,7 @@ export const logoConnector: ErpConnector = {
 
   async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {
     const { erp, firm, period } = await openChecked(ctx, { ...target, firm: ref.firm ?? target.firm, period: ref.period ?? target.period });
+    if (despatchRefOf(ref.key) !== undefined) return writeBackLogoDespatch(erp, firm, period, ref.key, result);
     const logicalRef = Number(ref.key);
     if (!Number.isInteger(logicalRef) || logicalRef <= 0) {
       throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Not a Logo LOGICALREF: ${JSON.stringify(ref.key)}`, { value: ref.key });
