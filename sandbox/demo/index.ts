@@ -45,7 +45,7 @@ export interface DemoSummary {
   server: string;
   year: number;
   seed: number;
-  logo: { databases: string[]; invoices: number; lines: number };
+  logo: { databases: string[]; invoices: number; lines: number; despatches: number };
   netsis: { databases: string[]; invoices: number; lines: number };
   mikro: { databases: string[]; invoices: number; lines: number };
   eta: { databases: string[]; invoices: number; lines: number };
@@ -146,7 +146,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     server,
     year,
     seed,
-    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
+    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines, despatches: logo.despatches },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     mikro: { databases: mikro.databases, invoices: mikro.invoices, lines: mikro.lines },
     eta: { databases: eta.databases, invoices: eta.invoices, lines: eta.lines },
