@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clockFromEnv, startRuntime, type Runtime } from '../electron/runtime';
+import { clockFromEnv, startRuntime, type Runtime } from '../runtime/runtime';
 import { startBrowserServer, type BrowserServer } from './browser';
 import { printResult, type Output } from './output';
 

@@ -60,7 +60,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createIncomingHandlers(ctx),
-    ...createDemoHandlers(),
+    ...createDemoHandlers(ctx),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.
   const wrapped = Object.fromEntries(
