@@ -63,17 +63,22 @@ function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } =
 }
 
 function documentRow(d: CanonicalDocument): (string | number)[] {
+  // Each kind says what its documents show (customer or producer, type, total; receipts their deductions).
+  const s = documentKinds.summarize(d);
+  const party = s.party;
   return [
     d.ref.key,
     d.erpNumber,
     d.issueDate,
-    d.type,
-    d.profileHint ?? '',
-    d.customer.name.length > 38 ? `${d.customer.name.slice(0, 37)}…` : d.customer.name,
-    `${d.customer.taxId.scheme} ${d.customer.taxId.value}`,
-    d.lines.length,
-    d.currency ?? '',
-    d.kind === 'invoice' && d.erpTotals ? d.erpTotals.taxInclusive.toFixed(2) : '',
+    s.type,
+    s.profile ?? '',
+    party.length > 38 ? `${party.slice(0, 37)}…` : party,
+    `${d.customer.taxId.scheme} ${s.partyTaxId}`,
+    s.lines,
+    s.currency,
+    s.total ?? '',
+    s.deductions?.map((x) => `${x.name} %${x.percent} ${x.amount}`).join('; ') ?? '',
+    s.net ?? '',
   ];
 }
 
@@ -189,7 +194,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
         printResult(out, docs, () =>
           [
             `${MODULE_TITLES[o.module as Module] ?? o.module}: ${docs.length} gönderilmemiş belge`,
-            table(['Ref', 'Belge no', 'Tarih', 'Tip', 'Senaryo', 'Alıcı', 'VKN/TCKN', 'Satır', 'Döviz', 'Tutar (KDV dahil)'], docs.map(documentRow)),
+            table(['Ref', 'Belge no', 'Tarih', 'Tip', 'Senaryo', 'Alıcı / üretici', 'VKN/TCKN', 'Satır', 'Döviz', 'Tutar', 'Kesintiler', 'Net'], docs.map(documentRow)),
           ].join('\n'),
         );
       }),

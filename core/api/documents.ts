@@ -15,6 +15,7 @@ import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '.
 import { OUTBOX_STATES } from '../outbox/states';
 import { QueuedSummaries } from '../outbox/summary';
 import { trLower } from '../text/turkish';
+import { turkeyDateTime } from '../time';
 import type { DocumentKind as SchematronType } from '../validation';
 import type { ApiContext } from './context';
 import { connectorFor, readOutgoing } from './erp';
@@ -28,6 +29,14 @@ export interface DocumentRow {
   customerTaxId?: string;
   total?: string;
   currency?: string;
+  /** Receipts: what is paid after the deductions. */
+  net?: string;
+  /** Receipts: each deduction with its rate (gelir vergisi stopajı, borsa tescil, mera fonu, KDV tevkifatı…). */
+  deductions?: { code: string; name: string; percent: string; amount: string }[];
+  /** Cancellable now (a delivered receipt within its legal window), and until when (YYYY-MM-DD). */
+  cancellableUntil?: string;
+  /** Reported to GİB by the integrator (kinds the integrator reports). */
+  reported?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
   ettn?: string;
@@ -172,12 +181,15 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       updatedAt: e.updatedAt,
     });
     for (const d of docs) {
+      const s = ctx.kinds.summarize(d);
       const base: Partial<DocumentRow> = {
         issueDate: d.issueDate,
-        customer: d.customer.name,
-        customerTaxId: d.customer.taxId.value,
-        ...(d.kind === 'invoice' && d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
-        ...(d.currency ? { currency: d.currency } : {}),
+        customer: s.party,
+        customerTaxId: s.partyTaxId,
+        ...(s.currency ? { currency: s.currency } : {}),
+        ...(s.total ? { total: s.total } : {}),
+        ...(s.net ? { net: s.net } : {}),
+        ...(s.deductions ? { deductions: s.deductions } : {}),
       };
       const e = byKey.get(d.ref.key);
       if (e) {
@@ -239,7 +251,8 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       const plain = docs.filter((d) => !d.check);
       const plainResults = await validator.validateMany(plain.map(({ xml, kind }) => ({ xml, kind })));
       const byDoc = new Map(plain.map((d, i) => [d, plainResults[i]!]));
-      for (const d of docs) if (d.check) byDoc.set(d, (await d.check(validator, [d.xml]))[0]!);
+      const checks = { codelists: ctx.codelists(), today: turkeyDateTime(ctx.now()).date, registry: { lookup: async () => undefined, chosenAlias: async () => undefined } };
+      for (const d of docs) if (d.check) byDoc.set(d, (await d.check(validator, [d.xml], checks))[0]!);
       const results = docs.map((d) => byDoc.get(d)!);
       return docs.map((d, i) => ({ file: d.file, kind: d.kind, valid: results[i]!.valid, issues: results[i]!.issues }));
     },

@@ -95,8 +95,8 @@ interface Work {
 }
 
 /** The kind's GİB checks: its own runner, or the shared validator with its schematron type. */
-function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator, xmls: string[]) {
-  if (kind.validation.check) return kind.validation.check(validator, xmls);
+function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator, xmls: string[], ctx: KindCheckContext) {
+  if (kind.validation.check) return kind.validation.check(validator, xmls, ctx);
   const schematron = kind.validation.schematron;
   if (!schematron) throw new Error(`Document kind ${kind.id} names neither a schematron type nor its own check`);
   return validator.validateMany(xmls.map((xml) => ({ xml, kind: schematron })));
@@ -141,7 +141,7 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
       ettn: identity.ettn,
       ...(identity.number ? { number: identity.number } : {}),
       kind: kind.id,
-      type: 'type' in doc ? doc.type : '',
+      type: 'type' in doc ? doc.type : kind.format.type === 'ubl' ? (kind.format.typeCodes[0] ?? '') : '',
       currency: doc.currency ?? '',
       valid: false,
       issues: kind.validation.precheck(doc, checks),
@@ -166,7 +166,7 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   const buildMs = performance.now() - buildStarted;
   // Checks the kind makes on what it built (an invoice's totals against the ones the program stored), then GİB's.
   candidates.forEach((w, i) => w.entry.issues.push(...(built[i]!.issues ?? [])));
-  const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml));
+  const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml), checks);
   let xsdMs = 0;
   let schematronMs = 0;
   for (const [i, result] of results.entries()) {

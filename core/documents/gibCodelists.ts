@@ -12,6 +12,8 @@ export interface GibCodelists {
   withholdingWithPercent: ReadonlySet<string>;
   exemptionCodes: ReadonlySet<string>;
   countries: ReadonlySet<string>;
+  /** TaxTypeCode values (0003 GV stopajı, 0015 KDV, 8001 borsa tescil, 9040 mera fonu…). */
+  taxTypes: ReadonlySet<string>;
 }
 
 export function parseCodelist(text: string, name: string): Set<string> {
@@ -33,6 +35,7 @@ export function loadGibCodelists(gibPackage: string): GibCodelists {
     withholdingWithPercent: parseCodelist(text, 'WithholdingTaxTypeWithPercent'),
     exemptionCodes: parseCodelist(text, 'TaxExemptionReasonCodeType'),
     countries: parseCodelist(text, 'CountryCodeList'),
+    taxTypes: parseCodelist(text, 'TaxType'),
   };
   cache.set(file, lists);
   return lists;

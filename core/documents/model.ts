@@ -220,6 +220,93 @@ export interface InvoiceDocument extends CanonicalDocumentBase {
   exportInfo?: ExportInfo;
 }
 
+/**
+ * One deduction or tax on a receipt, by GİB's tax type code (UBL-TR_Codelist.xml `TaxType`): `0003` gelir vergisi
+ * stopajı, `0015` KDV, `8001` borsa tescil ücreti, `9040` mera fonu (efinans-despatch-receipts-ledger.md §2.2–2.3).
+ */
+export interface ReceiptTax {
+  code: string;
+  /** Rate in percent (4 = %4). */
+  percent: Decimal;
+  /** The base the rate applies to. */
+  taxable: Decimal;
+  amount: Decimal;
+  /** The exemption when the rate is 0 (a GİB exemption code, e.g. 350). */
+  exemption?: TaxExemption;
+}
+
+/** e-MM: one purchased product of a müstahsil makbuzu, with what is withheld from the producer for it. */
+export interface ProducerReceiptLine {
+  lineNo: number;
+  itemCode?: string;
+  itemName: string;
+  quantity: Decimal;
+  /** UN/ECE Recommendation 20 unit code. */
+  unitCode: string;
+  unitPrice: Decimal;
+  /** Quantity × price: the line's gross. */
+  grossAmount: Decimal;
+  /** Gelir vergisi stopajı (0003), borsa tescil (8001), mera fonu (9040) and any other the program carries. */
+  deductions: ReceiptTax[];
+}
+
+/**
+ * e-MM (e-Müstahsil Makbuzu): the buying company (supplier, VKN) documents a purchase from a farmer (the producer,
+ * a person with TCKN) who is not taxed on the real-income basis; what it withholds is deducted from what it pays.
+ */
+export interface ProducerReceiptDocument extends CanonicalDocumentBase {
+  kind: 'producer-receipt';
+  currency: string;
+  /** The buying company: the issuer. */
+  supplier?: Party;
+  /** The farmer (üretici, the UBL AccountingCustomerParty): TCKN, first and family name. */
+  customer: Party;
+  /** YYYY-MM-DD: when the products were delivered. */
+  deliveryDate: string;
+  lines: ProducerReceiptLine[];
+  notes: string[];
+  sendingType: 'ELEKTRONIK' | 'KAGIT';
+  /** The net the program stored (gross − deductions), compared with the built receipt. */
+  erpNet?: StoredTotal;
+}
+
+/** e-SMM: how the amount the program states is meant (qnbefinans.com/e-smm: brüt, net or tahsilat esaslı). */
+export type FeeCalculation = 'BRUT' | 'NET' | 'TAHSILAT';
+
+/** e-SMM: one fee of a serbest meslek makbuzu. */
+export interface FeeReceiptLine {
+  lineNo: number;
+  itemName: string;
+  /** The amount as the program states it: the gross fee, the net fee or the amount collected (see `calculation`). */
+  amount: Decimal;
+  /** KDV rate in percent. */
+  vatRate: Decimal;
+  vatExemption?: TaxExemption;
+  /** Gelir vergisi stopajı rate in percent (0 for a final consumer, who withholds nothing). */
+  stopajRate: Decimal;
+  /** KDV tevkifat (withheld by a taxpayer customer who is a designated buyer). */
+  withholding?: Withholding;
+}
+
+/**
+ * e-SMM (e-Serbest Meslek Makbuzu): a freelance professional's (supplier's) receipt for a fee collected from a
+ * customer — a taxpayer company that withholds gelir vergisi (and perhaps KDV), or a final consumer who does not.
+ */
+export interface FeeReceiptDocument extends CanonicalDocumentBase {
+  kind: 'fee-receipt';
+  currency: string;
+  supplier?: Party;
+  customer: Party;
+  /** The customer is a taxpayer (vergi mükellefi) that withholds; otherwise a final consumer. */
+  customerIsTaxpayer: boolean;
+  calculation: FeeCalculation;
+  lines: FeeReceiptLine[];
+  notes: string[];
+  sendingType: 'ELEKTRONIK' | 'KAGIT';
+  /** The net collected the program stored, compared with the built receipt. */
+  erpNet?: StoredTotal;
+}
+
 /** A driver of the vehicle (ShipmentStage/DriverPerson): GİB needs first name, family name and TCKN. */
 export interface DespatchDriver {
   firstName: string;
@@ -305,4 +392,4 @@ export interface DespatchDocument extends CanonicalDocumentBase {
 }
 
 /** Every canonical document a connector reads; a new document family joins this union. */
-export type CanonicalDocument = InvoiceDocument | DespatchDocument;
+export type CanonicalDocument = InvoiceDocument | DespatchDocument | ProducerReceiptDocument | FeeReceiptDocument;

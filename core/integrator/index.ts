@@ -2,6 +2,8 @@ import { KonnektorError } from '../errors';
 import { SoapCaller } from './caller';
 import { createConnectorClients } from './connectorService';
 import { createEarsivClient } from './earsivService';
+import { ESMM_CONTRACT, receiptServiceUrls } from './esmmService';
+import { MUSTAHSIL_OPERATIONS, createReceiptServiceClient, type ReceiptServiceClient } from './mustahsilService';
 import { RequestRateLimiter } from './rateLimit';
 import { SoapTransport } from './transport';
 import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
@@ -22,6 +24,10 @@ export interface IntegratorClients {
   efatura: EfaturaClient;
   earsiv: EarsivClient;
   incoming: IncomingClient;
+  /** e-MM: MustahsilWebService. */
+  mustahsil: ReceiptServiceClient;
+  /** e-SMM: the inferred sibling service (esmmService.ts). */
+  esmm: ReceiptServiceClient;
   /** Ends a wsLogin session and closes idle connections. */
   close(): Promise<void>;
 }
@@ -56,6 +62,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     user: serviceUrl('userService', options.endpoints.userService, insecure),
     earsiv: serviceUrl('EarsivWebService', options.endpoints.earsivService, insecure),
   };
+  const receipts = receiptServiceUrls(urls.earsiv.toString());
   const transport = new SoapTransport({
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
@@ -75,10 +82,14 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     belgeHashCase: options.belgeHashCase ?? 'lower',
   });
   const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode });
+  const mustahsil = createReceiptServiceClient(caller, { url: new URL(receipts.mustahsil), erpCode: options.erpCode, operations: MUSTAHSIL_OPERATIONS });
+  const esmm = createReceiptServiceClient(caller, { url: new URL(receipts.esmm), erpCode: options.erpCode, operations: ESMM_CONTRACT.operations, namespace: ESMM_CONTRACT.namespace });
   return {
     efatura,
     earsiv,
     incoming,
+    mustahsil,
+    esmm,
     async close() {
       try {
         await caller.logout();
@@ -90,6 +101,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
 }
 
 export { earsivError, EARSIV_OK } from './earsivService';
+export type { ReceiptKey, ReceiptReportStatus, ReceiptServiceClient, ReceiptServiceResult } from './mustahsilService';
 export { classifyFault } from './faults';
 export type * from './types';
 export { endpointsFromBase } from './types';

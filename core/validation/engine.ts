@@ -67,7 +67,8 @@ const openFiles = new Map<number, { data: Uint8Array; pos: number }>();
 let nextFd = 1;
 let providerRegistered = false;
 
-function registerVirtualFiles(prefix: string, dir: string): void {
+/** Reads every .xsd under `dir` into memory under `prefix` (also used by xsd.ts, the XSD-only check). */
+export function registerVirtualFiles(prefix: string, dir: string): void {
   for (const entry of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     const abs = path.join(dir, entry);
     if (!entry.endsWith('.xsd') || !fs.statSync(abs).isFile()) continue;
@@ -94,6 +95,9 @@ function registerVirtualFiles(prefix: string, dir: string): void {
     close: (fd) => openFiles.delete(fd),
   });
 }
+
+/** A schema file read by registerVirtualFiles. */
+export const virtualFile = (url: string): Uint8Array | undefined => virtualFiles.get(url);
 
 let engineCount = 0;
 

@@ -17,8 +17,8 @@ import { SUPPLIER, invoice } from '../fixtures/invoices';
 import { SHIPPED } from '../../runtime/shipped';
 
 describe('document-kind registry', () => {
-  it('holds e-Fatura, e-Arşiv and e-İrsaliye, each named by its module, with its own schematron type, service and series', () => {
-    expect(DOCUMENT_KINDS.map((k) => k.id)).toEqual(['efatura', 'earsiv', 'eirsaliye']);
+  it('holds e-Fatura, e-Arşiv, e-İrsaliye, e-SMM and e-MM, each named by its module, with its own checks, service and series', () => {
+    expect(DOCUMENT_KINDS.map((k) => k.id)).toEqual(['efatura', 'earsiv', 'eirsaliye', 'esmm', 'emm']);
     expect(documentKinds.outgoing('efatura')).toMatchObject({ module: 'efatura', validation: { schematron: 'efatura' }, integrator: { service: 'connectorService', creditType: 'FATURA' }, numbering: { defaultPrefix: 'KNF' } });
     expect(documentKinds.outgoing('earsiv')).toMatchObject({ module: 'earsiv', validation: { schematron: 'earchive' }, integrator: { service: 'earsivService', creditType: 'ARSIV' }, numbering: { defaultPrefix: 'KNA' } });
     expect(documentKinds.outgoing('eirsaliye')).toMatchObject({
@@ -30,7 +30,29 @@ describe('document-kind registry', () => {
       outbox: { followed: true, answer: { deadlineDays: 7 } },
     });
     expect(documentKinds.outgoing('eirsaliye').view?.().name).toBe('irsaliye');
-    expect(() => documentKinds.outgoing('emm')).toThrow(expect.objectContaining({ code: 'MODULE_NOT_SUPPORTED' }));
+    // Receipts: GİB's XSD and Konnektör's own rule set instead of GİB's e-Fatura schematron, their own series,
+    // reported by the integrator, cancellable.
+    expect(documentKinds.outgoing('esmm')).toMatchObject({
+      format: { root: 'Invoice', profiles: ['EARSIVBELGE'], typeCodes: ['SERBESTMESLEKMAKBUZU'] },
+      integrator: { service: 'esmmService' },
+      numbering: { defaultPrefix: 'SMM', series: 'esmm' },
+      outbox: { reported: true, followed: false },
+      cancellation: { windowDays: 8, undo: true },
+    });
+    expect(documentKinds.outgoing('emm')).toMatchObject({
+      format: { root: 'CreditNote', profiles: ['EARSIVBELGE'], typeCodes: ['MUSTAHSILMAKBUZ'] },
+      validation: { xsd: 'maindoc/UBL-CreditNote-2.1.xsd' },
+      integrator: { service: 'mustahsilService' },
+      numbering: { defaultPrefix: 'EMM', series: 'emm' },
+      outbox: { reported: true },
+    });
+    for (const id of ['esmm', 'emm']) {
+      const kind = documentKinds.outgoing(id as 'esmm' | 'emm');
+      expect(kind.validation.schematron, id).toBeUndefined();
+      expect(kind.validation.check, id).toBeDefined();
+      expect(kind.outbox.states, id).toContain('cancelled');
+    }
+    expect(() => documentKinds.outgoing('edefter')).toThrow(expect.objectContaining({ code: 'MODULE_NOT_SUPPORTED' }));
   });
 
   it('says which delivered documents still wait for the receiver’s answer', () => {
@@ -43,6 +65,8 @@ describe('document-kind registry', () => {
   it('tells a UBL file’s kind by its root and profile', () => {
     expect(documentKinds.forUbl({ root: 'Invoice', profileId: 'EARSIVFATURA' })?.id).toBe('earsiv');
     expect(documentKinds.forUbl({ root: 'Invoice', profileId: 'TICARIFATURA' })?.id).toBe('efatura');
+    expect(documentKinds.forUbl({ root: 'Invoice', profileId: 'EARSIVBELGE' })?.id).toBe('esmm');
+    expect(documentKinds.forUbl({ root: 'CreditNote', profileId: 'EARSIVBELGE' })?.id).toBe('emm');
     expect(documentKinds.forUbl({ root: 'DespatchAdvice', profileId: 'TEMELIRSALIYE' })?.id).toBe('eirsaliye');
     expect(documentKinds.forUbl({ root: 'ReceiptAdvice', profileId: 'TEMELIRSALIYE' })).toBeUndefined();
   });
@@ -194,7 +218,8 @@ describe('a document kind added through the registry alone', () => {
     api = createKonnektorApi({ ...SHIPPED,
       connections,
       store: async () => store,
-      kinds: new DocumentKindRegistry([...DOCUMENT_KINDS, makbuz]),
+      // The shipped e-SMM kind is replaced by the stand-in: nothing but the registry entry tells them apart.
+      kinds: new DocumentKindRegistry([...DOCUMENT_KINDS.filter((k) => k.id !== 'esmm'), makbuz]),
       connectors: [...listConnectors(), program],
       now: () => new Date('2026-03-10T09:00:00+03:00'),
     });

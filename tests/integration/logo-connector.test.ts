@@ -158,8 +158,8 @@ describe('Logo connector on the demo LOGODB', () => {
         'LG_001_UNITSETL.GLOBALCODE',
       ]);
       expect(result.warnings[0]!.message).toContain('tevkifat');
-      const fresh = await logoConnector.readOutgoing(ctx, target('001', '02'), 'efatura');
-      const older = await logoConnector.readOutgoing(ctx, old, 'efatura');
+      const fresh = (await logoConnector.readOutgoing(ctx, target('001', '02'), 'efatura')) as InvoiceDocument[];
+      const older = (await logoConnector.readOutgoing(ctx, old, 'efatura')) as InvoiceDocument[];
       expect(older.map((d) => d.erpNumber)).toEqual(fresh.map((d) => d.erpNumber));
       // What the warning said is lost: no line withholding; everything else is read the same.
       expect(older.some((d) => d.lines.some((l) => 'withholding' in l && l.withholding))).toBe(false);

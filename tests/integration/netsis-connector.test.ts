@@ -226,7 +226,7 @@ describe('Netsis connector on the demo databases', () => {
   it.each(plan.map((c) => c.database))('reads exactly the unsent invoices of the book of %s', async (database) => {
     const book = books.get(database)!;
     for (const module of ['efatura', 'earsiv'] as const) {
-      const docs = await connector.readOutgoing(ctx, target(database), module);
+      const docs = (await connector.readOutgoing(ctx, target(database), module)) as InvoiceDocument[];
       const expected = book.invoices.filter((i) => !i.sent && i.module === module);
       expect(docs.map((d) => d.erpNumber).sort()).toEqual(expected.map((i) => i.erpNumber).sort());
       for (const doc of docs) {

@@ -1,3 +1,4 @@
+import type { InvoiceDocument } from '../../core/documents/model';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -280,7 +281,7 @@ describe('send pipeline against the eFinans sandbox', () => {
 
   it('an e-Fatura to a receiver who closed its mailbox since the list was cached ends at 1172; the rest go out', async () => {
     const w = await world();
-    const docs = await w.api['documents.listOutgoing']({ target: { ...LOGO, server: w.server }, module: 'efatura' });
+    const docs = (await w.api['documents.listOutgoing']({ target: { ...LOGO, server: w.server }, module: 'efatura' })) as InvoiceDocument[];
     const registered = (await w.store('registered_users').select('identifier', 'alias', 'title')) as { identifier: string; alias: string; title: string }[];
     const byId = new Map(registered.map((r) => [r.identifier, r]));
     const counts = new Map<string, number>();

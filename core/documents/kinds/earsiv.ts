@@ -1,6 +1,6 @@
 import { KonnektorError } from '../../errors';
 import type { InvoiceDocument } from '../model';
-import { INVOICE_TYPE_CODES, INVOICE_XSD, buildInvoiceDocument, precheckInvoiceDocument, routeInvoiceDocument } from './invoice';
+import { INVOICE_TYPE_CODES, INVOICE_XSD, buildInvoiceDocument, precheckInvoiceDocument, routeInvoiceDocument, summarizeInvoiceDocument } from './invoice';
 import { serviceOf } from './services';
 import type { DocumentKindDescriptor } from './types';
 
@@ -58,5 +58,6 @@ export const earsivKind: DocumentKindDescriptor = {
     states: ['pending', 'built', 'validated', 'queued', 'delivered', 'failed', 'invalid'],
     followed: false,
   },
+  summarize: summarizeInvoiceDocument,
   writeBack: { fields: ['ettn', 'number', 'status', 'gibCode', 'message'], statuses: ['delivered', 'failed'] },
 };

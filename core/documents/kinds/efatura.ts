@@ -1,5 +1,5 @@
 import type { InvoiceDocument } from '../model';
-import { INVOICE_TYPE_CODES, INVOICE_XSD, buildInvoiceDocument, precheckInvoiceDocument, routeInvoiceDocument } from './invoice';
+import { INVOICE_TYPE_CODES, INVOICE_XSD, buildInvoiceDocument, precheckInvoiceDocument, routeInvoiceDocument, summarizeInvoiceDocument } from './invoice';
 import { serviceOf } from './services';
 import type { DocumentKindDescriptor } from './types';
 
@@ -50,5 +50,6 @@ export const efaturaKind: DocumentKindDescriptor = {
     followed: true,
     answer: { profiles: ['TICARIFATURA'], deadlineDays: 8 },
   },
+  summarize: summarizeInvoiceDocument,
   writeBack: { fields: ['ettn', 'number', 'status', 'gibCode', 'message'], statuses: ['sent', 'delivered', 'accepted', 'rejected', 'failed'] },
 };

@@ -4,8 +4,11 @@ import { MODULE_TITLES, type Module } from '../../modules';
 import type { UblFacts } from '../ubl/read';
 import { earsivKind } from './earsiv';
 import { efaturaKind } from './efatura';
+import { emmKind } from './emm';
+import { esmmKind } from './esmm';
 import { eirsaliyeKind } from './eirsaliye';
-import type { DocumentKindDescriptor, DocumentKindId, KindLabel } from './types';
+import type { CanonicalDocument } from '../model';
+import type { DocumentKindDescriptor, DocumentKindId, KindDocumentSummary, KindLabel } from './types';
 
 export type * from './types';
 
@@ -13,7 +16,7 @@ export type * from './types';
  * The document-kind registry: the one list of kinds Konnektör builds, sends and follows. Adding a kind is a file in
  * this folder and one entry here; the pipeline, the API and the screens find it through the lookups below.
  */
-export const DOCUMENT_KINDS: readonly DocumentKindDescriptor[] = [efaturaKind, earsivKind, eirsaliyeKind];
+export const DOCUMENT_KINDS: readonly DocumentKindDescriptor[] = [efaturaKind, earsivKind, eirsaliyeKind, esmmKind, emmKind];
 
 /** What the screens show of a kind. */
 export interface KindSummary {
@@ -96,6 +99,20 @@ export class DocumentKindRegistry {
   awaitsAnswer(id: DocumentKindId, profile: string | undefined): boolean {
     const answer = this.byId.get(id)?.outbox.answer;
     return answer !== undefined && profile !== undefined && answer.profiles.includes(profile);
+  }
+
+  /** What the screens and the CLI show of one ERP document: its kind's summary, else the party and line count. */
+  summarize(doc: CanonicalDocument): KindDocumentSummary {
+    const own = this.byId.get(doc.module)?.summarize?.(doc);
+    if (own) return own;
+    return {
+      party: doc.customer.name,
+      partyTaxId: doc.customer.taxId.value,
+      type: 'type' in doc ? doc.type : '',
+      ...('profileHint' in doc && doc.profileHint ? { profile: doc.profileHint } : {}),
+      lines: doc.lines.length,
+      currency: doc.currency ?? '',
+    };
   }
 
   summary(kind: DocumentKindDescriptor): KindSummary {

@@ -3,7 +3,8 @@ import { precheckInvoice } from '../precheck';
 import { checkStoredTotals } from '../totalsGuard';
 import { buildInvoiceUbl, type InvoiceProfile } from '../ubl/invoice';
 import { routeInvoice } from './invoiceRouting';
-import type { KindBuildInput, KindBuilt, KindCheckContext, KindRoute } from './types';
+import type { CanonicalDocument } from '../model';
+import type { KindBuildInput, KindBuilt, KindCheckContext, KindDocumentSummary, KindRoute } from './types';
 
 /**
  * What e-Fatura and e-Arşiv invoices share: the canonical invoice, Konnektör's pre-checks, the routing by GİB's
@@ -42,3 +43,17 @@ export function buildInvoiceDocument(input: KindBuildInput): KindBuilt {
   return { xml: built.xml, payableAmount: built.computed.totals.payable.toFixed(2), issues: checkStoredTotals(doc, built.computed) };
 }
 
+
+/** An invoice's row on the document screens: the customer and the total with VAT as the program stored it. */
+export function summarizeInvoiceDocument(doc: CanonicalDocument): KindDocumentSummary {
+  const d = doc as InvoiceDocument;
+  return {
+    party: d.customer.name,
+    partyTaxId: d.customer.taxId.value,
+    type: d.type,
+    profile: d.profileHint,
+    lines: d.lines.length,
+    currency: d.currency,
+    ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
+  };
+}

@@ -1,4 +1,5 @@
 import type { WriteBackStatus } from '../../../connectors/contract';
+import type { ReceiptServiceClient } from '../../integrator/mustahsilService';
 import type { EarsivClient, EfaturaClient, KontorTipi, OutgoingStatus } from '../../integrator/types';
 import type { Module } from '../../modules';
 import type { OutboxState } from '../../outbox/states';
@@ -97,14 +98,21 @@ export interface KindValidation {
   schematron?: SchematronType;
   /** Konnektör's own checks before anything is built (each issue a stable rule code and a Turkish message). */
   precheck(doc: CanonicalDocument, ctx: KindCheckContext): DocumentIssue[];
-  /** Runs GİB's checks over built documents; default: the shared validator with `xsd` and `schematron` above. */
-  check?(validator: DocumentValidator, xmls: readonly string[]): Promise<ValidationResult[]>;
+  /**
+   * Runs the checks over built documents; default: the shared validator with `xsd` and `schematron` above. A kind
+   * GİB's schematron does not cover runs GİB's XSD and its own rule set here.
+   */
+  check?(validator: DocumentValidator, xmls: readonly string[], ctx: KindCheckContext): Promise<ValidationResult[]>;
 }
 
 /** The integrator clients a kind's binding may use (one per eFinans service). */
 export interface IntegratorServices {
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** e-MM: QNB's MustahsilWebService. */
+  mustahsil: ReceiptServiceClient;
+  /** e-SMM: the inferred service (core/integrator/esmmService.ts). */
+  esmm: ReceiptServiceClient;
 }
 
 /** What the integrator said to a send. */
@@ -134,11 +142,17 @@ export interface KindClient {
   status?(doc: KindOutboxDocument): Promise<OutgoingStatus | undefined>;
   /** Sends the document again in a new envelope (GİB 1215/1230). */
   resend?(doc: KindOutboxDocument): Promise<void>;
+  /** Cancels a delivered document at the integrator (kinds with `cancellation`). */
+  cancel?(doc: KindOutboxDocument & { number?: string }): Promise<{ detail?: string }>;
+  /** Undoes a cancellation (before the cancellation enters GİB's report). */
+  undoCancel?(doc: KindOutboxDocument & { number?: string }): Promise<{ detail?: string }>;
+  /** Whether the integrator has reported the document (and its cancellation) to GİB (kinds with `outbox.reported`). */
+  reportStatus?(doc: KindOutboxDocument & { number?: string }): Promise<{ reported: boolean; cancellationReported?: boolean; detail?: string } | undefined>;
 }
 
 export interface KindIntegrator {
   /** The eFinans web service that takes this kind. */
-  service: 'connectorService' | 'earsivService' | 'mustahsilService' | 'edefterService';
+  service: 'connectorService' | 'earsivService' | 'mustahsilService' | 'esmmService' | 'edefterService';
   /** belgeTuru of sends and of status, list and download calls, where the service has one (integrator-api.md §6). */
   belgeTuru?: { send: string; query: string };
   /** kontorBilgisiGetir's kontorTipi this kind spends. */
@@ -163,6 +177,39 @@ export interface KindOutbox {
   followed: boolean;
   /** The receiver's answer: which profiles wait for one after delivery, and within how many days it may come. */
   answer?: { profiles: readonly string[]; deadlineDays: number };
+  /**
+   * The integrator reports delivered documents to GİB afterwards (e-Arşiv-style report): the outbox asks, per
+   * document, whether it (and a cancellation) was reported, with the client's `reportStatus`.
+   */
+  reported?: boolean;
+}
+
+/** Cancelling a delivered document from Konnektör (e-Arşiv-style: the issuer cancels, GİB learns it from the report). */
+export interface KindCancellation {
+  /** Days after the issue date within which the document may still be cancelled (the legal window). */
+  windowDays: number;
+  /** Where the window comes from. */
+  source: string;
+  /** A cancellation can be undone until it is reported to GİB. */
+  undo: boolean;
+}
+
+/** What the document screens and the CLI list show of one ERP document of the kind, before it is built. */
+export interface KindDocumentSummary {
+  /** The other party: customer, or a müstahsil makbuzu's producer. */
+  party: string;
+  partyTaxId: string;
+  /** The kind's type (SATIS, IADE, MUSTAHSILMAKBUZ…) and profile hint, when it has them. */
+  type: string;
+  profile?: string;
+  lines: number;
+  currency: string;
+  /** The gross (or, for invoices, the total with VAT) in the document currency, two decimals. */
+  total?: string;
+  /** What is paid after deductions (receipts). */
+  net?: string;
+  /** Each deduction or tax with its rate (receipts: stopaj, borsa tescil, mera fonu, KDV tevkifat…). */
+  deductions?: { code: string; name: string; percent: string; amount: string }[];
 }
 
 export interface KindWriteBack {
@@ -195,4 +242,8 @@ export interface DocumentKindDescriptor {
   numbering: KindNumbering;
   outbox: KindOutbox;
   writeBack: KindWriteBack;
+  /** Kinds the issuer may cancel from Konnektör (e-MM, e-SMM). */
+  cancellation?: KindCancellation;
+  /** The document's summary for the screens and the CLI (without it: number, date and line count only). */
+  summarize?(doc: CanonicalDocument): KindDocumentSummary;
 }
