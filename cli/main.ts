@@ -36,6 +36,7 @@ interface TargetOptions {
   database?: string;
   firm?: string;
   period?: string;
+  fiscalYear?: string;
   branch?: string;
   json?: boolean;
 }
@@ -47,17 +48,22 @@ function targetOf(o: TargetOptions) {
     ...(o.database !== undefined ? { database: o.database } : {}),
     ...(o.firm !== undefined ? { firm: o.firm } : {}),
     ...(o.period !== undefined ? { period: o.period } : {}),
+    ...(o.fiscalYear !== undefined ? { fiscalYear: o.fiscalYear } : {}),
     ...(o.branch !== undefined ? { branch: o.branch } : {}),
   };
 }
 
 function withTarget(cmd: Command, opts: { database?: boolean; firm?: boolean } = {}): Command {
   cmd
-    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis').default('logo'))
+    .addOption(new Option('--connector <id>', 'muhasebe programı: logo | netsis | mikro | eta').default('logo'))
     .addOption(new Option('--server <url>', 'mssql://kullanici:sifre@sunucu:1433/ÖRNEK veya sqlite:<klasör>').default(defaultServer()));
-  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis: şirket veri tabanı)');
+  if (opts.database !== false) cmd.option('--database <name>', 'veri tabanı adı (Logo: LOGODB; Netsis, ETA: şirket-yıl veri tabanı; Mikro: şirket veri tabanı)');
   if (opts.firm !== false) {
-    cmd.option('--firm <code>', 'firma kodu, 3 hane (2 → 002)').option('--period <code>', 'dönem kodu, 2 hane (1 → 01)').option('--branch <code>', 'şube');
+    cmd
+      .option('--firm <code>', 'firma kodu, 3 hane (2 → 002)')
+      .option('--period <code>', 'dönem kodu, 2 hane (1 → 01)')
+      .option('--fiscal-year <year>', 'mali yıl (Mikro: yıllar şirket veri tabanının içinde)')
+      .option('--branch <code>', 'şube');
   }
   return cmd.option('--json', 'JSON çıktı (betikler için)');
 }
@@ -124,6 +130,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `Örnek veri tabanları hazır: ${summary.dir} (${summary.seconds.toFixed(1)} sn)`,
             `  Logo   ${summary.logo.databases.join(', ')}: ${summary.logo.invoices} fatura, ${summary.logo.lines} satır`,
             `  Netsis ${summary.netsis.databases.join(', ')}: ${summary.netsis.invoices} fatura, ${summary.netsis.lines} satır`,
+            `  Mikro  ${summary.mikro.databases.join(', ')}: ${summary.mikro.invoices} fatura, ${summary.mikro.lines} satır`,
+            `  ETA    ${summary.eta.databases.join(', ')}: ${summary.eta.invoices} fatura, ${summary.eta.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
             `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
             ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
@@ -151,8 +159,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       const list = await api['erp.listFirmPeriods']({ target: targetOf(o) });
       printResult(out, list, () =>
         table(
-          ['Firma', 'Firma adı', 'Dönem', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
-          list.map((f) => [f.firm, f.firmName, f.period, f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
+          ['Firma', 'Firma adı', 'Dönem', 'Mali yıl', 'Başlangıç', 'Bitiş', 'Aktif', 'Veri tabanı'],
+          list.map((f) => [f.firm, f.firmName, f.period, f.fiscalYear ?? '', f.periodBegin, f.periodEnd, f.active ? 'evet' : '', f.database ?? '']),
         ),
       );
     }),
@@ -168,6 +176,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
           [
             `Bağlantı başarılı (${redactServer(o.server)}).`,
             ...result.checks.map((c) => `  ✓ ${c.name}${c.detail ? `: ${c.detail}` : ''}`),
+            // Columns of a newer release this database lacks: reading goes on without what each carries.
+            ...(result.warnings ?? []).map((w) => `  ! ${w.message}`),
           ].join('\n'),
         );
       }),
@@ -461,6 +471,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
     }),
   );
+  // Receipts (e-MM, e-SMM) after delivery: cancel within the legal window, undo before GİB's report, report status.
+  const receiptCommand = (name: string, description: string, method: 'documents.cancel' | 'documents.undoCancel' | 'documents.reportStatus') =>
+    accessOptions(program.command(name).description(description).requiredOption('--ettn <ettn>', 'makbuzun ETTN’si').option('--json', 'JSON çıktı')).action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+        const r = await api[method]({ ettn: o.ettn, ...integratorOptions(o) });
+        printResult(out, r, () => {
+          const head = `${r.number ?? r.ettn}: ${r.state}`;
+          if (!('reported' in r) && !('cancellableUntil' in r)) return 'detail' in r && r.detail ? `${head} (${r.detail})` : head;
+          const report = 'reported' in r ? (r.reported ? 'GİB’e raporlandı' : 'henüz raporlanmadı') : 'entegratörde bulunamadı';
+          const cancel = 'cancellationReported' in r ? `; iptal ${r.cancellationReported ? 'raporlandı' : 'henüz raporlanmadı'}` : '';
+          const until = 'cancellableUntil' in r && r.cancellableUntil ? `; ${r.cancellableUntil} tarihine kadar iptal edilebilir` : '';
+          return `${head}; ${report}${cancel}${until}`;
+        });
+      }),
+    );
+  receiptCommand('cancel', 'iletilmiş bir e-MM/e-SMM makbuzunu yasal süre içinde iptal eder', 'documents.cancel');
+  receiptCommand('undo-cancel', 'GİB’e raporlanmamış bir makbuz iptalini geri alır', 'documents.undoCancel');
+  receiptCommand('report-status', 'makbuzun (ve iptalinin) entegratör tarafından GİB’e raporlanıp raporlanmadığını gösterir', 'documents.reportStatus');
   incoming
     .command('list')
     .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')

@@ -13,8 +13,8 @@ const REASONS: Record<YearEndReason, string> = {
 
 const title = (m: string) => MODULE_TITLES[m as Module] ?? m;
 
-const targetText = (t: { database?: string; firm?: string; period?: string }) =>
-  [t.database, t.firm && t.period ? `${t.firm}/${t.period}` : t.firm].filter(Boolean).join(' ');
+const targetText = (t: { database?: string; firm?: string; period?: string; fiscalYear?: number }) =>
+  [t.database, t.firm && t.period ? `${t.firm}/${t.period}` : t.firm, t.fiscalYear].filter(Boolean).join(' ');
 
 /**
  * `konnektor yearend check|apply`: the year-end wizard for administrators who script it. Acts as the local OS user
@@ -68,7 +68,8 @@ export function registerYearEndCommands(program: Command, api: KonnektorApi, set
     .requiredOption('--module <module>', 'efatura | earsiv | eirsaliye | edefter | esmm | emm')
     .option('--firm <code>', 'firma kodu, 3 hane (2 → 002); boşsa bağlantı ayarındaki')
     .option('--period <code>', 'dönem kodu, 2 hane (1 → 01); boşsa önerilen yeni dönem')
-    .option('--database <name>', 'veri tabanı (Netsis: yeni yılın şirket veri tabanı); boşsa önerilen')
+    .option('--database <name>', 'veri tabanı (Netsis, ETA: yeni yılın şirket veri tabanı; Mikro: şirket veri tabanı); boşsa önerilen')
+    .option('--fiscal-year <year>', 'mali yıl (Mikro: yeni yıl aynı şirket veri tabanının içinde); boşsa önerilen')
     .option('--server <url>', 'sunucu; boşsa bağlantı ayarındaki')
     .option('--company <vkn>', 'modülde birden fazla firma varsa firmanın VKN/TCKN’si')
     .option('--branch <code>', 'şube')
@@ -78,7 +79,7 @@ export function registerYearEndCommands(program: Command, api: KonnektorApi, set
     .option('--json', 'JSON çıktı (betikler için)')
     .action(
       run(async (out, cmd) => {
-        const o = cmd.opts<{ module: string; firm?: string; period?: string; database?: string; server?: string; company?: string; branch?: string; also?: string; change?: boolean; dryRun?: boolean }>();
+        const o = cmd.opts<{ module: string; firm?: string; period?: string; fiscalYear?: string; database?: string; server?: string; company?: string; branch?: string; also?: string; change?: boolean; dryRun?: boolean }>();
         const result = await api['yearend.apply']({
           module: o.module,
           target: {
@@ -86,6 +87,7 @@ export function registerYearEndCommands(program: Command, api: KonnektorApi, set
             ...(o.database ? { database: o.database } : {}),
             ...(o.firm ? { firm: o.firm } : {}),
             ...(o.period ? { period: o.period } : {}),
+            ...(o.fiscalYear ? { fiscalYear: o.fiscalYear } : {}),
           },
           ...(o.company ? { companyVkn: o.company } : {}),
           ...(o.branch !== undefined ? { branch: o.branch } : {}),

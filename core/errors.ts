@@ -50,6 +50,10 @@ export const ERROR_CATALOG = {
     tr: 'Konnektör yardımcı tabloları bu veri tabanında kurulu değil; bağlantı ayarlarından kurulumu yapın.',
   },
   ERP_VALUE_ENCODING: { kind: 'target', tr: 'Muhasebe veri tabanındaki bir metin beklenen kod sayfasında (Windows-1254) değil.' },
+  REGISTRY_REQUIRED: {
+    kind: 'internal',
+    tr: 'Bu muhasebe programı faturanın e-Fatura mı e-Arşiv mi olduğunu kaydetmiyor; GİB kayıtlı kullanıcı listesi olmadan ayrılamaz.',
+  },
   ERP_QUERY_FAILED: { kind: 'target', tr: 'Muhasebe veri tabanından okuma başarısız oldu.' },
   ERP_DATABASE_OTHER_PROGRAM: { kind: 'input', tr: 'Bu veri tabanı seçilen muhasebe programına değil, başka bir programa ait; programı veya veri tabanını değiştirin.' },
   YEAREND_PROFILE_NOT_FOUND: { kind: 'input', tr: 'Bu modül için kayıtlı bağlantı ayarı (profil) bulunamadı.' },
@@ -157,6 +161,11 @@ export const ERROR_CATALOG = {
   SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
+  DOCUMENT_NOT_IN_OUTBOX: { kind: 'input', tr: 'Bu ETTN ile gönderilmiş bir belge bulunamadı.' },
+  DOCUMENT_NOT_CANCELLABLE: { kind: 'input', tr: 'Bu belge Konnektör’den iptal edilemez: yalnız iletilmiş e-MM ve e-SMM makbuzları iptal edilebilir.' },
+  DOCUMENT_NOT_CANCELLED: { kind: 'input', tr: 'Bu belge iptal edilmemiş; geri alınacak bir iptal yok.' },
+  DOCUMENT_NOT_REPORTED_KIND: { kind: 'input', tr: 'Bu belge türü entegratör tarafından GİB’e raporlanmıyor.' },
+  CANCEL_WINDOW_PASSED: { kind: 'input', tr: 'İptal süresi geçti: makbuz ancak {until} tarihine kadar iptal edilebilirdi.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
   BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;

@@ -29,6 +29,7 @@ interface ProfileRow {
   erp_database: string | null;
   erp_firm: string | null;
   erp_period: string | null;
+  erp_fiscal_year: number | null;
   erp_secret_ref: string | null;
   integrator_endpoint: string | null;
   integrator_user: string | null;
@@ -50,6 +51,7 @@ function fromRow(r: ProfileRow): Profile {
       ...(r.erp_database ? { database: r.erp_database } : {}),
       ...(r.erp_firm ? { firm: r.erp_firm } : {}),
       ...(r.erp_period ? { period: r.erp_period } : {}),
+      ...(r.erp_fiscal_year ? { fiscalYear: r.erp_fiscal_year } : {}),
       ...(r.branch ? { branch: r.branch } : {}),
     },
     integrator: {
@@ -75,6 +77,7 @@ export async function saveProfile(db: Knex, input: ProfileInput, now = new Date(
     erp_database: input.target.database ?? null,
     erp_firm: input.target.firm ?? null,
     erp_period: input.target.period ?? null,
+    erp_fiscal_year: input.target.fiscalYear ?? null,
     erp_secret_ref: input.erpSecretRef ?? null,
     integrator_endpoint: input.integrator.endpoint ?? null,
     integrator_user: input.integrator.user ?? null,

@@ -57,6 +57,18 @@ export async function lookupRegistered(db: Knex, identifier: string, type: Regis
   return { identifier, title: rows[0]!.title, userType: rows[0]!.user_type === 'KAMU' ? 'KAMU' : 'OZEL', aliases: rows.map((r) => r.alias) };
 }
 
+/**
+ * The cached list as connectors see it: is this VKN/TCKN a registered e-Fatura user? (What programs that do not
+ * record e-Fatura vs e-Arşiv on the invoice split their invoices by.)
+ */
+export function recipientDirectory(store: () => Knex | Promise<Knex>): { isEfaturaUser(taxId: string): Promise<boolean> } {
+  return {
+    async isEfaturaUser(taxId) {
+      return (await lookupRegistered(await store(), taxId)) !== undefined;
+    },
+  };
+}
+
 /** The user's choice of mailbox for a customer with several aliases. */
 export async function chooseAlias(db: Knex, identifier: string, alias: string, actor: string, type: RegistryDocumentType = 'Invoice', now = new Date()) {
   const entry = await lookupRegistered(db, identifier, type);

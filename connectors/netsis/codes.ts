@@ -42,33 +42,8 @@ export const LOCAL_DOVIZTIP = 0;
 /** When KUR has no row for a DOVIZTIP [I, from the numbering public Netsis reports use]: 1 USD, 2 EUR. */
 export const DOVIZTIP_FALLBACK: Readonly<Record<number, string>> = { 0: 'TRY', 1: 'USD', 2: 'EUR' };
 
-/**
- * KUR.ISIM as sites type it, mapped to ISO 4217. KUR is a list each site fills itself [C: SIRA, ISIM, BIRIM]; the
- * names seen in public Netsis databases and reports are the ISO code itself (USD, EUR), the Turkish name (DOLAR,
- * EURO, AVRO, STERLİN) or an English one (US DOLLAR) [I: several public sources, no vendor list]. Comparison is on the
- * name upper-cased in Turkish, without dots or spaces. A name outside this table that is not itself a three-letter
- * code stays as typed, so the document's pre-check refuses it naming the value (CURRENCY_UNKNOWN) — one place to add
- * a site's spelling.
- */
-const CURRENCY_NAMES: Readonly<Record<string, string>> = {
-  TL: 'TRY', YTL: 'TRY', TRL: 'TRY', TRY: 'TRY', TÜRKLİRASI: 'TRY', TURKLIRASI: 'TRY',
-  USD: 'USD', DOLAR: 'USD', 'ABDDOLARI': 'USD', 'AMERİKANDOLARI': 'USD', AMERIKANDOLARI: 'USD', USDOLLAR: 'USD', DOLLAR: 'USD', 'US$': 'USD',
-  EUR: 'EUR', EURO: 'EUR', AVRO: 'EUR',
-  GBP: 'GBP', STERLİN: 'GBP', STERLIN: 'GBP', 'İNGİLİZSTERLİNİ': 'GBP', INGILIZSTERLINI: 'GBP', POUND: 'GBP',
-  CHF: 'CHF', 'İSVİÇREFRANGI': 'CHF', ISVICREFRANGI: 'CHF', 'İSVFRANGI': 'CHF', ISVFRANGI: 'CHF', FRANK: 'CHF',
-  JPY: 'JPY', YEN: 'JPY', 'JAPONYENİ': 'JPY', JAPONYENI: 'JPY',
-  RUB: 'RUB', RUBLE: 'RUB', 'RUSRUBLESİ': 'RUB',
-  SAR: 'SAR', RİYAL: 'SAR', RIYAL: 'SAR',
-  AUD: 'AUD', CAD: 'CAD', DKK: 'DKK', SEK: 'SEK', NOK: 'NOK', KWD: 'KWD', CNY: 'CNY', AED: 'AED',
-};
-
-export function isoCurrencyOf(isim: string): string {
-  const raw = isim.trim();
-  const key = raw.toLocaleUpperCase('tr-TR').replace(/[\s.]+/g, '');
-  const known = CURRENCY_NAMES[key] ?? CURRENCY_NAMES[raw.toUpperCase().replace(/[\s.]+/g, '')];
-  if (known) return known;
-  return /^[A-Z]{3}$/.test(key) ? key : raw;
-}
+/** KUR.ISIM names → ISO 4217: the table of names sites type lives in connectors/shared/currency.ts. */
+export { isoCurrencyOf } from '../shared/currency';
 
 /**
  * Line discounts of TBLSTHAR, in the order Netsis applies them: each a percent of what the previous ones left

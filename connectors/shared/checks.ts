@@ -32,6 +32,19 @@ export class ColumnSet {
     return columns.filter((c) => this.has(table, c));
   }
 
+  /** One set over the tables of several inspections. */
+  static merge(...sets: readonly ColumnSet[]): ColumnSet {
+    const byTable = new Map<string, Set<string>>();
+    for (const set of sets) {
+      for (const [table, cols] of set.byTable) {
+        const into = byTable.get(table) ?? new Set<string>();
+        for (const c of cols) into.add(c);
+        byTable.set(table, into);
+      }
+    }
+    return new ColumnSet(byTable);
+  }
+
   /** Every column of every table: what tests and the demo use to read as the newest release. */
   static everything(needs: readonly TableNeed[]): ColumnSet {
     return new ColumnSet(

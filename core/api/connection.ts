@@ -5,6 +5,7 @@ import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/tar
 import { KonnektorError, isKonnektorError } from '../errors';
 import type { Module } from '../modules';
 import type { ApiContext } from './context';
+import { isPeriodOf } from '../yearend/detect';
 import { listDatabases, listFirmPeriods, readOutgoing, testConnection } from './erp';
 
 /**
@@ -53,6 +54,11 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
     ...(!blank(raw.database) ? { database: raw.database } : carried?.database ? { database: carried.database } : {}),
     ...(!blank(raw.firm) ? { firm: raw.firm } : carried?.firm ? { firm: carried.firm } : {}),
     ...(!blank(raw.period) ? { period: raw.period } : carried?.period ? { period: carried.period } : {}),
+    ...(raw.fiscalYear !== undefined && String(raw.fiscalYear).trim() !== ''
+      ? { fiscalYear: raw.fiscalYear }
+      : carried?.fiscalYear !== undefined
+        ? { fiscalYear: carried.fiscalYear }
+        : {}),
     ...(!blank(raw.branch) ? { branch: raw.branch } : {}),
   };
   const target = normalizeTarget(input);
@@ -61,7 +67,9 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
     if (!target.firm) throw new KonnektorError('ERP_FIRM_REQUIRED', `${connector.title} needs a firm code`);
     if (!target.period) throw new KonnektorError('ERP_PERIOD_REQUIRED', `${connector.title} needs a period code`);
   } else if (!target.database) {
-    throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} keeps each company-year in its own database`);
+    throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} keeps each company${connector.shape === 'database-per-year' ? '-year' : ''} in its own database`);
+  } else if (connector.shape === 'database-per-company' && target.fiscalYear === undefined) {
+    throw new KonnektorError('ERP_FISCAL_YEAR_REQUIRED', `${connector.title} keeps every fiscal year inside the company database: name the year`);
   }
   const test = await testConnection(ctx, target, module).catch(async (e: unknown) => {
     if (isKonnektorError(e) && e.code === 'ERP_TABLES_MISSING' && target.database) {
@@ -71,10 +79,7 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
     throw e;
   });
   const periods: FirmPeriod[] = await listFirmPeriods(ctx, target).catch(() => []);
-  const period =
-    connector.shape === 'firm-period'
-      ? periods.find((p) => p.firm === target.firm && p.period === target.period)
-      : periods.find((p) => (p.database ?? '').toLowerCase() === (target.database ?? '').toLowerCase());
+  const period = periods.find((p) => isPeriodOf(connector, p, target));
   if (connector.shape === 'firm-period' && periods.length > 0 && !period) {
     throw new KonnektorError(periods.some((p) => p.firm === target.firm) ? 'ERP_PERIOD_NOT_FOUND' : 'ERP_FIRM_NOT_FOUND', `No firm ${target.firm} period ${target.period}`, {
       value: periods.some((p) => p.firm === target.firm) ? String(target.period) : String(target.firm),

@@ -3,6 +3,7 @@ import type { ConnectorContext, ConnectorRegistry } from '../../connectors/contr
 import { createConnectorRegistry } from '../../connectors/shared/registry';
 import type { LocalStore } from '../../db/local';
 import { appendAudit } from '../../db/audit';
+import { recipientDirectory } from '../../db/registry';
 import { sessionsFor, type Session, type SessionRegistry } from '../auth';
 import { loadGibCodelists, type GibCodelists } from '../documents/gibCodelists';
 import { documentKinds, type DocumentKindRegistry } from '../documents/kinds';
@@ -25,7 +26,7 @@ export interface ApiContext {
   connectors: ConnectorRegistry;
   now(): Date;
   store(): Promise<LocalStore>;
-  /** What connectors get: the ERP connections. */
+  /** What connectors get: the ERP connections and GİB's registered-user list as cached locally. */
   erp: ConnectorContext;
   validator(): Promise<DocumentValidator>;
   codelists(): GibCodelists;
@@ -49,7 +50,7 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     connectors: createConnectorRegistry(deps.connectors),
     now,
     store: () => deps.store(),
-    erp: { connections: deps.connections },
+    erp: { connections: deps.connections, recipients: recipientDirectory(() => deps.store()) },
     validator: () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {})),
     codelists: () => (codelists ??= loadGibCodelists(locateGibPackage(deps.settings?.gibPackage))),
     readFile(file) {

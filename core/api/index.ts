@@ -10,6 +10,7 @@ import { createErpHandlers, type ErpHandlers } from './erp';
 import { parseInput } from './input';
 import { createLoginHandlers, type LoginHandlers } from './login';
 import { createIncomingHandlers, type IncomingHandlers } from './incoming';
+import { createReceiptHandlers, type ReceiptHandlers } from './receipts';
 import { createRegistryHandlers, type RegistryHandlers } from './registry';
 import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
@@ -26,7 +27,7 @@ export type { ConnectionSettings } from './settings';
 export { parseInput } from './input';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & IncomingHandlers & DemoHandlers;
+export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & IncomingHandlers & ReceiptHandlers & DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -60,6 +61,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
     ...createIncomingHandlers(ctx),
+    ...createReceiptHandlers(ctx),
     ...createDemoHandlers(ctx),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.

@@ -5,6 +5,7 @@ import { redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
 import { logger } from '../logging';
 import { MODULE_TITLES, MODULES, type Module } from '../modules';
+import { fiscalYearOfPeriod } from '../yearend/detect';
 import { checkTarget, companyVknOf, kontorOf, latestProfile } from './connection';
 import type { ApiContext } from './context';
 import { connectorSummary, type ConnectorSummary } from './erp';
@@ -16,7 +17,7 @@ export interface LoginDefaults {
   /** Every module with its title: each has its own login and settings. */
   modules: { id: Module; title: string }[];
   connectors: ConnectorSummary[];
-  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; user?: string; integrator?: string };
+  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; fiscalYear?: number; user?: string; integrator?: string };
   /** Present when the embedded demo runs: the sandbox login the screen offers. */
   demo?: { user: string; password: string };
 }
@@ -69,6 +70,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
             ...(profile.target.database ? { database: profile.target.database } : {}),
             ...(profile.target.firm ? { firm: profile.target.firm } : {}),
             ...(profile.target.period ? { period: profile.target.period } : {}),
+            ...(profile.target.fiscalYear !== undefined ? { fiscalYear: profile.target.fiscalYear } : {}),
             ...(profile.integrator.user ? { user: profile.integrator.user } : {}),
             ...(profile.integrator.endpoint ? { integrator: profile.integrator.endpoint } : {}),
           }
@@ -94,7 +96,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
         const { target, period } = await checkTarget(ctx, module, input.target, profile);
         await verifyIntegratorLogin({ integrator, user, password: input.password, staff });
         const companyVkn = await companyVknOf(ctx, module, target);
-        const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : ctx.now().getFullYear();
+        const fiscalYear = (period ? fiscalYearOfPeriod(period) : undefined) ?? target.fiscalYear ?? ctx.now().getFullYear();
         let profileId: number | undefined;
         // A support login reads the customer's settings but does not overwrite them with staff credentials.
         if (!staff) {

@@ -74,6 +74,9 @@ export const apiSchemas = {
       retryBaseMs: z.number().int().min(1).max(600_000).optional(),
     })
     .strict(),
+  'documents.cancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
+  'documents.undoCancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
+  'documents.reportStatus': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
   'outbox.status': z.object({ module: z.string().optional(), limit: z.number().int().min(1).max(100000).optional() }).strict(),
   'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),

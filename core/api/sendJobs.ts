@@ -90,6 +90,8 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
         kinds: ctx.kinds,
         efatura: clients.efatura,
         earsiv: clients.earsiv,
+        mustahsil: clients.mustahsil,
+        esmm: clients.esmm,
         export: exportOptions,
         ...(input.wait ? { wait: true } : {}),
         ...(input.concurrency ? { concurrency: input.concurrency } : {}),

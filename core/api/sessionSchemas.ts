@@ -14,6 +14,7 @@ const formTarget = z
     database: z.string().max(256),
     firm: z.string().max(16),
     period: z.string().max(16),
+    fiscalYear: z.union([z.string().max(8), z.number().int()]),
     branch: z.string().max(32),
   })
   .partial()

@@ -1,9 +1,11 @@
+import type { ConnectionWarning } from '../../connectors/contract';
 import { appendAudit } from '../../db/audit';
 import { saveProfile } from '../../db/profiles';
 import { actorOf } from '../auth';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { isKonnektorError } from '../errors';
 import type { Module } from '../modules';
+import { fiscalYearOfPeriod } from '../yearend/detect';
 import { checkIntegrator, checkTarget, companyVknOf, latestProfile } from './connection';
 import type { ApiContext } from './context';
 import { connectorSummary, type ConnectorSummary } from './erp';
@@ -20,7 +22,7 @@ export interface ConnectionSettings {
 
 export interface SettingsHandlers {
   'settings.get'(input: ParsedInput<'settings.get'>): Promise<ConnectionSettings>;
-  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: { name: string; ok: boolean; detail?: string }[]; tables: string[] }>;
+  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: { name: string; ok: boolean; detail?: string }[]; tables: string[]; warnings: ConnectionWarning[] }>;
   'settings.save'(input: ParsedInput<'settings.save'>): Promise<ConnectionSettings>;
 }
 
@@ -48,7 +50,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
         const { test } = await checkTarget(ctx, session.module, target, profile);
         const integrator = await checkIntegrator(ctx, session, input.integrator);
         await ctx.staffAudit(session, 'settings.test', { after: { ok: true } });
-        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables };
+        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables, warnings: test.warnings };
       } catch (e) {
         if (session.staff) await ctx.audit(session, 'settings.test', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' });
         throw e;
@@ -62,7 +64,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       const { target, period } = await checkTarget(ctx, session.module, typed, profile);
       const integrator = await checkIntegrator(ctx, session, input.integrator);
       const companyVkn = (await companyVknOf(ctx, session.module, target)) ?? session.companyVkn ?? '';
-      const fiscalYear = period ? Number(period.periodBegin.slice(0, 4)) : (session.fiscalYear ?? ctx.now().getFullYear());
+      const fiscalYear = (period ? fiscalYearOfPeriod(period) : undefined) ?? target.fiscalYear ?? session.fiscalYear ?? ctx.now().getFullYear();
       const secretKey = `${session.module}:${companyVkn}:${fiscalYear}`;
       const hasErpSecret = redactServer(target.server) !== target.server;
       if (hasErpSecret && sd.vault) await sd.vault.put(`erp:${secretKey}`, target.server);

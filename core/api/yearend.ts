@@ -4,6 +4,7 @@ import type { Session } from '../auth';
 import { redactServer } from '../erp/target';
 import { KonnektorError } from '../errors';
 import type { Module } from '../modules';
+import { fiscalYearOfPeriod } from '../yearend/detect';
 import {
   applyYearEnd,
   cancelYearEnd,
@@ -122,17 +123,18 @@ export function createYearEndHandlers(ctx: ApiContext): YearEndHandlers {
       const typed = input.server?.trim();
       const server = typed || yctx.serverOf?.(stored) || (stored.erpSecretRef && yctx.vault ? await yctx.vault.get(stored.erpSecretRef) : undefined) || stored.target.server;
       const cctx = { connections: deps.connections };
+      // Logo lists the firms of its one database; the other programs list every company (and year) on the server.
       const periods =
         connector.shape === 'firm-period' && !profile.target.database
           ? []
-          : await connector.listFirmPeriods(cctx, { connector: connector.id, server, ...(profile.target.database ? { database: profile.target.database } : {}) });
+          : await connector.listFirmPeriods(cctx, { connector: connector.id, server, ...(connector.shape === 'firm-period' ? { database: profile.target.database! } : {}) });
       const databases = await connector.listDatabases(cctx, server);
       return {
         connector: connector.id,
         shape: connector.shape,
         periods: periods.map((p) => {
-          const year = Number(p.periodBegin.slice(0, 4));
-          return { ...p, ...(Number.isInteger(year) && year > 1900 ? { fiscalYear: year } : {}) };
+          const year = fiscalYearOfPeriod(p);
+          return { ...p, ...(year !== undefined ? { fiscalYear: year } : {}) };
         }),
         databases,
       };

@@ -20,6 +20,7 @@ const choice = z
     database: z.string().max(128).optional(),
     firm: z.string().max(8).optional(),
     period: z.string().max(8).optional(),
+    fiscalYear: z.union([z.string().max(8), z.number().int()]).optional(),
   })
   .strict();
 const mode = z.enum(['yearend', 'change']).optional();

@@ -118,13 +118,16 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
     }
   }
 
-  const docs = await opts.connector.readOutgoing({ connections: opts.connections }, opts.target, kind.module, opts.filter);
+  // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi). A program
+  // that records neither e-Fatura nor e-Arşiv on the invoice (ETA) splits its invoices by the same answer routing gets.
+  const registry = createRegistryView(opts.store, opts.liveLookup);
+  const recipients = { isEfaturaUser: async (taxId: string) => (await registry.lookup(taxId)) !== undefined };
+  const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients }, opts.target, kind.module, opts.filter);
   const readMs = performance.now() - started;
   const checks: KindCheckContext = {
     codelists: opts.codelists,
     today,
-    // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi).
-    registry: createRegistryView(opts.store, opts.liveLookup),
+    registry,
     ...(opts.iban ? { iban: opts.iban } : {}),
   };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KonnektorError } from '../errors';
-import { padFirmCode, padPeriodCode, parseFiscalYear, validateDatabaseName } from './codes';
+import { assertFirmCode, assertPeriodCode, padFirmCode, padPeriodCode, parseFiscalYear, validateDatabaseName } from './codes';
 
 /**
  * Where a module's documents live in the accounting program. `server` is `mssql://user:pass@host:port/instance?…`
@@ -48,12 +48,13 @@ export function requireDatabase(target: ErpTarget): string {
 
 export function requireFirm(target: ErpTarget): string {
   if (!target.firm) throw new KonnektorError('ERP_FIRM_REQUIRED', 'This connector needs a firm code');
-  return target.firm;
+  // Connectors may be called without normalizeTarget (CLI, tests): the code is checked before any SQL is built.
+  return assertFirmCode(target.firm);
 }
 
 export function requirePeriod(target: ErpTarget): string {
   if (!target.period) throw new KonnektorError('ERP_PERIOD_REQUIRED', 'This connector needs a period code');
-  return target.period;
+  return assertPeriodCode(target.period);
 }
 
 export function requireFiscalYear(target: ErpTarget): number {

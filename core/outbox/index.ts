@@ -3,6 +3,7 @@ import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
 import { exportDocuments, type ExportOptions, type ExportReport } from '../documents/export';
 import { documentKinds, type DocumentKindDescriptor, type DocumentKindRegistry } from '../documents/kinds';
 import type { ErpTarget } from '../erp/target';
+import type { ReceiptServiceClient } from '../integrator/mustahsilService';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { enqueueValid, isInOutbox, recordInvalid } from './enqueue';
 import { pollStatuses } from './poller';
@@ -25,6 +26,9 @@ export interface SendRunOptions {
   export: Omit<ExportOptions, 'store' | 'connections' | 'connector' | 'target' | 'kind' | 'outDir' | 'skip' | 'onValid' | 'onInvalid'>;
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** The receipt services, for e-MM and e-SMM runs. */
+  mustahsil?: ReceiptServiceClient;
+  esmm?: ReceiptServiceClient;
   /** Documents read, built and checked at a time (default 100). */
   pageSize?: number;
   /** Keep polling until every document of this run reached a final state (or the deadline). */
@@ -66,6 +70,8 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     store: opts.store,
     efatura: opts.efatura,
     earsiv: opts.earsiv,
+    ...(opts.mustahsil ? { mustahsil: opts.mustahsil } : {}),
+    ...(opts.esmm ? { esmm: opts.esmm } : {}),
     kinds,
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.backoffMs !== undefined ? { backoffMs: opts.backoffMs } : {}),

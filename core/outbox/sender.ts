@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import PQueue from 'p-queue';
 import { KonnektorError, isKonnektorError } from '../errors';
 import { documentKinds, type DocumentKindRegistry, type KindClient } from '../documents/kinds';
+import type { ReceiptServiceClient } from '../integrator/mustahsilService';
 import type { EarsivClient, EfaturaClient } from '../integrator/types';
 import { logger } from '../logging';
 import { entriesIn, touch, transition, xmlOf, type OutboxEntry } from './store';
@@ -18,6 +19,9 @@ export interface SendOptions {
   /** The integrator's services; each entry's kind (core/documents/kinds) picks the one it is sent through. */
   efatura: EfaturaClient;
   earsiv: EarsivClient;
+  /** The receipt services (e-MM: MustahsilWebService; e-SMM), for receipts in the outbox. */
+  mustahsil?: ReceiptServiceClient;
+  esmm?: ReceiptServiceClient;
   /** The document kinds entries may be (default: the kinds Konnektör ships). */
   kinds?: DocumentKindRegistry;
   concurrency?: number;

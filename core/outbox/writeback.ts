@@ -13,6 +13,7 @@ const STATUS_OF: Partial<Record<OutboxState, WriteBackStatus>> = {
   accepted: 'accepted',
   rejected: 'rejected',
   failed: 'failed',
+  cancelled: 'cancelled',
 };
 
 /** The ERP row is gone: reported once, never written again (a later status change has nowhere to go). */
@@ -32,7 +33,7 @@ export interface WriteBackSummary {
  */
 export async function writeBackOutcomes(store: Knex, connector: ErpConnector, ctx: ConnectorContext, target: ErpTarget): Promise<WriteBackSummary> {
   const summary: WriteBackSummary = { written: 0, missing: [], errors: 0 };
-  const entries = (await entriesIn(store, ['sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed'], undefined, { withXml: false })).filter(
+  const entries = (await entriesIn(store, ['sent', 'processing', 'delivered', 'accepted', 'rejected', 'failed', 'cancelled'], undefined, { withXml: false })).filter(
     (e) => e.ref.connector === target.connector && e.writtenBackState !== STATUS_OF[e.state] && e.writtenBackState !== ERP_ROW_GONE && e.number,
   );
   for (const e of entries) {

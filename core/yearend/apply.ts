@@ -133,7 +133,7 @@ export async function applyYearEnd(ctx: YearEndContext, actor: YearEndActor, req
       companyVkn: first.profile.companyVkn,
       branch: first.profile.branch,
       mode: first.plan.mode,
-      target: { server: first.live.server, ...(chosen.database ? { database: chosen.database } : {}), ...(chosen.firm ? { firm: chosen.firm } : {}), ...(chosen.period ? { period: chosen.period } : {}) },
+      target: { server: first.live.server, ...(chosen.database ? { database: chosen.database } : {}), ...(chosen.firm ? { firm: chosen.firm } : {}), ...(chosen.period ? { period: chosen.period } : {}), ...(chosen.fiscalYear !== undefined ? { fiscalYear: chosen.fiscalYear } : {}) },
       ...(req.integratorEndpoint ? { integratorEndpoint: req.integratorEndpoint } : {}),
     };
     try {

@@ -46,24 +46,48 @@ const sameName = (a: string | undefined, b: string | undefined) => a !== undefin
 
 /** Is this row of "Firma/Dönem Ara" the one the target points at? */
 export function isPeriodOf(connector: ErpConnector, fp: FirmPeriod, target: ErpTarget): boolean {
-  if (connector.shape === 'database-per-year') return sameName(fp.database, target.database);
-  return fp.firm === target.firm && fp.period === target.period;
+  switch (connector.shape) {
+    case 'database-per-year':
+      return sameName(fp.database, target.database);
+    case 'database-per-company':
+      return sameName(fp.database, target.database) && fp.fiscalYear === target.fiscalYear;
+    default:
+      return fp.firm === target.firm && fp.period === target.period;
+  }
 }
 
-/** The target that reads the given firm/period (Logo) or company database (Netsis). */
+/** The target that reads the given firm/period (Logo), company database (Netsis, ETA) or company-year (Mikro). */
 export function targetOfPeriod(connector: ErpConnector, base: ErpTarget, fp: FirmPeriod): ErpTarget {
   const branch = base.branch ? { branch: base.branch } : {};
-  if (connector.shape === 'database-per-year') return { connector: base.connector, server: base.server, ...(fp.database ? { database: fp.database } : {}), ...branch };
-  return { connector: base.connector, server: base.server, ...(base.database ? { database: base.database } : {}), firm: fp.firm, period: fp.period, ...branch };
+  const database = fp.database ? { database: fp.database } : {};
+  switch (connector.shape) {
+    case 'database-per-year':
+      return { connector: base.connector, server: base.server, ...database, ...branch };
+    case 'database-per-company':
+      return { connector: base.connector, server: base.server, ...database, ...(fp.fiscalYear !== undefined ? { fiscalYear: fp.fiscalYear } : {}), ...branch };
+    default:
+      return { connector: base.connector, server: base.server, ...(base.database ? { database: base.database } : {}), firm: fp.firm, period: fp.period, ...branch };
+  }
 }
 
 export function labelOfPeriod(connector: ErpConnector, fp: FirmPeriod): string {
   const span = fp.periodBegin ? ` (${fp.periodBegin} – ${fp.periodEnd})` : '';
-  return connector.shape === 'database-per-year' ? `${fp.database ?? ''}${span}` : `${fp.firm} / ${fp.period}${span}`;
+  switch (connector.shape) {
+    case 'database-per-year':
+      return `${fp.database ?? ''}${span}`;
+    case 'database-per-company':
+      return `${fp.database ?? ''} / ${fp.fiscalYear ?? ''}${span}`;
+    default:
+      return `${fp.firm} / ${fp.period}${span}`;
+  }
 }
 
-/** The fiscal year a period belongs to: the year it begins in (Logo firms may start their year in another month). */
+/**
+ * The fiscal year a period belongs to: the program's own fiscal year when it names one (Mikro), else the year it
+ * begins in (Logo firms may start their year in another month).
+ */
 export function fiscalYearOfPeriod(fp: FirmPeriod): number | undefined {
+  if (fp.fiscalYear !== undefined) return fp.fiscalYear;
   const year = Number(fp.periodBegin.slice(0, 4));
   return Number.isInteger(year) && year > 1900 ? year : undefined;
 }
@@ -120,10 +144,12 @@ export async function inspectProfile(ctx: YearEndContext, profile: Profile, peri
     const reasons: YearEndReason[] = [];
     if (!current) {
       // The mapped period or database is gone from the program: the module cannot work until it is remapped.
-      item.error = {
-        code: connector.shape === 'firm-period' ? 'YEAREND_PERIOD_NOT_FOUND' : 'YEAREND_DATABASE_NOT_FOUND',
-        message: connector.shape === 'firm-period' ? 'Kayıtlı dönem muhasebe programında bulunamadı.' : 'Kayıtlı veri tabanı muhasebe programında bulunamadı.',
-      };
+      item.error =
+        connector.shape === 'firm-period'
+          ? { code: 'YEAREND_PERIOD_NOT_FOUND', message: 'Kayıtlı dönem muhasebe programında bulunamadı.' }
+          : connector.shape === 'database-per-company'
+            ? { code: 'YEAREND_PERIOD_NOT_FOUND', message: 'Kayıtlı şirket ve mali yıl muhasebe programında bulunamadı.' }
+            : { code: 'YEAREND_DATABASE_NOT_FOUND', message: 'Kayıtlı veri tabanı muhasebe programında bulunamadı.' };
       item.needed = true;
       if (profile.fiscalYear < year) reasons.push('year-ended');
       item.reasons = reasons;
@@ -133,7 +159,7 @@ export async function inspectProfile(ctx: YearEndContext, profile: Profile, peri
     if (current.periodEnd !== '' && current.periodEnd < today) reasons.push('period-ended');
     const later = laterPeriods(all, current);
     if (later.length > 0) {
-      reasons.push(connector.shape === 'firm-period' ? 'newer-period' : 'newer-database');
+      reasons.push(connector.shape === 'database-per-year' ? 'newer-database' : 'newer-period');
       item.proposal = proposalOf(connector, live, later[0]!, profile.fiscalYear + 1);
       item.proposal = { ...item.proposal, target: shownTarget(item.proposal.target) };
     }

@@ -6,6 +6,7 @@ import type { Module } from '../modules';
 import { connectorFor, liveTarget, shownTarget } from './detect';
 import { listYearProfiles } from './apply';
 import { listProfiles } from '../../db/profiles';
+import { recipientDirectory } from '../../db/registry';
 import type { YearEndContext } from './types';
 import { documentKinds } from '../documents/kinds';
 
@@ -63,7 +64,7 @@ export async function listYearDocuments(ctx: YearEndContext, scope: { module: Mo
     const connector = connectorFor(ctx, t.connector);
     if ((ctx.kinds ?? documentKinds).readableBy(connector, scope.module).some((k) => k.direction === 'outgoing')) {
       const known = new Set(entries.map((e) => e.ref.key));
-      const unsent = await connector.readOutgoing({ connections: ctx.connections }, await liveTarget(ctx, profile), scope.module);
+      const unsent = await connector.readOutgoing({ connections: ctx.connections, recipients: recipientDirectory(() => ctx.store) }, await liveTarget(ctx, profile), scope.module);
       for (const d of unsent) {
         if (known.has(d.ref.key)) continue;
         documents.push({ key: d.ref.key, erpNumber: d.erpNumber, issueDate: d.issueDate, state: 'unsent' });

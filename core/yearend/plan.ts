@@ -50,17 +50,25 @@ const blank = (v: string | undefined): v is undefined => v === undefined || v.tr
 export function chooseTarget(connector: ErpConnector, current: ErpTarget, choice: YearEndRequest['target'], proposal?: ErpTarget): ErpTarget {
   const base = proposal ?? current;
   const pick = (typed: string | undefined, ...fallbacks: (string | undefined)[]) => (blank(typed) ? fallbacks.find((f) => !blank(f)) : typed);
+  const text = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
   const server = pick(choice.server, current.server)!;
   const input =
     connector.shape === 'database-per-year'
       ? { connector: current.connector, server, database: pick(choice.database, base.database, current.database) }
-      : {
-          connector: current.connector,
-          server,
-          database: pick(choice.database, current.database),
-          firm: pick(choice.firm, base.firm, current.firm),
-          period: pick(choice.period, base.period, current.period),
-        };
+      : connector.shape === 'database-per-company'
+        ? {
+            connector: current.connector,
+            server,
+            database: pick(choice.database, base.database, current.database),
+            fiscalYear: pick(text(choice.fiscalYear), text(base.fiscalYear), text(current.fiscalYear)),
+          }
+        : {
+            connector: current.connector,
+            server,
+            database: pick(choice.database, current.database),
+            firm: pick(choice.firm, base.firm, current.firm),
+            period: pick(choice.period, base.period, current.period),
+          };
   const target = normalizeTarget({ ...input, ...(current.branch ? { branch: current.branch } : {}) });
   return target;
 }
@@ -93,6 +101,8 @@ export async function yearEndErrorOf(ctx: YearEndContext, connector: ErpConnecto
       return rename('YEAREND_FIRM_NOT_FOUND', { value: target.firm });
     case 'ERP_DATABASE_NOT_FOUND':
       return rename('YEAREND_DATABASE_NOT_FOUND', { value: target.database });
+    case 'ERP_FISCAL_YEAR_NOT_FOUND':
+      return rename('YEAREND_PERIOD_NOT_FOUND', { value: String(target.fiscalYear ?? '') });
     case 'ERP_COMPANY_NOT_FOUND': {
       // Not in the program's company list: another program's database, or one the program does not know.
       const owner = await databaseOwner(ctx, connector, target);
@@ -145,7 +155,12 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
   const company = connector.companyOf ? await onTarget(ctx, connector, live, () => connector.companyOf!(cctx, live)) : { name: '' };
   if (company.taxId && profile.companyVkn && company.taxId !== profile.companyVkn) {
     throw new KonnektorError('YEAREND_DATABASE_OTHER_COMPANY', `${live.database}/${live.firm ?? ''} belongs to ${company.taxId}, the profile to ${profile.companyVkn}`, {
-      value: connector.shape === 'firm-period' ? `${live.firm ?? ''}/${live.period ?? ''}` : (live.database ?? ''),
+      value:
+        connector.shape === 'firm-period'
+          ? `${live.firm ?? ''}/${live.period ?? ''}`
+          : connector.shape === 'database-per-company'
+            ? `${live.database ?? ''}/${live.fiscalYear ?? ''}`
+            : (live.database ?? ''),
       company: company.name,
       taxId: company.taxId,
     });
@@ -154,7 +169,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
   const periods = await onTarget(ctx, connector, live, () => allPeriodsOf(ctx, connector, live));
   const chosen = periods.find((fp) => isPeriodOf(connector, fp, live));
   // Saved as the program's catalogue spells it, whatever case the user typed.
-  if (connector.shape === 'database-per-year' && chosen?.database) live.database = chosen.database;
+  if (connector.shape !== 'firm-period' && chosen?.database) live.database = chosen.database;
   const targetYear = (chosen ? fiscalYearOfPeriod(chosen) : undefined) ?? (mode === 'yearend' ? profile.fiscalYear + 1 : profile.fiscalYear);
   const warnings: YearEndWarning[] = [];
   if (mode === 'yearend' && targetYear <= profile.fiscalYear) {
@@ -195,7 +210,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
       from: { target: shownTarget(profile.target), fiscalYear: profile.fiscalYear },
       to: { target: shownTarget(live), fiscalYear },
       company,
-      test: { ok: true, checks: test.checks, tables: test.tables },
+      test: { ok: true, checks: test.checks, tables: test.tables, warnings: test.warnings },
       steps: pending.map((m) => ({ name: m.name, description: m.description })),
       installed: connector.erpMigrations.filter((m) => !pendingNames.has(m.name)).map((m) => m.name),
       warnings,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CompanyIdentity, ConnectionCheck, ConnectorRegistry } from '../../connectors/contract';
+import type { CompanyIdentity, ConnectionCheck, ConnectionWarning, ConnectorRegistry } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
 import type { DocumentKindRegistry } from '../documents/kinds';
 import type { Profile } from '../../db/profiles';
@@ -93,6 +93,8 @@ export interface YearEndTargetChoice {
   database?: string;
   firm?: string;
   period?: string;
+  /** Programs with every fiscal year inside the company database (Mikro): the year to move to. */
+  fiscalYear?: string | number;
 }
 
 /** `yearend`: moving to the next fiscal year. `change`: "İsteğe bağlı veri tabanı geçişi", same year, no year check. */
@@ -113,7 +115,7 @@ export interface YearEndPlan {
   to: { target: ErpTarget; fiscalYear: number };
   company: CompanyIdentity;
   /** "Bağlantınızı Test Edin": reachability, login, database, the module's tables and columns, read permission. */
-  test: { ok: true; checks: ConnectionCheck[]; tables: string[] };
+  test: { ok: true; checks: ConnectionCheck[]; tables: string[]; warnings: ConnectionWarning[] };
   /** Helper objects still to install in the new database (empty when they are already there). */
   steps: YearEndStep[];
   /** Helper objects the new database already has. */

@@ -6,6 +6,7 @@ import * as m0004 from './0004_edefter';
 import * as m0005 from './0005_outbox_kind';
 import * as m0006 from './0006_registry_refresh';
 import * as m0007 from './0007_incoming';
+import * as m0008 from './0008_profile_fiscal_year';
 
 export interface LocalMigration {
   name: string;
@@ -22,4 +23,5 @@ export const localMigrations: LocalMigration[] = [
   { name: '0005_outbox_kind', ...m0005 },
   { name: '0006_registry_refresh', ...m0006 },
   { name: '0007_incoming', ...m0007 },
+  { name: '0008_profile_fiscal_year', ...m0008 },
 ];

@@ -45,7 +45,10 @@ export function PickerDialog({ kind, connector, server, database, onPick, onClos
 
   const title = kind === 'firm-period' ? t('login.searchFirmPeriod') : t('login.searchDatabase');
   const chosenRow = chosen !== undefined ? rows?.[chosen] : undefined;
-  const label = (r: FirmPeriod | DatabaseInfo) => ('firm' in r ? `${r.firm} / ${r.period}` : r.name);
+  // Mikro's rows are a company database and a fiscal year inside it; Logo's a firm and a period.
+  const label = (r: FirmPeriod | DatabaseInfo) =>
+    'firm' in r ? (r.fiscalYear !== undefined ? `${r.database ?? ''} / ${r.fiscalYear}` : `${r.firm} / ${r.period}`) : r.name;
+  const byYear = (rows ?? []).some((r) => 'fiscalYear' in r && 'firm' in r && r.fiscalYear !== undefined);
 
   return (
     <div className="dialog-backdrop">
@@ -62,7 +65,14 @@ export function PickerDialog({ kind, connector, server, database, onPick, onClos
                   <th />
                   <th>{t('picker.firm')}</th>
                   <th>{t('picker.name')}</th>
-                  <th>{t('picker.period')}</th>
+                  {byYear ? (
+                    <>
+                      <th>{t('picker.database')}</th>
+                      <th>{t('picker.year')}</th>
+                    </>
+                  ) : (
+                    <th>{t('picker.period')}</th>
+                  )}
                   <th>{t('picker.begin')}</th>
                   <th>{t('picker.end')}</th>
                 </tr>
@@ -86,7 +96,14 @@ export function PickerDialog({ kind, connector, server, database, onPick, onClos
                     <>
                       <td>{r.firm}</td>
                       <td>{r.firmName}</td>
-                      <td>{r.period}</td>
+                      {byYear ? (
+                        <>
+                          <td>{r.database}</td>
+                          <td>{r.fiscalYear}</td>
+                        </>
+                      ) : (
+                        <td>{r.period}</td>
+                      )}
                       <td>{r.periodBegin}</td>
                       <td>{r.periodEnd}</td>
                     </>

@@ -56,7 +56,12 @@ export function LoginScreen() {
         password: form.password,
         staff: form.staff,
         ...(form.integrator ? { integrator: form.integrator } : {}),
-        target: { connector: form.connector, server: form.server, database: form.database, firm: form.firm, period: form.period },
+        target: {
+          connector: form.connector,
+          server: form.server,
+          database: form.database,
+          ...(shape === 'database-per-company' ? { fiscalYear: form.fiscalYear } : { firm: form.firm, period: form.period }),
+        },
       });
       set({ password: '' });
       loggedIn(result.session, result.kontor);
@@ -70,7 +75,12 @@ export function LoginScreen() {
 
   const onPick = (p: Pick) => {
     if (p.kind === 'firm-period') {
-      set({ firm: p.row.firm, period: p.row.period, ...(p.row.database ? { database: p.row.database } : {}) });
+      set({
+        firm: p.row.firm,
+        period: p.row.period,
+        ...(p.row.database ? { database: p.row.database } : {}),
+        ...(p.row.fiscalYear !== undefined ? { fiscalYear: String(p.row.fiscalYear) } : {}),
+      });
     } else {
       set({ database: p.row.name });
     }
@@ -142,7 +152,14 @@ export function LoginScreen() {
             {t('login.database')}
             <input name="database" value={form.database} onChange={(e) => set({ database: e.target.value })} />
           </label>
-          {shape !== 'database-per-year' ? (
+          {shape === 'database-per-company' ? (
+            <div className="codes">
+              <label>
+                {t('login.fiscalYear')}
+                <input name="fiscalYear" inputMode="numeric" maxLength={4} value={form.fiscalYear} onChange={(e) => set({ fiscalYear: e.target.value })} />
+              </label>
+            </div>
+          ) : shape !== 'database-per-year' ? (
             <div className="codes">
               <label>
                 {t('login.firm')}
@@ -154,9 +171,9 @@ export function LoginScreen() {
               </label>
             </div>
           ) : null}
-          <p className="hint">{shape !== 'database-per-year' ? t('login.optionalCodes') : null}</p>
+          <p className="hint">{shape === 'firm-period' ? t('login.optionalCodes') : null}</p>
           <div className="buttons">
-            {shape === 'firm-period' ? (
+            {shape === 'firm-period' || shape === 'database-per-company' ? (
               <button type="button" onClick={() => setPicker('firm-period')}>
                 {t('login.searchFirmPeriod')}
               </button>

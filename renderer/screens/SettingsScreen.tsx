@@ -14,7 +14,7 @@ export function SettingsScreen() {
   const session = useSession((s) => s.session)!;
   const setSession = useSession((s) => s.setSession);
   const [settings, setSettings] = useState<Settings>();
-  const [form, setForm] = useState({ connector: '', server: '', database: '', firm: '', period: '', integrator: '' });
+  const [form, setForm] = useState({ connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '', integrator: '' });
   const [error, setError] = useState<{ code: string; message: string }>();
   const [test, setTest] = useState<TestResult>();
   const [saved, setSaved] = useState(false);
@@ -29,6 +29,7 @@ export function SettingsScreen() {
           database: s.target.database ?? '',
           firm: s.target.firm ?? '',
           period: s.target.period ?? '',
+          fiscalYear: s.target.fiscalYear !== undefined ? String(s.target.fiscalYear) : '',
           integrator: s.integrator,
         });
       },
@@ -36,7 +37,13 @@ export function SettingsScreen() {
     );
   }, [session.id]);
 
-  const target = { connector: form.connector, server: form.server, database: form.database, firm: form.firm, period: form.period };
+  const byYear = settings?.connector.shape === 'database-per-company';
+  const target = {
+    connector: form.connector,
+    server: form.server,
+    database: form.database,
+    ...(byYear ? { fiscalYear: form.fiscalYear } : { firm: form.firm, period: form.period }),
+  };
   const field = (name: keyof typeof form, label: string) => (
     <label>
       {label}
@@ -64,7 +71,8 @@ export function SettingsScreen() {
       >
         {field('server', t('login.server'))}
         {field('database', t('login.database'))}
-        {settings?.connector.shape !== 'database-per-year' ? (
+        {byYear ? field('fiscalYear', t('login.fiscalYear')) : null}
+        {settings?.connector.shape === 'firm-period' ? (
           <>
             {field('firm', t('login.firm'))}
             {field('period', t('login.period'))}
@@ -99,6 +107,11 @@ export function SettingsScreen() {
             {test.checks.map((c) => (
               <li key={c.name}>
                 {c.ok ? '✓' : '✗'} {c.name} {c.detail ?? ''}
+              </li>
+            ))}
+            {(test.warnings ?? []).map((w) => (
+              <li key={`${w.table}.${w.column}`} className="warning">
+                ! {w.message}
               </li>
             ))}
           </ul>

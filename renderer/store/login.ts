@@ -17,6 +17,8 @@ export interface LoginForm {
   database: string;
   firm: string;
   period: string;
+  /** Programs with every fiscal year inside the company database (Mikro). */
+  fiscalYear: string;
   integrator?: string;
 }
 
@@ -34,7 +36,7 @@ interface LoginState {
   useDemo(): void;
 }
 
-const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '' };
+const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '' };
 
 export const useLogin = create<LoginState>((set, get) => ({
   form: empty,
@@ -50,6 +52,7 @@ export const useLogin = create<LoginState>((set, get) => ({
         database: d.prefill.database ?? '',
         firm: d.prefill.firm ?? '',
         period: d.prefill.period ?? '',
+        fiscalYear: d.prefill.fiscalYear !== undefined ? String(d.prefill.fiscalYear) : '',
         user: d.prefill.user ?? s.form.user,
         password: '',
         ...(d.prefill.integrator ? { integrator: d.prefill.integrator } : {}),

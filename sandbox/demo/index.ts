@@ -8,6 +8,8 @@ import { logoErpMigrations } from '../../migrations/erp/logo';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import { createLogoDemo, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
+import { createMikroDemo } from './mikro';
+import { createEtaDemo } from './eta';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
 import { demoJournalLastMonth } from './journal';
@@ -40,6 +42,8 @@ export interface DemoSummary {
   seed: number;
   logo: { databases: string[]; invoices: number; lines: number };
   netsis: { databases: string[]; invoices: number; lines: number };
+  mikro: { databases: string[]; invoices: number; lines: number };
+  eta: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
   /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
@@ -52,7 +56,10 @@ export interface DemoSummary {
 }
 
 
-/** Creates the bundled demo accounting databases (Logo LOGODB; Netsis NETSIS + company databases) in `dir`. */
+/**
+ * Creates the bundled demo accounting databases in `dir`: Logo LOGODB; Netsis NETSIS + company databases; Mikro
+ * MikroDB_V17 + company databases; ETA ETA_MASTERV8 + company-year databases — the same books in each program.
+ */
 export async function createDemoDatabases(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
   const invoices = options.invoices ?? 60;
@@ -80,6 +87,8 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   const world = demoWorld(seed);
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
   const netsis = await createNetsisDemo(dir, world, { seed, invoices, year });
+  const mikro = await createMikroDemo(dir, world, { seed, invoices, year });
+  const eta = await createEtaDemo(dir, world, { seed, invoices, year });
   const server = `sqlite:${dir}`;
   const connections = new ErpConnections();
   try {
@@ -126,6 +135,8 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     seed,
     logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
+    mikro: { databases: mikro.databases, invoices: mikro.invoices, lines: mikro.lines },
+    eta: { databases: eta.databases, invoices: eta.invoices, lines: eta.lines },
     userList: path.join(dir, USER_LIST_FILE),
     ledger,
     edefterSettings,

@@ -29,7 +29,7 @@ CREATE TABLE TBLCASABIT (CARI_KOD TEXT NOT NULL PRIMARY KEY, SUBE_KODU INTEGER D
   CARI_TEL TEXT, CARI_IL TEXT, ULKE_KODU TEXT, CARI_ADRES TEXT, CARI_ILCE TEXT, VERGI_DAIRESI TEXT, VERGI_NUMARASI TEXT, POSTAKODU TEXT,
   FAX TEXT, EMAIL TEXT, WEB TEXT, CARI_TIP TEXT DEFAULT 'A', GRUP_KODU TEXT, RAPOR_KODU1 TEXT, RAPOR_KODU2 TEXT, RAPOR_KODU3 TEXT,
   M_KOD TEXT, DOVIZ_TIPI INTEGER DEFAULT 0, ODEMETIPI TEXT, KAYITYAPANKUL TEXT, KAYITTARIHI TEXT, DUZELTMEYAPANKUL TEXT, DUZELTMETARIHI TEXT);
-CREATE TABLE TBLCASABITEK (CARI_KOD TEXT NOT NULL PRIMARY KEY, TCKIMLIKNO TEXT, KULL1S TEXT, KULL2S TEXT, KULL3S TEXT, KULL4S TEXT,
+CREATE TABLE TBLCASABITEK (CARI_KOD TEXT NOT NULL PRIMARY KEY, TCKIMLIKNO TEXT, CARIALIAS TEXT, KULL1S TEXT, KULL2S TEXT, KULL3S TEXT, KULL4S TEXT,
   KULL5S TEXT, KULL6S TEXT, KULL7S TEXT, KULL8S TEXT, KAYITTARIHI TEXT);
 CREATE TABLE TBLSTSABIT (STOK_KODU TEXT NOT NULL PRIMARY KEY, SUBE_KODU INTEGER DEFAULT 0, ISLETME_KODU INTEGER DEFAULT 1, STOK_ADI TEXT,
   URETICI_KODU TEXT, GRUP_KODU TEXT, KOD_1 TEXT, KOD_2 TEXT, KOD_3 TEXT, KOD_4 TEXT, KOD_5 TEXT, OLCU_BR1 TEXT, OLCU_BR2 TEXT,
@@ -153,7 +153,7 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
     const insCari = db.prepare(`INSERT INTO TBLCASABIT (CARI_KOD, CARI_ISIM, CARI_TEL, CARI_IL, ULKE_KODU, CARI_ADRES, CARI_ILCE, VERGI_DAIRESI,
       VERGI_NUMARASI, POSTAKODU, EMAIL, GRUP_KODU, RAPOR_KODU1, M_KOD, KAYITYAPANKUL, KAYITTARIHI)
       VALUES (?, ?, ?, ?, 'TR', ?, ?, ?, ?, ?, ?, 'MUSTERI', ?, '120', 'NETSIS', ?)`);
-    const insCariEk = db.prepare('INSERT INTO TBLCASABITEK (CARI_KOD, TCKIMLIKNO, KAYITTARIHI) VALUES (?, ?, ?)');
+    const insCariEk = db.prepare('INSERT INTO TBLCASABITEK (CARI_KOD, TCKIMLIKNO, CARIALIAS, KAYITTARIHI) VALUES (?, ?, ?, ?)');
     const insEfatCari = db.prepare('INSERT INTO TBLEFATCARI (IDENTIFIER, ALIAS, TITLE, EFATTYPE, TARIH, PROFILEID) VALUES (?, ?, ?, 1, ?, ?)');
     const insItem = db.prepare(`INSERT INTO TBLSTSABIT (STOK_KODU, STOK_ADI, GRUP_KODU, KOD_1, OLCU_BR1, OLCU_BR2, OLCU_BR3, PAY_1, PAYDA_1,
       KDV_ORANI, SATIS_FIAT1, BARKOD1, KAYITTARIHI) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?, ?, ?)`);
@@ -176,7 +176,8 @@ function writeCompanyDatabase(file: string, world: DemoWorld, fiscalYear: number
       for (const c of world.customers) {
         insCari.run(c.code, damaged(c.name), c.phone, damaged(c.city), damaged(c.street), damaged(c.district), damaged(c.taxOffice), c.vkn ?? '',
           c.postalCode, c.email, c.kind === 'person' ? 'BIREYSEL' : 'KURUMSAL', `${fiscalYear}-01-01`);
-        insCariEk.run(c.code, c.tckn ?? null, `${fiscalYear}-01-01`);
+        // The card's own e-Fatura mailbox, as Logo's demo keeps it: for a customer with a single alias.
+        insCariEk.run(c.code, c.tckn ?? null, c.aliases.length === 1 ? c.aliases[0] : null, `${fiscalYear}-01-01`);
         for (const alias of c.aliases) insEfatCari.run(c.vkn ?? c.tckn ?? '', alias, damaged(c.name), '2020-01-01', 'TICARIFATURA');
       }
       world.items.forEach((it, i) => {

@@ -15,7 +15,7 @@ import { readZip } from './zip';
  * plus `output{belgeFormati, belgeIcerigi}` (gzip, base64). Business errors are AExxxxx result codes, not faults
  * (integrator-api.md §14).
  */
-interface Result {
+export interface Result {
   code: string;
   text: string;
   extra?: [string, string][];
@@ -23,10 +23,10 @@ interface Result {
 }
 
 const OK_TEXT = 'İşlem başarılı.';
-const ok = (extra: [string, string][], output?: Result['output']): Result => ({ code: 'AE00000', text: OK_TEXT, extra, ...(output ? { output } : {}) });
-const fail = (code: string, text: string): Result => ({ code, text });
+export const ok = (extra: [string, string][], output?: Result['output']): Result => ({ code: 'AE00000', text: OK_TEXT, extra, ...(output ? { output } : {}) });
+export const fail = (code: string, text: string): Result => ({ code, text });
 
-function resultXml(r: Result): string {
+export function resultXml(r: Result): string {
   const extra = r.extra?.length
     ? `<resultExtra>${r.extra.map(([k, v]) => `<entry><key>${xmlEscape(k)}</key><value>${xmlEscape(v)}</value></entry>`).join('')}</resultExtra>`
     : '';
@@ -36,10 +36,10 @@ function resultXml(r: Result): string {
   return `<return><resultCode>${r.code}</resultCode>${extra}<resultText>${xmlEscape(r.text)}</resultText></return>${output}`;
 }
 
-type Input = Record<string, unknown>;
+export type Input = Record<string, unknown>;
 
 /** The `input` JSON. CDATA content is skipped, which makes the JSON empty ("No content to map"). */
-function readInput(body: Element): { input: Input } | { error: Result } {
+export function readInput(body: Element): { input: Input } | { error: Result } {
   const el = childElements(body, 'input')[0];
   const text = el
     ? [...el.childNodes]
@@ -58,13 +58,13 @@ function readInput(body: Element): { input: Input } | { error: Result } {
   }
 }
 
-const str = (input: Input, key: string): string | undefined => {
+export const str = (input: Input, key: string): string | undefined => {
   const v = input[key];
   return v === undefined || v === null || String(v).trim() === '' ? undefined : String(v).trim();
 };
 
 /** belgeIcerigi may be raw XML bytes, gzip or zip (integrator-api.md §14). */
-function unpack(content: Buffer): Buffer {
+export function unpack(content: Buffer): Buffer {
   if (content[0] === 0x1f && content[1] === 0x8b) return zlib.gunzipSync(content);
   if (content[0] === 0x50 && content[1] === 0x4b) return readZip(content)[0]?.data ?? Buffer.alloc(0);
   return content;
@@ -117,7 +117,7 @@ interface EarsivRow {
 const faturaUrl = (ctx: ServiceContext, vkn: string, uuid: string) =>
   `${ctx.baseUrl}/earsiv/goruntule.jsp?vkn=${encodeURIComponent(vkn)}&uuid=${encodeURIComponent(uuid)}`;
 
-function authorised(ctx: ServiceContext, vkn: string | undefined): Result | undefined {
+export function authorised(ctx: ServiceContext, vkn: string | undefined): Result | undefined {
   if (!vkn) return fail('AE00003', 'vkn alanı boş olamaz.');
   if (!ctx.account.staff && !ctx.account.vkns.includes(vkn)) return fail('AE00052', `${vkn} için yetkili VKN bulunamadı.`);
   return undefined;

@@ -15,6 +15,7 @@ import { StreamedAnswer, type OperationHandler, type ServiceContext } from './co
 import { base64Stream } from './userList';
 import { earsivInvoiceXml, earsivOperations } from './earsiv';
 import { edefterOperations } from './edefter';
+import { esmmOperations, mustahsilOperations } from './receipts';
 import { FaultInjector, type FaultConfig } from './faults';
 import { OutgoingDocuments } from './outgoing';
 import { SEED_ACCOUNTS, seedSandbox } from './seed';
@@ -64,6 +65,10 @@ export interface SandboxEndpoints {
   earsivService: string;
   /** QNB's e-Defter service (DefterOlusturWebServices). */
   edefterService: string;
+  /** e-MM: QNB's MustahsilWebService. */
+  mustahsilService: string;
+  /** e-SMM: the service under the inferred contract (core/integrator/esmmService.ts). */
+  esmmService: string;
 }
 
 export interface SandboxDescription {
@@ -103,6 +108,8 @@ const OPERATIONS: Record<Exclude<ServiceName, 'userService'>, Record<string, Ope
   connectorService: connectorOperations,
   earsivService: earsivOperations,
   edefterService: edefterOperations,
+  mustahsilService: mustahsilOperations,
+  esmmService: esmmOperations,
 };
 
 const NAMESPACE: Record<ServiceName, string> = {
@@ -110,6 +117,8 @@ const NAMESPACE: Record<ServiceName, string> = {
   userService: NAMESPACES.user,
   earsivService: NAMESPACES.earsiv,
   edefterService: NAMESPACES.edefter,
+  mustahsilService: NAMESPACES.earsiv,
+  esmmService: NAMESPACES.earsiv,
 };
 
 /** An answer cut short in the middle of its body: well-formed up to the cut, never parseable. */
@@ -261,7 +270,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     if (service && req.method === 'GET') {
       if ([...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
         res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
-        res.end(wsdlFor(service, `${baseUrl}${url.pathname}`));
+        res.end(wsdlFor(service, `${baseUrl}${url.pathname}`, service === 'userService' ? [] : Object.keys(OPERATIONS[service])));
       } else {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end(`${service}: SOAP 1.1 endpoint (Konnektör sandbox). WSDL: ${baseUrl}${url.pathname}?wsdl\n`);
@@ -311,6 +320,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     userService: `${baseUrl}${SERVICES.userService.path}`,
     earsivService: `${baseUrl}${SERVICES.earsivService.path}`,
     edefterService: `${baseUrl}${SERVICES.edefterService.path}`,
+    mustahsilService: `${baseUrl}${SERVICES.mustahsilService.path}`,
+    esmmService: `${baseUrl}${SERVICES.esmmService.path}`,
   };
 
   outgoing.resumePending();
@@ -344,6 +355,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
           userService: `${endpoints.userService}?wsdl`,
           earsivService: `${endpoints.earsivService}?wsdl`,
           edefterService: `${endpoints.edefterService}?wsdl`,
+          mustahsilService: `${endpoints.mustahsilService}?wsdl`,
+          esmmService: `${endpoints.esmmService}?wsdl`,
         },
         dataDir: options.dataDir,
         stepMs,

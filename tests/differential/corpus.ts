@@ -81,14 +81,20 @@ export async function demoDocuments(invoices: number): Promise<CorpusDocument[]>
         const target: ErpTarget =
           connector.shape === 'firm-period'
             ? { connector: connector.id, server: demo.server, database: 'LOGODB', firm: fp.firm, period: fp.period }
-            : { connector: connector.id, server: demo.server, database: fp.database! };
+            : {
+                connector: connector.id,
+                server: demo.server,
+                database: fp.database!,
+                // Mikro: the fiscal year lives inside the company database.
+                ...(connector.shape === 'database-per-company' && fp.fiscalYear !== undefined ? { fiscalYear: fp.fiscalYear } : {}),
+              };
         for (const module of ['efatura', 'earsiv'] as const) {
-          const outDir = path.join(root, 'out', `${connector.id}-${fp.firm ?? ''}-${fp.period ?? ''}-${fp.database ?? ''}-${module}`);
+          const outDir = path.join(root, 'out', `${connector.id}-${fp.firm ?? ''}-${fp.period ?? ''}-${fp.database ?? ''}-${fp.fiscalYear ?? ''}-${module}`);
           const report = await api['documents.export']({ target, module, outDir, iban: 'TR330006100519786457841326' });
           for (const d of report.documents) {
             if (!d.file) continue;
             const xml = fs.readFileSync(path.join(outDir, d.file), 'utf8');
-            out.push({ name: `demo:${connector.id}/${fp.firm ?? fp.database}/${fp.period ?? ''}/${module}/${d.erpNumber}`, xml, type: d.module === 'earsiv' ? 'earchive' : 'efatura' });
+            out.push({ name: `demo:${connector.id}/${fp.firm ?? fp.database}/${fp.period ?? fp.fiscalYear ?? ''}/${module}/${d.erpNumber}`, xml, type: d.module === 'earsiv' ? 'earchive' : 'efatura' });
           }
         }
       }

@@ -34,6 +34,8 @@ export const DEFAULTS = {
   connectors: [
     { id: 'logo', title: 'Logo', shape: 'firm-period', modules: ['efatura', 'earsiv'] },
     { id: 'netsis', title: 'Netsis', shape: 'database-per-year', modules: ['efatura', 'earsiv'] },
+    { id: 'mikro', title: 'Mikro', shape: 'database-per-company', modules: ['efatura', 'earsiv'] },
+    { id: 'eta', title: 'ETA', shape: 'database-per-year', modules: ['efatura', 'earsiv'] },
   ],
   prefill: { connector: 'logo', server: 'sqlite:/demo', database: 'LOGODB' },
   demo: { user: 'demo', password: 'demo123' },

@@ -37,6 +37,49 @@ describe('login screen', () => {
     expect(document.querySelector('input[name="firm"]')).toBeNull();
   });
 
+  it('asks Mikro for the fiscal year inside the company database, and ETA for its company-year database', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS });
+    render(<LoginScreen />);
+    const program = (await screen.findByRole('combobox')) as HTMLSelectElement;
+    expect([...program.options].map((o) => o.textContent)).toEqual(['—', 'Logo', 'Netsis', 'Mikro', 'ETA']);
+    fireEvent.change(program, { target: { value: 'mikro' } });
+    expect(screen.getByLabelText('Mali Yıl')).toBeTruthy();
+    expect(screen.queryByLabelText('Firma Kodu')).toBeNull();
+    expect(screen.queryByLabelText('Dönem Kodu')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Firma/Dönem Ara' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Veri tabanı Ara' })).toBeNull();
+    fireEvent.change(program, { target: { value: 'eta' } });
+    expect(screen.getByRole('button', { name: 'Veri tabanı Ara' })).toBeTruthy();
+    expect(screen.queryByLabelText('Mali Yıl')).toBeNull();
+    expect(screen.queryByLabelText('Firma Kodu')).toBeNull();
+  });
+
+  it('logs into Mikro with the database and fiscal year picked in Firma/Dönem Ara, never a firm or period', async () => {
+    const bridge = fakeBridge({
+      'session.defaults': () => DEFAULTS,
+      'erp.listFirmPeriods': () => [
+        { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2025-01-01', periodEnd: '2025-12-31', active: false, database: 'MikroDB_V17_ORNEK', fiscalYear: 2025 },
+        { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2026-01-01', periodEnd: '2026-12-31', active: true, database: 'MikroDB_V17_ORNEK', fiscalYear: 2026 },
+      ],
+      'session.login': () => ({ session: { ...SESSION, target: { connector: 'mikro', server: 'sqlite:/demo', database: 'MikroDB_V17_ORNEK', fiscalYear: '2026' } } }),
+    });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'mikro' } });
+    fireEvent.change(screen.getByLabelText('Veri tabanı Adı'), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Firma/Dönem Ara' }));
+    fireEvent.click(await screen.findByLabelText('MikroDB_V17_ORNEK / 2026'));
+    fireEvent.click(screen.getByRole('button', { name: 'Seç' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Tamam' }));
+    expect((screen.getByLabelText('Veri tabanı Adı') as HTMLInputElement).value).toBe('MikroDB_V17_ORNEK');
+    expect((screen.getByLabelText('Mali Yıl') as HTMLInputElement).value).toBe('2026');
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(bridge.of('session.login')).toHaveLength(1));
+    const { target } = bridge.of('session.login')[0]!.input;
+    expect(target).toEqual({ connector: 'mikro', server: 'sqlite:/demo', database: 'MikroDB_V17_ORNEK', fiscalYear: '2026' });
+    expect(bridge.of('erp.listFirmPeriods')[0]!.input).toEqual({ target: { connector: 'mikro', server: 'sqlite:/demo' } });
+  });
+
   it('switches to English and back', async () => {
     fakeBridge({ 'session.defaults': () => DEFAULTS });
     render(<LoginScreen />);

@@ -41,6 +41,26 @@ describe('Firma/Dönem Ara and Veri tabanı Ara', () => {
     expect(onPick).toHaveBeenCalledWith({ kind: 'database', row: expect.objectContaining({ name: 'ANADOLUGIDA2026' }) });
   });
 
+  it('lists a company database’s fiscal years (Mikro) with the database and year instead of a period code', async () => {
+    const rows = [
+      { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2025-01-01', periodEnd: '2025-12-31', active: false, database: 'MikroDB_V17_ORNEK', fiscalYear: 2025 },
+      { firm: '001', firmName: 'Örnek Tekstil', period: '', periodBegin: '2026-01-01', periodEnd: '2026-12-31', active: true, database: 'MikroDB_V17_ORNEK', fiscalYear: 2026 },
+      { firm: '002', firmName: 'Anadolu Gıda', period: '', periodBegin: '2026-04-01', periodEnd: '2027-03-31', active: true, database: 'MikroDB_V17_ANADOLU', fiscalYear: 2026 },
+    ];
+    fakeBridge({ 'erp.listFirmPeriods': () => rows });
+    const onPick = vi.fn();
+    render(<PickerDialog kind="firm-period" connector="mikro" server="sqlite:/demo" onPick={onPick} onClose={() => undefined} />);
+    await screen.findByLabelText('MikroDB_V17_ORNEK / 2025');
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).not.toContain('Dönem');
+    expect(screen.getByRole('columnheader', { name: 'Mali yıl' })).toBeTruthy();
+    expect(screen.getByRole('columnheader', { name: 'Veri tabanı' })).toBeTruthy();
+    expect(screen.getByText('2027-03-31')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('MikroDB_V17_ANADOLU / 2026'));
+    fireEvent.click(screen.getByRole('button', { name: 'Seç' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Tamam' }));
+    expect(onPick).toHaveBeenCalledWith({ kind: 'firm-period', row: rows[2] });
+  });
+
   it('explains why the list could not be read', async () => {
     fakeBridge({
       'erp.listFirmPeriods': () => {

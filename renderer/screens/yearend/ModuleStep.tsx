@@ -23,10 +23,11 @@ interface Fields {
   firm: string;
   period: string;
   database: string;
+  fiscalYear: string;
 }
 
-const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined }) =>
-  [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm].filter(Boolean).join(' · ');
+const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined; fiscalYear?: number | undefined }) =>
+  [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm, t.fiscalYear].filter(Boolean).join(' · ');
 
 export const PANEL = { maxWidth: 760, margin: '24px auto', background: '#fff', padding: 16, border: '1px solid #d3dae3', borderRadius: 6 } as const;
 
@@ -42,9 +43,17 @@ const pad = (value: string, width: number) => {
  */
 export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, onCancel }: Props) {
   const t = useYearEndT();
+  // The program's shape shows in the mapping: firm/period (Logo), a company-year database (Netsis, ETA), or a
+  // company database with the fiscal year inside it (Mikro).
+  const byYear = item.current.fiscalYear !== undefined;
   const byDatabase = item.current.firm === undefined && item.current.period === undefined;
   const start = mode === 'yearend' && item.proposal ? item.proposal.target : item.current;
-  const [fields, setFields] = useState<Fields>({ firm: start.firm ?? '', period: start.period ?? '', database: start.database ?? '' });
+  const [fields, setFields] = useState<Fields>({
+    firm: start.firm ?? '',
+    period: start.period ?? '',
+    database: start.database ?? '',
+    fiscalYear: start.fiscalYear !== undefined ? String(start.fiscalYear) : '',
+  });
   const [tested, setTested] = useState<{ plan: YearEndPlan; fields: Fields }>();
   const [error, setError] = useState<{ code: string; message: string }>();
   const [busy, setBusy] = useState<'test' | 'apply' | 'cancel'>();
@@ -53,7 +62,11 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
   const [endpoint, setEndpoint] = useState('');
 
   const choice = () =>
-    byDatabase ? { database: fields.database } : { firm: fields.firm, period: fields.period, ...(fields.database ? { database: fields.database } : {}) };
+    byYear
+      ? { database: fields.database, fiscalYear: fields.fiscalYear }
+      : byDatabase
+        ? { database: fields.database }
+        : { firm: fields.firm, period: fields.period, ...(fields.database ? { database: fields.database } : {}) };
   const stale = tested !== undefined && JSON.stringify(tested.fields) !== JSON.stringify(fields);
 
   const run = async (kind: 'test' | 'apply' | 'cancel', work: () => Promise<void>) => {
@@ -120,10 +133,18 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
 
       <div className="codes" style={{ alignItems: 'flex-end' }}>
         {byDatabase ? (
-          <label>
-            {t('database')}
-            <input name="database" value={fields.database} onChange={(e) => setFields({ ...fields, database: e.target.value })} />
-          </label>
+          <>
+            <label>
+              {t('database')}
+              <input name="database" value={fields.database} onChange={(e) => setFields({ ...fields, database: e.target.value })} />
+            </label>
+            {byYear ? (
+              <label>
+                {t('fiscalYear')}
+                <input name="fiscalYear" inputMode="numeric" maxLength={4} value={fields.fiscalYear} onChange={(e) => setFields({ ...fields, fiscalYear: e.target.value })} />
+              </label>
+            ) : null}
+          </>
         ) : (
           <>
             <label>
@@ -137,7 +158,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
           </>
         )}
         <button type="button" onClick={() => setPicking(true)}>
-          {byDatabase ? t('searchDatabase') : t('searchFirmPeriod')}
+          {byDatabase && !byYear ? t('searchDatabase') : t('searchFirmPeriod')}
         </button>
       </div>
       {byDatabase ? null : <p className="hint">{t('optionalCodes')}</p>}
@@ -229,7 +250,13 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
           onClose={() => setPicking(false)}
           onPick={(row) => {
             setPicking(false);
-            setFields(byDatabase ? { ...fields, database: row.database ?? '' } : { ...fields, firm: row.firm, period: row.period });
+            setFields(
+              byYear
+                ? { ...fields, database: row.database ?? '', fiscalYear: row.fiscalYear !== undefined ? String(row.fiscalYear) : '' }
+                : byDatabase
+                  ? { ...fields, database: row.database ?? '' }
+                  : { ...fields, firm: row.firm, period: row.period },
+            );
           }}
         />
       ) : null}

@@ -34,8 +34,10 @@ export function YearPicker({ sessionId, module, onPick, onClose }: Props) {
     };
   }, [sessionId, module]);
 
-  const byDatabase = search?.shape === 'database-per-year';
-  const title = byDatabase ? t('searchDatabase') : t('searchFirmPeriod');
+  // Netsis/ETA: one row per company-year database; Mikro: company database × fiscal year; Logo: firm / period.
+  const byDatabase = search?.shape === 'database-per-year' || search?.shape === 'database-per-company';
+  const byYear = search?.shape === 'database-per-company';
+  const title = search?.shape === 'database-per-year' ? t('searchDatabase') : t('searchFirmPeriod');
   return (
     <div className="dialog-backdrop">
       <div className="dialog" role="dialog" aria-modal="true" aria-label={title} data-testid="yearend-picker">
@@ -58,7 +60,7 @@ export function YearPicker({ sessionId, module, onPick, onClose }: Props) {
             </thead>
             <tbody>
               {search.periods.map((r, i) => {
-                const label = byDatabase ? (r.database ?? '') : `${r.firm} / ${r.period}`;
+                const label = byYear ? `${r.database ?? ''} / ${r.fiscalYear ?? ''}` : byDatabase ? (r.database ?? '') : `${r.firm} / ${r.period}`;
                 return (
                   <tr key={i} data-row={label}>
                     {byDatabase ? <td>{r.database}</td> : <td>{r.firm}</td>}

@@ -1,0 +1,9 @@
+import { createEbelgeTable, type ErpMigration } from '../common';
+
+export const mikroErpMigrations: ErpMigration[] = [
+  {
+    name: '0001_knk_ebelge',
+    description: 'KNK_EBELGE tablosu: belge başına ETTN, GİB numarası ve durum (Mikro v16’da faturada e-belge numarası alanı yok)',
+    up: createEbelgeTable,
+  },
+];
