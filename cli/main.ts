@@ -450,6 +450,25 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
+  const gib = program.command('gib').description('GİB’in UBL-TR ve e-Fatura paketleri (XSD ve şematron)');
+  gib
+    .command('install')
+    .description('GİB’in resmî UBL-TR ve e-Fatura paketlerini (zip) Konnektör’ün veri klasörüne kurar; her zip’in SHA-256 özetini yazar')
+    .option('--from <sources...>', 'zip dosyaları veya https adresleri (varsayılan: GİB’in yayımladığı paketler)')
+    .option('--json', 'JSON çıktı')
+    .action(
+      run(async (out, cmd) => {
+        const o = cmd.opts<{ from?: string[] }>();
+        const r = await api['gib.install']({ ...(o.from ? { sources: o.from } : {}) });
+        printResult(out, r, () =>
+          [
+            table(['Kaynak', 'Paket', 'SHA-256', 'Boyut', 'Dosya'], r.sources.map((s) => [s.source, s.kinds.join(', '), s.sha256, `${Math.round(s.bytes / 1024)} KB`, s.files])),
+            `GİB paketi kuruldu: ${r.dir} (şematron sürümü ${r.release}). Konnektör önce bu klasöre bakar.`,
+          ].join('\n'),
+        );
+      }),
+    );
+
   const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura): al, listele, göster, kabul/red');
   const accessOptions = (cmd: Command) =>
     cmd
@@ -617,7 +636,7 @@ export async function main(argv: string[]): Promise<number> {
   const api = createKonnektorApi({ ...SHIPPED,
     connections,
     store: openStore,
-    settings: { ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
+    settings: { dataDir: konnektorHome(), ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },
     localActor: { user: os.userInfo().username, staff: false },
     onSendEvent: (e) => {
       if (e.type === 'progress') drawProgress(e.done, e.total);

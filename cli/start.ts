@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StartupProgress, startingApi, type KonnektorApi } from '../core/api';
 import { clockFromEnv, startRuntime, type Runtime } from '../runtime/runtime';
 import { startBrowserServer, type BrowserServer } from './browser';
 import { printResult, type Output } from './output';
@@ -57,10 +58,10 @@ export async function ensurePreloadBuilt(): Promise<string> {
   return file;
 }
 
-/** Runs until SIGINT/SIGTERM: browser mode serves the renderer and the API on 127.0.0.1. */
-export async function serveBrowserMode(runtime: Runtime, port?: number): Promise<BrowserServer> {
+/** Browser mode serves the renderer and the API on 127.0.0.1 (the API may still be starting: see core/api/startup). */
+export async function serveBrowserMode(api: KonnektorApi, port?: number): Promise<BrowserServer> {
   const staticDir = await ensureRendererBuilt();
-  return startBrowserServer({ api: runtime.api, staticDir, ...(port !== undefined ? { port } : {}) });
+  return startBrowserServer({ api, staticDir, ...(port !== undefined ? { port } : {}) });
 }
 
 function envNumber(name: string): number | undefined {
@@ -84,28 +85,43 @@ export async function runStart({ home, out, mode = 'auto', port }: StartOptions)
   const now = clockFromEnv(process.env.KONNEKTOR_NOW);
   const stepMs = envNumber('KONNEKTOR_SANDBOX_STEP_MS');
   const demoYear = envNumber('KONNEKTOR_DEMO_YEAR');
-  const runtime = await startRuntime({
+  // Progress goes to the terminal as it happens (never silent for a minute) and to the window through app.startup.
+  const say = (line: string) => {
+    if (!out.json) process.stdout.write(`${line}\n`);
+  };
+  const progress = new StartupProgress(say);
+  say('Konnektör başlatılıyor…');
+  const starting = startRuntime({
     home,
+    progress,
     ...(now ? { now } : {}),
     ...(stepMs !== undefined ? { sandboxStepMs: stepMs } : {}),
     ...(demoYear !== undefined ? { demoYear } : {}),
     ...(process.env.KONNEKTOR_INTEGRATOR ? { integrator: process.env.KONNEKTOR_INTEGRATOR } : {}),
   });
+  starting.then(
+    () => progress.finish(),
+    (e: unknown) => progress.finish(e),
+  );
   let server: BrowserServer | undefined;
+  let runtime: Runtime | undefined;
   try {
-    server = await serveBrowserMode(runtime, port ?? envNumber('KONNEKTOR_PORT'));
+    server = await serveBrowserMode(startingApi(starting.then((r) => r.api as KonnektorApi), progress), port ?? envNumber('KONNEKTOR_PORT'));
+    say(`  Adres: ${server.url}  (sayfa açılışta hazırlık adımlarını gösterir)`);
+    runtime = await starting;
     printResult(out, { url: server.url, home, logs: runtime.logDir, ...(runtime.demo ? { demo: runtime.demo } : {}) }, () =>
       [
         'Konnektör tarayıcı modunda çalışıyor (Electron bulunamadı).',
         `  Adres: ${server!.url}`,
-        ...(runtime.demo
+        ...(runtime!.demo
           ? [
-              `  Örnek giriş: kullanıcı ${runtime.demo.user} / şifre ${runtime.demo.password} (e-Fatura, Logo, firma 002)`,
-              `  eFinans deneme sunucusu (sandbox): ${runtime.demo.sandbox}`,
-              `  Örnek veri tabanları: ${runtime.demo.server}`,
+              `  Örnek giriş: kullanıcı ${runtime!.demo.user} / şifre ${runtime!.demo.password} (e-Fatura, Logo, firma 002)`,
+              `  eFinans deneme sunucusu (sandbox): ${runtime!.demo.sandbox}`,
+              `  Sandbox yönetici anahtarı (hata senaryoları, POST /admin/faults): ${runtime!.sandbox?.describe().adminToken ?? '—'}`,
+              `  Örnek veri tabanları: ${runtime!.demo.server}`,
             ]
           : []),
-        `  Günlük dosyaları: ${runtime.logDir}`,
+        `  Günlük dosyaları: ${runtime!.logDir}`,
         'Durdurmak için Ctrl+C.',
       ].join('\n'),
     );
@@ -115,6 +131,6 @@ export async function runStart({ home, out, mode = 'auto', port }: StartOptions)
     });
   } finally {
     await server?.close();
-    await runtime.close();
+    await (runtime ?? (await starting.catch(() => undefined)))?.close();
   }
 }

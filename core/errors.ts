@@ -76,11 +76,14 @@ export const ERROR_CATALOG = {
   DEMO_UNAVAILABLE: { kind: 'internal', tr: 'Bu Konnektör kurulumunda örnek veri tabanları oluşturulamıyor.' },
   GIB_PACKAGE_MISSING: {
     kind: 'internal',
-    tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; ayarlardan paketin klasörünü gösterin.',
+    tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; “konnektor gib install” komutuyla kurun.',
   },
+  GIB_PACKAGE_INVALID: { kind: 'input', tr: 'Verilen dosya GİB’in UBL-TR veya e-Fatura paketi değil (beklenen dosyalar içinde yok).' },
+  GIB_PACKAGE_DOWNLOAD_FAILED: { kind: 'target', tr: 'GİB paketi indirilemedi; internet bağlantısını kontrol edin veya dosyayı --from ile verin.' },
   XML_NOT_WELL_FORMED: { kind: 'input', tr: 'Dosya geçerli bir XML belgesi değil.' },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
+  PDF_UNAVAILABLE: { kind: 'input', tr: 'Bu çalışma biçiminde PDF kaydedilemiyor; önizlemede “Yazdır”ı seçip yazıcı olarak “PDF olarak kaydet”i kullanın.' },
   INVOICE_VIEW_FAILED: {
     kind: 'input',
     tr: 'Faturanın görüntüleme şablonu (XSLT) çalıştırılamadı veya güvenlik nedeniyle reddedildi; Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
@@ -157,6 +160,12 @@ export const ERROR_CATALOG = {
   AUTH_SERVER_REQUIRED: { kind: 'input', tr: 'Muhasebe programının sunucu adresini girin.' },
   AUTH_CONNECTOR_REQUIRED: { kind: 'input', tr: 'Muhasebe programını seçin.' },
   AUTH_INTEGRATOR_REQUIRED: { kind: 'input', tr: 'Entegratör (eFinans) adresi ayarlarda tanımlı değil.' },
+  SETTINGS_OTHER_COMPANY: {
+    kind: 'input',
+    tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
+  },
+  SETTINGS_INTEGRATOR_STAFF_ONLY: { kind: 'input', tr: 'Entegratör adresini yalnızca eFinans personeli değiştirebilir.' },
+  SETTINGS_ERP_PENDING: { kind: 'input', tr: 'Muhasebe programı bağlantısı henüz tamamlanmadı; Bağlantı Ayarları’ndan firma ve dönemi seçip GÜNCELLE’ye basın.' },
   VAULT_UNAVAILABLE: { kind: 'internal', tr: 'Şifre kasası açılamadı; şifreler kaydedilemiyor.' },
   SEND_JOB_NOT_FOUND: { kind: 'input', tr: 'Gönderim işi bulunamadı.' },
   DOCUMENT_NOT_SELECTED: { kind: 'input', tr: 'Gönderilecek belgeleri seçin.' },
@@ -167,6 +176,7 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_REPORTED_KIND: { kind: 'input', tr: 'Bu belge türü entegratör tarafından GİB’e raporlanmıyor.' },
   CANCEL_WINDOW_PASSED: { kind: 'input', tr: 'İptal süresi geçti: makbuz ancak {until} tarihine kadar iptal edilebilirdi.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
+  APP_START_FAILED: { kind: 'internal', tr: 'Konnektör başlatılamadı; ayrıntı günlük dosyasında.' },
   BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;
 

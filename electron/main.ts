@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { App, BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, IpcMain, Protocol, SafeStorage, Session, WebContents } from 'electron';
+import { StartupProgress, startingApi, type KonnektorApi } from '../core/api';
 import { logger } from '../core/logging';
 import { RENDERER_CSP } from '../runtime/csp';
 import { clockFromEnv, startRuntime, type Runtime } from '../runtime/runtime';
@@ -68,6 +69,25 @@ export function rendererResponse(url: string, dir = RENDERER_DIR): Response {
   });
 }
 
+/**
+ * Previews saved as PDF: the invoice's HTML in a hidden window that runs no script and reaches nothing, printed by
+ * Chromium (A4, backgrounds on), then closed.
+ */
+export function createPdfPrinter(BrowserWindow: typeof BrowserWindowType): (html: string) => Promise<Uint8Array> {
+  return async (html) => {
+    const win = new BrowserWindow({
+      show: false,
+      webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, images: true },
+    });
+    try {
+      await win.loadURL(`data:text/html;charset=utf-8;base64,${Buffer.from(html, 'utf8').toString('base64')}`);
+      return new Uint8Array(await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' }));
+    } finally {
+      win.destroy();
+    }
+  };
+}
+
 export interface ElectronModules {
   app: App;
   BrowserWindow: typeof BrowserWindowType;
@@ -88,17 +108,26 @@ export async function runDesktopApp(electron?: ElectronModules): Promise<{ runti
 
   const home = process.env.KONNEKTOR_HOME ?? app.getPath('userData');
   const now = clockFromEnv(process.env.KONNEKTOR_NOW);
-  const runtime = await startRuntime({
+  // The window opens at once and shows the start-up's steps (app.startup) while GİB's rules load or compile.
+  const progress = new StartupProgress((line) => logger.info('start-up', { line }));
+  const starting = startRuntime({
     home,
+    progress,
     vault: createDesktopVault(home, safeStorage),
+    printToPdf: createPdfPrinter(BrowserWindow),
     ...(now ? { now } : {}),
     ...(process.env.KONNEKTOR_DEMO === 'off' ? { demo: 'off' as const } : {}),
   });
-  registerKonnektorIpc(ipcMain, runtime.api, isAppUrl);
+  starting.then(
+    () => progress.finish(),
+    (e: unknown) => progress.finish(e),
+  );
+  registerKonnektorIpc(ipcMain, startingApi(starting.then((r) => r.api as KonnektorApi), progress), isAppUrl);
 
   const window = new BrowserWindow(windowOptions());
   window.once('ready-to-show', () => window.show());
   await window.loadURL(`${APP_ORIGIN}/index.html`);
+  const runtime = await starting;
   logger.info('desktop app started', { home, renderer: pathToFileURL(RENDERER_DIR).href });
 
   let closing = false;

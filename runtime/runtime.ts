@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKonnektorApi, type KonnektorService } from '../core/api';
-import type { SessionDeps } from '../core/api';
+import type { SessionDeps, StartupProgress } from '../core/api';
 import { createFileKeyVault, type Vault } from '../core/auth';
 import { isKonnektorError } from '../core/errors';
 import { addFileLogging, logger, removeFileLogging } from '../core/logging';
@@ -31,6 +31,10 @@ export interface RuntimeOptions {
   demoYear?: number;
   /** Integrator base URL for modules without saved settings (production). */
   integrator?: string;
+  /** The desktop app's PDF printer for previews (Electron's printToPDF). */
+  printToPdf?: SessionDeps['printToPdf'];
+  /** Start-up steps as they happen (the terminal and the window show them). */
+  progress?: StartupProgress;
 }
 
 export interface Runtime {
@@ -64,12 +68,19 @@ async function sandboxPort(file: string): Promise<number> {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const home = path.resolve(options.home);
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const step = (id: string, text: string, state: 'started' | 'done') => options.progress?.step(id, text, state);
+  step('store', 'Yerel veri deposu açılıyor', 'started');
   const logDir = await addFileLogging(path.join(home, 'logs'));
   const connections = new ErpConnections();
   const storePromise: Promise<LocalStore> = openLocalStore(path.join(home, 'konnektor.sqlite'));
   const store = await storePromise;
   const vault = options.vault ?? createFileKeyVault(path.join(home, 'vault'));
-  const session: SessionDeps = { vault, logDir, ...(options.integrator ? { defaultIntegrator: options.integrator } : {}) };
+  const session: SessionDeps = {
+    vault,
+    logDir,
+    ...(options.integrator ? { defaultIntegrator: options.integrator } : {}),
+    ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
+  };
   const api = createKonnektorApi({
     ...SHIPPED,
     connections,
@@ -80,19 +91,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const demoDir = path.join(home, 'demo');
   const demoServer = `sqlite:${demoDir}`;
   const profiles = await listProfiles(store);
+  step('store', 'Yerel veri deposu açıldı', 'done');
   const useDemo = options.demo !== 'off' && !options.integrator && profiles.every((p) => p.target.server === demoServer);
   let sandbox: SandboxHandle | undefined;
   let demo: Runtime['demo'];
   try {
     if (useDemo) {
+      step('demo', 'Örnek muhasebe veri tabanları hazırlanıyor', 'started');
       try {
-        await api['demo.init']({ dir: demoDir, ...(options.demoYear ? { year: options.demoYear } : {}) });
+        // A demo year in the past also opens the periods since, so today's first login shows the year-end wizard.
+        await api['demo.init']({ dir: demoDir, ...(options.demoYear ? { year: options.demoYear, openFollowingYears: true } : {}) });
       } catch (e) {
         // Already there from an earlier run: keep its documents and their states.
         if (!(isKonnektorError(e) && e.code === 'DEMO_DIR_INVALID')) throw e;
       }
       const userList = path.join(demoDir, 'gib-kullanici-listesi.xml');
       if (fs.existsSync(userList)) await api['registry.import']({ file: userList });
+      step('demo', 'Örnek muhasebe veri tabanları hazır', 'done');
+      step('sandbox', 'eFinans deneme sunucusu (sandbox) başlatılıyor', 'started');
       const portFile = path.join(home, 'sandbox', 'port');
       fs.mkdirSync(path.dirname(portFile), { recursive: true });
       const start = (port: number) =>
@@ -108,6 +124,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         return start(0);
       });
       fs.writeFileSync(portFile, String(sandbox.port));
+      step('sandbox', `eFinans deneme sunucusu (sandbox) çalışıyor: ${sandbox.url}`, 'done');
       session.defaultIntegrator = sandbox.url;
       session.demo = { server: demoServer, database: 'LOGODB', connector: 'logo', user: 'demo', password: 'demo123' };
       demo = { server: demoServer, user: 'demo', password: 'demo123', sandbox: sandbox.url };

@@ -2,6 +2,7 @@ import type { FirmPeriod } from '../../connectors/contract';
 import { listProfiles, type Profile } from '../../db/profiles';
 import { creditBalanceOf, verifyIntegratorLogin, type Session } from '../auth';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
+import { targetFieldsOf, type TargetField } from '../erp/targetFields';
 import { KonnektorError, isKonnektorError } from '../errors';
 import type { Module } from '../modules';
 import type { ApiContext } from './context';
@@ -35,6 +36,23 @@ async function otherProgramOf(ctx: ApiContext, chosen: string, server: string, d
   return undefined;
 }
 
+/**
+ * True when a login leaves the ERP side for "Bağlantı Ayarları" (the guide: "Firma Kodu / Dönem Kodu bilgileriniz
+ * yok ise bu alanı boş bırakabilirsiniz"): the fields of the program's layout are empty and no saved setting of the
+ * same program and server carries them.
+ */
+export function erpLeftForSettings(ctx: ApiContext, raw: Partial<ErpTargetInput>, profile: Profile | undefined, fallbackConnector?: string): boolean {
+  const connectorId = raw.connector?.trim() || profile?.target.connector || fallbackConnector || '';
+  if (!connectorId) return false;
+  const connector = ctx.connectors.get(connectorId);
+  const sameProgram = profile?.target.connector === connector.id;
+  const serverInput = raw.server?.trim() || (sameProgram ? profile!.target.server : '') || '';
+  const carried = sameProgram && profile!.target.server === serverInput ? profile!.target : undefined;
+  // The codes that pick the company and year: firm and period in Logo's layout, the database in the others.
+  const codes: TargetField[] = connector.shape === 'firm-period' ? ['firm', 'period'] : ['database'];
+  return codes.every((f) => blank(raw[f] === undefined ? undefined : String(raw[f])) && (carried?.[f] === undefined || String(carried[f]).trim() === ''));
+}
+
 /** The ERP half of a login or a connection test: complete the target from the saved settings, then test it. */
 export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<ErpTargetInput>, profile: Profile | undefined) {
   const connectorId = raw.connector?.trim() || profile?.target.connector || ctx.sd.demo?.connector || '';
@@ -46,19 +64,20 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
   const serverInput = raw.server?.trim() || (sameProgram ? profile!.target.server : '') || '';
   if (!serverInput) throw new KonnektorError('AUTH_SERVER_REQUIRED', 'No accounting server given');
   const server = await resolveServer(ctx, serverInput, sameProgram ? profile : undefined);
-  // Firm and period may be left empty when the saved connection settings already carry them.
+  // Firm and period may be left empty when the saved connection settings already carry them. Only the fields of
+  // this program's layout are taken: a Logo firm/period never travels with a Netsis login.
   const carried = sameProgram && profile!.target.server === serverInput ? profile!.target : undefined;
+  const fields = targetFieldsOf(connector.shape);
+  const pick = (f: TargetField): string | number | undefined => {
+    if (!fields.includes(f)) return undefined;
+    const typed = raw[f];
+    if (typed !== undefined && String(typed).trim() !== '') return typed;
+    return carried?.[f];
+  };
   const input: ErpTargetInput = {
     connector: connector.id,
     server,
-    ...(!blank(raw.database) ? { database: raw.database } : carried?.database ? { database: carried.database } : {}),
-    ...(!blank(raw.firm) ? { firm: raw.firm } : carried?.firm ? { firm: carried.firm } : {}),
-    ...(!blank(raw.period) ? { period: raw.period } : carried?.period ? { period: carried.period } : {}),
-    ...(raw.fiscalYear !== undefined && String(raw.fiscalYear).trim() !== ''
-      ? { fiscalYear: raw.fiscalYear }
-      : carried?.fiscalYear !== undefined
-        ? { fiscalYear: carried.fiscalYear }
-        : {}),
+    ...Object.fromEntries((['database', 'firm', 'period', 'fiscalYear'] as const).flatMap((f) => (pick(f) === undefined ? [] : [[f, pick(f)]]))),
     ...(!blank(raw.branch) ? { branch: raw.branch } : {}),
   };
   const target = normalizeTarget(input);
@@ -88,15 +107,20 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
   return { connector, target, test, period };
 }
 
-// The company's own record in the program (L_CAPIFIRM, SIRKETLER30) names its VKN; the supplier of an unsent
-// document is the fallback for a program that keeps none there.
-export async function companyVknOf(ctx: ApiContext, module: Module, target: ErpTarget): Promise<string | undefined> {
+// The company's own record in the program (L_CAPIFIRM, SIRKETLER30) names its VKN and title; the supplier of an
+// unsent document is the fallback for a program that keeps none there.
+export async function companyOf(ctx: ApiContext, module: Module, target: ErpTarget): Promise<{ taxId?: string; name?: string } | undefined> {
   const connector = ctx.connectors.get(target.connector);
   const own = await connector.companyOf?.(ctx.erp, target).catch(() => undefined);
-  if (own?.taxId) return own.taxId;
-  if (!ctx.kinds.readableBy(connector, module).some((k) => k.direction === 'outgoing')) return undefined;
+  if (own?.taxId) return own;
+  if (!ctx.kinds.readableBy(connector, module).some((k) => k.direction === 'outgoing')) return own;
   const docs = await readOutgoing(ctx, target, module, { limit: 1 }).catch(() => []);
-  return docs[0]?.supplier?.taxId.value;
+  const supplier = docs[0]?.supplier;
+  return supplier ? { taxId: supplier.taxId.value, ...(own?.name ? { name: own.name } : supplier.name ? { name: supplier.name } : {}) } : own;
+}
+
+export async function companyVknOf(ctx: ApiContext, module: Module, target: ErpTarget): Promise<string | undefined> {
+  return (await companyOf(ctx, module, target))?.taxId;
 }
 
 /** The kontör balance for the status bar; undefined when the integrator does not say. */

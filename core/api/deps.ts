@@ -17,7 +17,7 @@ export interface ApiDeps {
   /** Konnektör's local store, opened on first use. */
   store: () => Promise<LocalStore>;
   /** Settings: the GİB package folder (default: located by core/validation), series prefixes per module. */
-  settings?: { gibPackage?: string; prefixes?: Partial<Record<Module, string>> };
+  settings?: { gibPackage?: string; prefixes?: Partial<Record<Module, string>>; dataDir?: string };
   now?: () => Date;
   /** Progress of `documents.send` (the CLI draws its progress bar from it). */
   onSendEvent?: SendRunOptions['onEvent'];
@@ -45,4 +45,9 @@ export interface SessionDeps {
   /** Integrator calls of the document screen (default 2 s between status rounds while waiting). */
   sendOptions?: { deadlineSec?: number };
   registry?: SessionRegistry;
+  /**
+   * The desktop app's PDF printer (Electron's printToPDF on a hidden, script-less window). Browser mode has none:
+   * there the preview prints through the browser's own dialog and print stylesheet.
+   */
+  printToPdf?: (html: string) => Promise<Uint8Array>;
 }

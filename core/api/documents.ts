@@ -9,7 +9,10 @@ import { validatePrefix } from '../documents/numbering';
 import { readDefaultInvoiceXslt, renderInvoiceHtml } from '../documents/preview';
 import { readUblFacts } from '../documents/ubl/read';
 import { normalizeTarget, type ErpTarget, type ErpTargetInput } from '../erp/target';
-import { KonnektorError } from '../errors';
+import { ERROR_CATALOG, KonnektorError, type ErrorCode } from '../errors';
+import { documentStatusOf, type DocumentStatus } from '../documents/documentStatus';
+import { markCorrected, recordInvalid } from '../outbox/enqueue';
+import { onlyDocuments } from './onlyDocuments';
 import type { Module } from '../modules';
 import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES } from '../outbox/states';
@@ -27,7 +30,12 @@ export interface DocumentRow {
   issueDate?: string;
   customer?: string;
   customerTaxId?: string;
+  /**
+   * "Tutar" on every screen: the amount payable (ödenecek tutar, after any withholding), the same before and after
+   * sending. `taxInclusive` (KDV dahil) is shown beside it in the detail.
+   */
   total?: string;
+  taxInclusive?: string;
   currency?: string;
   /** Receipts: what is paid after the deductions. */
   net?: string;
@@ -39,12 +47,30 @@ export interface DocumentRow {
   reported?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
+  /** The one word the screen shows (and filters by) for `state`. */
+  status: DocumentStatus;
   ettn?: string;
   number?: string;
   gibCode?: string;
+  /** In Turkish: GİB's message, the reason a check failed, or the catalogue's words for an integrator fault. */
   message?: string;
+  /** The integrator's own fault text behind the Turkish message ("Ayrıntı"). */
+  detail?: string;
   resendable: boolean;
   updatedAt?: string;
+}
+
+/** A problem of an invalid document, as "Önizle" lists it. */
+export interface DocumentProblem {
+  source: string;
+  rule: string;
+  message: string;
+}
+
+/** "Önizle": the document as its receiver sees it; for a document that failed its checks, its problems. */
+export interface DocumentPreview {
+  html?: string;
+  problems?: DocumentProblem[];
 }
 
 export interface FileValidation {
@@ -62,8 +88,9 @@ export interface DocumentHandlers {
   'documents.preview'(input: ParsedInput<'documents.preview'>): Promise<{ html: string }>;
   'session.documents'(input: ParsedInput<'session.documents'>): Promise<DocumentRow[]>;
   'session.history'(input: ParsedInput<'session.history'>): Promise<{ at: string; from?: string; to: string; detail?: string }[]>;
-  'session.preview'(input: ParsedInput<'session.preview'>): Promise<{ html: string }>;
+  'session.preview'(input: ParsedInput<'session.preview'>): Promise<DocumentPreview>;
   'session.exportXml'(input: ParsedInput<'session.exportXml'>): Promise<{ fileName: string; xml: string }>;
+  'session.previewPdf'(input: ParsedInput<'session.previewPdf'>): Promise<{ fileName: string; base64: string }>;
 }
 
 /** Which ERP documents an outbox entry belongs to: same program, database, firm and period as the session. */
@@ -82,6 +109,21 @@ export function isResendable(e: OutboxEntry): boolean {
   return e.state === 'failed';
 }
 
+/**
+ * The Turkish message of an outbox entry and the raw text behind it. GİB's messages and the checks' reasons are
+ * Turkish already; a fault of Konnektör's own catalogue (INTEGRATOR_FAULT…) is said in the catalogue's words and the
+ * integrator's text stays available as the detail.
+ */
+export function messageOf(e: Pick<OutboxEntry, 'state' | 'gibMessage' | 'errorCode' | 'errorDetail'>): { message?: string; detail?: string } {
+  if (e.gibMessage) return { message: e.gibMessage };
+  if (!e.errorDetail && !e.errorCode) return {};
+  const code = e.errorCode as ErrorCode | undefined;
+  if (code && code in ERROR_CATALOG) {
+    return { message: ERROR_CATALOG[code].tr, ...(e.errorDetail ? { detail: e.errorDetail } : {}) };
+  }
+  return e.errorDetail ? { message: e.errorDetail } : {};
+}
+
 /** One document of the session's module and target, by its ETTN; ERP_DOCUMENT_NOT_FOUND for anyone else's. */
 export async function entryOfSession(ctx: ApiContext, session: Session, ettn: string): Promise<OutboxEntry> {
   const found = await outboxEntryByEttn(await ctx.store(), ettn);
@@ -89,8 +131,6 @@ export async function entryOfSession(ctx: ApiContext, session: Session, ettn: st
   if (!e) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `No document ${ettn} for this session`, { value: ettn });
   return e;
 }
-
-const RUNNING_STATES = new Set<string>(['pending', 'built', 'validated', 'queued', 'sent', 'processing']);
 
 /** A company's own view stylesheet: an XSLT 1.0 document, embedded under its file name. */
 function companyView(ctx: ApiContext, file: string) {
@@ -156,27 +196,58 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
   const { sessions } = ctx;
   const summaries = new QueuedSummaries();
 
+  /**
+   * Unsent documents recorded invalid are checked again on every listing (Listele, a new login): a document the
+   * user corrected in the ERP becomes sendable, one still wrong shows today's reasons. Nothing is numbered here.
+   */
+  const recheckInvalid = async (session: Session, invalid: OutboxEntry[]): Promise<void> => {
+    if (invalid.length === 0) return;
+    const module = session.module;
+    const store = await ctx.store();
+    const run = await prepareDocumentRun(ctx, { module, target: session.target });
+    const report = await exportDocuments({
+      ...run.export,
+      store,
+      connections: ctx.deps.connections,
+      connector: onlyDocuments(run.connector, invalid.map((e) => e.ref.key)),
+      target: run.target,
+      kind: run.kind,
+      checkOnly: true,
+      onInvalid: (entry) => recordInvalid(store, module, entry, ctx.now()),
+    });
+    for (const entry of report.documents.filter((d) => d.valid)) await markCorrected(store, module, entry, ctx.now());
+  };
+
   const rowsOf = async (session: Session): Promise<DocumentRow[]> => {
+    if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
     const module = session.module;
     // The rows are the module's outgoing documents; a module without such a kind has none to list.
     if (ctx.kinds.find(module)?.direction !== 'outgoing') return [];
     const store = await ctx.store();
-    const [docs, entries] = await Promise.all([
-      readOutgoing(ctx, session.target, module, { limit: 100_000 }),
-      entriesIn(store, OUTBOX_STATES, module, { withXml: false }),
-    ]);
-    const byKey = new Map<string, OutboxEntry>();
-    for (const e of entries) if (sameTarget(e, module, session.target)) byKey.set(e.ref.key, e);
+    const docs = await readOutgoing(ctx, session.target, module, { limit: 100_000 });
+    const load = async () => {
+      const byKey = new Map<string, OutboxEntry>();
+      for (const e of await entriesIn(store, OUTBOX_STATES, module, { withXml: false })) if (sameTarget(e, module, session.target)) byKey.set(e.ref.key, e);
+      return byKey;
+    };
+    let byKey = await load();
+    const listed = new Set(docs.map((d) => d.ref.key));
+    const invalid = [...byKey.values()].filter((e) => e.state === 'invalid' && listed.has(e.ref.key));
+    if (invalid.length > 0) {
+      await recheckInvalid(session, invalid);
+      byKey = await load();
+    }
     const rows: DocumentRow[] = [];
     const fromEntry = (e: OutboxEntry, base: Partial<DocumentRow>): DocumentRow => ({
       key: e.ref.key,
       erpNumber: e.erpNumber,
       ...base,
       state: e.state,
+      status: documentStatusOf(e.state),
       ettn: e.ettn,
       ...(e.number ? { number: e.number } : {}),
       ...(e.gibCode ? { gibCode: e.gibCode } : {}),
-      ...(e.gibMessage || e.errorDetail ? { message: e.gibMessage ?? e.errorDetail! } : {}),
+      ...messageOf(e),
       resendable: isResendable(e),
       updatedAt: e.updatedAt,
     });
@@ -188,6 +259,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         customerTaxId: s.partyTaxId,
         ...(s.currency ? { currency: s.currency } : {}),
         ...(s.total ? { total: s.total } : {}),
+        ...(s.taxInclusive ? { taxInclusive: s.taxInclusive } : {}),
         ...(s.net ? { net: s.net } : {}),
         ...(s.deductions ? { deductions: s.deductions } : {}),
       };
@@ -196,10 +268,10 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         rows.push(fromEntry(e, base));
         byKey.delete(d.ref.key);
       } else {
-        rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, state: 'unsent', resendable: false } as DocumentRow);
+        rows.push({ key: d.ref.key, erpNumber: d.erpNumber, ...base, state: 'unsent', status: 'unsent', resendable: false } as DocumentRow);
       }
     }
-    // Sent documents the ERP no longer lists unsent: their party and total come from the queued UBL.
+    // Sent documents the ERP no longer lists unsent: their party and totals come from the queued UBL.
     for (const e of byKey.values()) rows.push(fromEntry(e, await summaries.of(store, e)));
     return rows;
   };
@@ -271,11 +343,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
         if (from && r.issueDate && r.issueDate < from) return false;
         if (to && r.issueDate && r.issueDate > to) return false;
         if (needle && !trLower(`${r.customer ?? ''} ${r.customerTaxId ?? ''}`).includes(needle)) return false;
-        if (status === 'unsent') return r.state === 'unsent';
-        if (status === 'inProgress') return RUNNING_STATES.has(r.state);
-        if (status === 'delivered') return r.state === 'delivered' || r.state === 'accepted';
-        if (status === 'failed') return r.state === 'failed' || r.state === 'rejected' || r.state === 'invalid';
-        return true;
+        return status === 'all' || r.status === status;
       });
       await ctx.staffAudit(session, 'documents.list', { after: { rows: rows.length } });
       return rows;
@@ -297,9 +365,28 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
     async 'session.preview'(input) {
       const session = sessions.require(input.sessionId);
       const e = await entryOfSession(ctx, session, input.ettn);
-      if (!e.xml) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Document ${e.ettn} has no XML yet`, { value: e.erpNumber });
       await ctx.staffAudit(session, 'documents.preview', { after: { ettn: e.ettn } });
+      if (!e.xml) {
+        // Never built into a sendable document: what stops it is what the user needs to see.
+        const row = (await (await ctx.store())('outbox').where({ id: e.id }).first('issues_json')) as { issues_json?: string | null } | undefined;
+        const issues = row?.issues_json ? (JSON.parse(row.issues_json) as DocumentIssue[]) : [];
+        const problems = issues.map((i) => ({ source: i.source, rule: i.rule, message: i.message }));
+        if (problems.length === 0 && e.errorDetail) problems.push({ source: 'precheck', rule: e.errorCode ?? '', message: e.errorDetail });
+        if (problems.length === 0) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Document ${e.ettn} has no XML yet`, { value: e.erpNumber });
+        return { problems };
+      }
       return { html: await renderInvoiceHtml(e.xml) };
+    },
+
+    async 'session.previewPdf'(input) {
+      const session = sessions.require(input.sessionId);
+      const print = ctx.sd.printToPdf;
+      if (!print) throw new KonnektorError('PDF_UNAVAILABLE', 'No PDF printer in this mode (browser mode prints through the browser)');
+      const e = await entryOfSession(ctx, session, input.ettn);
+      if (!e.xml) throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Document ${e.ettn} has no XML yet`, { value: e.erpNumber });
+      await ctx.staffAudit(session, 'documents.pdf', { after: { ettn: e.ettn } });
+      const pdf = await print(await renderInvoiceHtml(e.xml));
+      return { fileName: `${e.number ?? e.erpNumber}_${e.ettn}.pdf`.replace(/[^A-Za-z0-9_.-]/g, '_'), base64: Buffer.from(pdf).toString('base64') };
     },
 
     async 'session.exportXml'(input) {

@@ -16,18 +16,35 @@ import type { ApiInput, ApiMethod } from './schemas';
 import { createSendJobHandlers, type SendJobHandlers } from './sendJobs';
 import { createSettingsHandlers, type SettingsHandlers } from './settings';
 import { createYearEndHandlers, type YearEndHandlers } from './yearend';
+import { createAppHandlers, type AppHandlers } from './startup';
 import { createEdefterHandlers, type EdefterHandlers } from './edefter';
+import { createGibHandlers, type GibHandlers } from './gib';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
-export type { DocumentRow, FileValidation } from './documents';
-export type { LoginDefaults, SessionView } from './login';
+export type { DocumentPreview, DocumentProblem, DocumentRow, FileValidation } from './documents';
+export type { LoginDefaults, SessionStatus, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
 export type { ConnectionSettings } from './settings';
 export { parseInput } from './input';
+export type { StartupStatus, StartupStep } from './startup';
+export { StartupProgress, startingApi } from './startup';
 
 /** Every domain's handlers: each receives its input already parsed by the method's schema. */
-export type Handlers = ErpHandlers & LoginHandlers & DocumentHandlers & SendJobHandlers & SettingsHandlers & DiagnosticsHandlers & YearEndHandlers & EdefterHandlers & RegistryHandlers & IncomingHandlers & ReceiptHandlers & DemoHandlers;
+export type Handlers = AppHandlers &
+  ErpHandlers &
+  LoginHandlers &
+  DocumentHandlers &
+  SendJobHandlers &
+  SettingsHandlers &
+  DiagnosticsHandlers &
+  YearEndHandlers &
+  EdefterHandlers &
+  RegistryHandlers &
+  IncomingHandlers &
+  ReceiptHandlers &
+  GibHandlers &
+  DemoHandlers;
 
 /** The public API: each method takes its raw input (what its schema accepts) and returns what its handler returns. */
 export type KonnektorApi = {
@@ -51,6 +68,7 @@ export type KonnektorService = KonnektorApi & { close(): Promise<void> };
 export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   const ctx = createApiContext(deps);
   const handlers: Handlers = {
+    ...createAppHandlers(),
     ...createErpHandlers(ctx),
     ...createLoginHandlers(ctx),
     ...createDocumentHandlers(ctx),
@@ -60,6 +78,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createYearEndHandlers(ctx),
     ...createEdefterHandlers(ctx),
     ...createRegistryHandlers(ctx),
+    ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
     ...createReceiptHandlers(ctx),
     ...createDemoHandlers(ctx),

@@ -9,6 +9,8 @@ import { integratorAccessSchema } from './integratorAccess';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const apiSchemas = {
+  /** The window's first call: how far the start-up has got (answered while the rest of the API is not there yet). */
+  'app.startup': z.object({}).strict(),
   'connectors.list': z.object({}).strict(),
   'erp.listDatabases': z.object({ connector: z.string().min(1), server: z.string().min(1) }).strict(),
   'erp.listFirmPeriods': z.object({ target: erpTargetInputSchema }).strict(),
@@ -30,6 +32,8 @@ export const apiSchemas = {
       seed: z.number().int().optional(),
       year: z.number().int().min(2000).max(2100).optional(),
       force: z.boolean().optional(),
+      /** With a past `year`: open the Logo periods of the years since (the year-end wizard then has one to propose). */
+      openFollowingYears: z.boolean().optional(),
       /** Where SoftHSM2 is installed: a token with a self-issued e-Defter test seal and edefter-token.json. */
       edefterToken: z.boolean().optional(),
     })
@@ -81,6 +85,8 @@ export const apiSchemas = {
   'documents.validate': z.object({ files: z.array(z.string().min(1)).min(1), type: z.enum(['efatura', 'earchive']).optional() }).strict(),
   'documents.preview': z.object({ file: z.string().min(1), defaultView: z.boolean().optional() }).strict(),
   'registry.import': z.object({ file: z.string().min(1) }).strict(),
+  /** `konnektor gib install`: GİB's official zips (files or https URLs); GİB's published ones when absent. */
+  'gib.install': z.object({ sources: z.array(z.string().min(1).max(2048)).max(8).optional() }).strict(),
   'registry.sync': z
     .object({
       ...integratorAccessSchema,

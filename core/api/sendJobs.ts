@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { ErpConnector } from '../../connectors/contract';
 import { actorOf, type Session } from '../auth';
 import { errorSummary, isKonnektorError, KonnektorError } from '../errors';
 import { createIntegratorClients } from '../integrator';
@@ -9,8 +8,12 @@ import { runSend, type SendRunSummary } from '../outbox';
 import { OUTBOX_STATES, isTerminal } from '../outbox/states';
 import { entriesIn, transition } from '../outbox/store';
 import type { ApiContext } from './context';
-import { entryOfSession, isResendable, prepareDocumentRun, sameTarget, type DocumentRow } from './documents';
+import { DOCUMENT_STATUSES, documentStatusOf, type DocumentStatus } from '../documents/documentStatus';
+import { entryOfSession, isResendable, messageOf, prepareDocumentRun, sameTarget, type DocumentRow } from './documents';
 import { moduleOf, type ParsedInput } from './input';
+import { onlyDocuments } from './onlyDocuments';
+
+export { onlyDocuments };
 
 export interface OutboxStatusReport {
   counts: Record<string, number>;
@@ -23,7 +26,9 @@ export interface SendJobView {
   total: number;
   /** Documents of the job that reached a delivered (or final) state. */
   done: number;
-  documents: { key: string; erpNumber: string; state: DocumentRow['state']; gibCode?: string; message?: string }[];
+  /** How many of the job's documents stand where: what "Gönderim tamamlandı" reports, never total/total. */
+  counts: Record<DocumentStatus, number>;
+  documents: { key: string; erpNumber: string; state: DocumentRow['state']; status: DocumentStatus; gibCode?: string; message?: string; detail?: string }[];
   summary?: unknown;
   error?: { code: string; message: string };
 }
@@ -34,23 +39,6 @@ export interface SendJobHandlers {
   'session.send'(input: ParsedInput<'session.send'>): Promise<{ jobId: string; total: number }>;
   'session.resend'(input: ParsedInput<'session.resend'>): Promise<{ jobId: string; total: number }>;
   'session.job'(input: ParsedInput<'session.job'>): Promise<SendJobView>;
-}
-
-/** A connector that reads only the given ERP documents: the multi-select of the document screen. */
-export function onlyDocuments(connector: ErpConnector, keys: readonly string[]): ErpConnector {
-  const wanted = new Set(keys);
-  return {
-    ...connector,
-    listDatabases: connector.listDatabases.bind(connector),
-    listFirmPeriods: connector.listFirmPeriods.bind(connector),
-    testConnection: connector.testConnection.bind(connector),
-    writeBack: connector.writeBack.bind(connector),
-    async readOutgoing(ctx, target, module, filter) {
-      if (wanted.size === 0) return [];
-      const { limit: _l, offset: _o, ...rest } = filter ?? {};
-      return (await connector.readOutgoing(ctx, target, module, rest)).filter((d) => wanted.has(d.ref.key));
-    },
-  };
 }
 
 interface SendJob {
@@ -107,6 +95,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
 
   const startJob = (session: Session, keys: string[], ettns: string[]): { jobId: string; total: number } => {
     const module = session.module;
+    if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
     ctx.kinds.outgoing(module); // MODULE_NOT_SUPPORTED before a job starts, not inside it
     const job: SendJob = { id: crypto.randomBytes(9).toString('base64url'), sessionId: session.id, keys, ettns, state: 'running' };
     jobs.set(job.id, job);
@@ -191,29 +180,29 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
         (e) => sameTarget(e, session.module, session.target) && (keys.has(e.ref.key) || ettns.has(e.ettn)),
       );
       const seen = new Set(entries.map((e) => e.ref.key));
-      const rows: Pick<DocumentRow, 'key' | 'erpNumber' | 'state' | 'gibCode' | 'message'>[] = [
+      const rows: SendJobView['documents'] = [
         ...entries.map((e) => ({
           key: e.ref.key,
           erpNumber: e.erpNumber,
           state: e.state,
+          // A corrected document waiting to go (`pending`) is on its way once the job runs.
+          status: job.state === 'running' && documentStatusOf(e.state) === 'unsent' ? ('inProgress' as const) : documentStatusOf(e.state),
           ...(e.gibCode ? { gibCode: e.gibCode } : {}),
-          ...(e.gibMessage || e.errorDetail ? { message: e.gibMessage ?? e.errorDetail! } : {}),
+          ...messageOf(e),
         })),
-        ...job.keys.filter((k) => !seen.has(k)).map((k) => ({ key: k, erpNumber: '', state: 'unsent' as const })),
+        // Not in the outbox yet: being read and checked. Once the job is over, one that never got there was not sent.
+        ...job.keys.filter((k) => !seen.has(k)).map((k) => ({ key: k, erpNumber: '', state: 'unsent' as const, status: job.state === 'running' ? ('inProgress' as const) : ('unsent' as const) })),
       ];
+      const counts = Object.fromEntries(DOCUMENT_STATUSES.map((st) => [st, 0])) as Record<DocumentStatus, number>;
+      for (const r of rows) counts[r.status] += 1;
       const finished = (r: Pick<DocumentRow, 'state'>) => r.state !== 'unsent' && (r.state === 'delivered' || isTerminal(r.state));
       return {
         jobId: job.id,
         state: job.state,
         total: job.keys.length + job.ettns.length,
         done: rows.filter(finished).length,
-        documents: rows.map((r) => ({
-          key: r.key,
-          erpNumber: r.erpNumber,
-          state: r.state,
-          ...(r.gibCode ? { gibCode: r.gibCode } : {}),
-          ...(r.message ? { message: r.message } : {}),
-        })),
+        counts,
+        documents: rows,
         ...(job.summary ? { summary: job.summary } : {}),
         ...(job.error ? { error: job.error } : {}),
       };

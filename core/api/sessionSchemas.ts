@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STATUS_FILTERS } from '../documents/documentStatus';
 
 /**
  * Inputs of the login, document-screen, settings and diagnostics methods. Every method after login names its
@@ -14,6 +15,7 @@ const formTarget = z
     database: z.string().max(256),
     firm: z.string().max(16),
     period: z.string().max(16),
+    /** Mikro: the fiscal year inside the company database. */
     fiscalYear: z.union([z.string().max(8), z.number().int()]),
     branch: z.string().max(32),
   })
@@ -42,7 +44,7 @@ export const sessionSchemas = {
       sessionId,
       from: date,
       to: date,
-      status: z.enum(['all', 'unsent', 'inProgress', 'delivered', 'failed']).optional(),
+      status: z.enum(STATUS_FILTERS).optional(),
       customer: z.string().max(200).optional(),
     })
     .strict(),
@@ -52,13 +54,23 @@ export const sessionSchemas = {
   'session.history': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.preview': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.exportXml': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  'session.previewPdf': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'settings.get': z.object({ sessionId }).strict(),
   'settings.test': z
     .object({ sessionId, target: formTarget, integrator: z.string().max(512).optional() })
     .strict(),
   'settings.save': z
-    .object({ sessionId, target: formTarget, integrator: z.string().max(512).optional() })
+    .object({
+      sessionId,
+      target: formTarget,
+      /** Staff sessions only: the integrator address is not the customer's to change. */
+      integrator: z.string().max(512).optional(),
+      /** Warn in the status bar when the kontör balance falls below this (0 or absent: never). */
+      kontorThreshold: z.number().int().min(0).max(10_000_000).optional(),
+    })
     .strict(),
+  /** "Firma/Dönem Ara" / "Veri tabanı Ara" in Bağlantı Ayarları, on the typed server or the session's own. */
+  'settings.search': z.object({ sessionId, kind: z.enum(['firm-period', 'database']), target: formTarget }).strict(),
   'diagnostics.logs': z.object({ sessionId, lines: z.number().int().min(1).max(5000).optional() }).strict(),
   'diagnostics.audit': z.object({ sessionId, limit: z.number().int().min(1).max(1000).optional() }).strict(),
 } as const;

@@ -1,14 +1,15 @@
-import type { ConnectionWarning } from '../../connectors/contract';
+import type { ConnectionWarning, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { appendAudit } from '../../db/audit';
-import { saveProfile } from '../../db/profiles';
-import { actorOf } from '../auth';
-import { redactServer, type ErpTarget } from '../erp/target';
-import { isKonnektorError } from '../errors';
+import { kontorThresholdKey, readPreference, writePreference } from '../../db/preferences';
+import { listProfiles, saveProfile } from '../../db/profiles';
+import { actorOf, type Session } from '../auth';
+import { normalizeTarget, redactServer, type ErpTarget } from '../erp/target';
+import { KonnektorError, isKonnektorError } from '../errors';
 import type { Module } from '../modules';
 import { fiscalYearOfPeriod } from '../yearend/detect';
-import { checkIntegrator, checkTarget, companyVknOf, latestProfile } from './connection';
+import { checkIntegrator, checkTarget, companyOf, latestProfile } from './connection';
 import type { ApiContext } from './context';
-import { connectorSummary, type ConnectorSummary } from './erp';
+import { connectorSummary, listDatabases, listFirmPeriods, type ConnectorSummary } from './erp';
 import { sessionView } from './login';
 import type { ParsedInput } from './input';
 
@@ -18,39 +19,110 @@ export interface ConnectionSettings {
   integrator: string;
   user: string;
   connector: ConnectorSummary;
+  /** The kontör balance under which the status bar warns; absent: never. */
+  kontorThreshold?: number;
+  /** The ERP side is still to be chosen (an integrator-only first login). */
+  erpPending?: boolean;
+  /** Whether this session may change the integrator address (staff only). */
+  integratorEditable: boolean;
+}
+
+/** One line of "Bağlantınızı Test Edin": a check with its outcome, named by a stable id the screen words. */
+export interface SettingsCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
 }
 
 export interface SettingsHandlers {
   'settings.get'(input: ParsedInput<'settings.get'>): Promise<ConnectionSettings>;
-  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: { name: string; ok: boolean; detail?: string }[]; tables: string[]; warnings: ConnectionWarning[] }>;
+  'settings.test'(input: ParsedInput<'settings.test'>): Promise<{ ok: true; checks: SettingsCheck[]; tables: string[]; warnings: ConnectionWarning[]; company?: { name?: string; taxId?: string } }>;
   'settings.save'(input: ParsedInput<'settings.save'>): Promise<ConnectionSettings>;
+  'settings.search'(input: ParsedInput<'settings.search'>): Promise<{ periods: FirmPeriod[]; databases: DatabaseInfo[] }>;
 }
 
-/** "Bağlantı Ayarları": the session's ERP target and integrator address, tested before anything is saved. */
+/**
+ * "Bağlantı Ayarları": the session's ERP target and integrator address, tested before anything is saved. A setting
+ * belongs to one company: a target of another company (another VKN) is refused, never saved over that company's
+ * profile. The integrator address is eFinans staff's to change.
+ */
 export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
   const { sd, sessions } = ctx;
+
+  /** The typed server, or the session's own (with its password) when the form shows it redacted. */
+  const serverOf = (session: Session, typed: string | undefined) =>
+    typed === undefined || typed.trim() === '' || typed === redactServer(session.target.server) ? session.target.server : typed.trim();
+
+  const integratorOf = (session: Session, typed: string | undefined): string | undefined => {
+    const wanted = typed?.trim();
+    if (!wanted || wanted === session.integrator) return undefined;
+    if (!session.staff) throw new KonnektorError('SETTINGS_INTEGRATOR_STAFF_ONLY', `Only staff sessions change the integrator address (to ${wanted})`, { value: wanted });
+    return wanted;
+  };
+
+  /** The company a target belongs to must be the session's own (when both are known). */
+  const sameCompany = async (session: Session, target: ErpTarget) => {
+    const company = await companyOf(ctx, session.module, target);
+    if (company?.taxId && session.companyVkn && company.taxId !== session.companyVkn) {
+      throw new KonnektorError('SETTINGS_OTHER_COMPANY', `${target.database ?? ''} ${target.firm ?? ''}/${target.period ?? ''} belongs to ${company.taxId}, the session to ${session.companyVkn}`, {
+        value: [target.database, target.firm && target.period ? `${target.firm}/${target.period}` : target.firm].filter(Boolean).join(' '),
+        ...(company.name ? { company: company.name } : {}),
+        taxId: company.taxId,
+      });
+    }
+    return company;
+  };
+
+  const view = async (session: Session): Promise<ConnectionSettings> => {
+    const threshold = await readPreference<number>(await ctx.store(), kontorThresholdKey(session.module, session.companyVkn));
+    return {
+      module: session.module,
+      target: sessionView(ctx, session).target,
+      integrator: session.integrator,
+      user: session.user,
+      connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
+      ...(threshold ? { kontorThreshold: threshold } : {}),
+      ...(session.erpPending ? { erpPending: true } : {}),
+      integratorEditable: session.staff,
+    };
+  };
+
   return {
     async 'settings.get'(input) {
       const session = sessions.require(input.sessionId);
       await ctx.staffAudit(session, 'settings.open');
-      return {
-        module: session.module,
-        target: sessionView(ctx, session).target,
-        integrator: session.integrator,
-        user: session.user,
-        connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
-      };
+      return view(session);
+    },
+
+    async 'settings.search'(input) {
+      const session = sessions.require(input.sessionId);
+      const connector = ctx.connectors.get(input.target.connector?.trim() || session.target.connector);
+      const server = serverOf(session, input.target.server);
+      if (!server) throw new KonnektorError('AUTH_SERVER_REQUIRED', 'No accounting server given');
+      await ctx.staffAudit(session, 'settings.search', { after: { kind: input.kind } });
+      if (input.kind === 'database') return { periods: [], databases: await listDatabases(ctx, connector.id, server) };
+      const database = input.target.database?.trim();
+      const periods = await listFirmPeriods(ctx, normalizeTarget({ connector: connector.id, server, ...(database ? { database } : {}) }));
+      return { periods, databases: [] };
     },
 
     async 'settings.test'(input) {
       const session = sessions.require(input.sessionId);
       const profile = await latestProfile(ctx, session.module);
-      const target = { ...input.target, ...(input.target.server === redactServer(session.target.server) ? { server: session.target.server } : {}) };
+      const target = { ...input.target, server: serverOf(session, input.target.server) };
       try {
-        const { test } = await checkTarget(ctx, session.module, target, profile);
+        integratorOf(session, input.integrator);
+        const { test, target: checked } = await checkTarget(ctx, session.module, target, profile);
+        const company = await sameCompany(session, checked);
         const integrator = await checkIntegrator(ctx, session, input.integrator);
         await ctx.staffAudit(session, 'settings.test', { after: { ok: true } });
-        return { ok: true, checks: [...test.checks, { name: 'integrator', ok: true, detail: integrator }], tables: test.tables, warnings: test.warnings };
+        return {
+          ok: true,
+          checks: [...test.checks, ...(company?.taxId ? [{ name: 'company', ok: true, detail: company.name ?? company.taxId }] : []), { name: 'integrator', ok: true, detail: integrator }],
+          tables: test.tables,
+          warnings: test.warnings,
+          ...(company ? { company } : {}),
+        };
       } catch (e) {
         if (session.staff) await ctx.audit(session, 'settings.test', 'failed', { detail: isKonnektorError(e) ? e.code : 'UNEXPECTED' });
         throw e;
@@ -59,43 +131,53 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
 
     async 'settings.save'(input) {
       const session = sessions.require(input.sessionId);
+      const store = await ctx.store();
+      const changedIntegrator = integratorOf(session, input.integrator);
       const profile = await latestProfile(ctx, session.module);
-      const typed = { ...input.target, ...(input.target.server === redactServer(session.target.server) ? { server: session.target.server } : {}) };
+      const typed = { ...input.target, server: serverOf(session, input.target.server) };
       const { target, period } = await checkTarget(ctx, session.module, typed, profile);
-      const integrator = await checkIntegrator(ctx, session, input.integrator);
-      const companyVkn = (await companyVknOf(ctx, session.module, target)) ?? session.companyVkn ?? '';
+      const company = await sameCompany(session, target);
+      const integrator = await checkIntegrator(ctx, session, changedIntegrator);
+      const companyVkn = company?.taxId ?? session.companyVkn ?? '';
       const fiscalYear = (period ? fiscalYearOfPeriod(period) : undefined) ?? target.fiscalYear ?? session.fiscalYear ?? ctx.now().getFullYear();
+      // The profile saved is this company's own (module × company × year): never another company's.
+      const own = (await listProfiles(store, { module: session.module, companyVkn })).find((p) => p.fiscalYear === fiscalYear && p.branch === (target.branch ?? ''));
       const secretKey = `${session.module}:${companyVkn}:${fiscalYear}`;
       const hasErpSecret = redactServer(target.server) !== target.server;
       if (hasErpSecret && sd.vault) await sd.vault.put(`erp:${secretKey}`, target.server);
-      const before = profile ? { target: profile.target, integrator: profile.integrator.endpoint } : undefined;
+      let secretRef = own?.integrator.secretRef ?? (profile?.companyVkn === companyVkn ? profile.integrator.secretRef : undefined);
+      if (!secretRef && sd.vault && !session.staff) {
+        // The first save after an integrator-only login: the password the session logged in with goes to the vault.
+        secretRef = `integrator:${secretKey}`;
+        await sd.vault.put(secretRef, ctx.sessions.credentials(session.id).password);
+      }
+      const before = own ? { target: own.target, integrator: own.integrator.endpoint } : undefined;
       const saved = await saveProfile(
-        await ctx.store(),
+        store,
         {
           module: session.module,
           companyVkn,
           fiscalYear,
           branch: target.branch ?? '',
           target,
-          integrator: { endpoint: integrator, user: session.user, ...(profile?.integrator.secretRef ? { secretRef: profile.integrator.secretRef } : {}) },
+          integrator: { endpoint: integrator, user: session.user, ...(secretRef ? { secretRef } : {}) },
           ...(hasErpSecret && sd.vault ? { erpSecretRef: `erp:${secretKey}` } : {}),
         },
         ctx.now(),
       );
-      sessions.update(session.id, { target, integrator, profileId: saved.id, fiscalYear, ...(companyVkn ? { companyVkn } : {}) });
-      const who = actorOf(session);
-      await appendAudit(
-        await ctx.store(),
-        { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator }, outcome: 'ok' },
-        ctx.now(),
-      );
-      return {
-        module: session.module,
-        target: { ...target, server: redactServer(target.server) },
+      sessions.update(session.id, {
+        target,
         integrator,
-        user: session.user,
-        connector: connectorSummary(ctx, ctx.connectors.get(target.connector)),
-      };
+        profileId: saved.id,
+        fiscalYear,
+        erpPending: false,
+        ...(companyVkn ? { companyVkn } : {}),
+        ...(company?.name ? { companyName: company.name } : {}),
+      });
+      if (input.kontorThreshold !== undefined) await writePreference(store, kontorThresholdKey(session.module, companyVkn), input.kontorThreshold || undefined);
+      const who = actorOf(session);
+      await appendAudit(store, { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator }, outcome: 'ok' }, ctx.now());
+      return view(sessions.require(session.id));
     },
   };
 }

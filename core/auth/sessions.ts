@@ -20,6 +20,13 @@ export interface Session {
   /** Integrator base URL the session was verified against. */
   integrator: string;
   fiscalYear?: number;
+  /** The company's title as the accounting program names it (status bar, staff banner). */
+  companyName?: string;
+  /**
+   * Logged in with the integrator only (firm/period left empty, as the guide allows): the ERP side is still to be
+   * set in Bağlantı Ayarları; nothing reads documents until then.
+   */
+  erpPending?: boolean;
 }
 
 /** Who acts, as the audit log records it: the staff identity for support sessions. */
@@ -98,7 +105,7 @@ export class SessionRegistry {
   }
 
   /** Replaces the ERP target after the connection settings were updated. */
-  update(sessionId: string, changes: Partial<Pick<Session, 'target' | 'profileId' | 'companyVkn' | 'fiscalYear' | 'integrator'>>): Session {
+  update(sessionId: string, changes: Partial<Pick<Session, 'target' | 'profileId' | 'companyVkn' | 'fiscalYear' | 'integrator' | 'companyName' | 'erpPending'>>): Session {
     const session = this.require(sessionId);
     Object.assign(session, changes);
     return session;

@@ -46,6 +46,11 @@ export interface ExportOptions {
   /** TR IBAN printed on KAMU invoices. */
   iban?: string;
   now?: Date;
+  /**
+   * Check only: build and validate, but take no number and call no `onValid` (a corrected document is re-checked
+   * on the document screen long before it is sent; a number taken then could be left unused).
+   */
+  checkOnly?: boolean;
   /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
   liveLookup?: LiveUserLookup;
 }
@@ -181,6 +186,10 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   // Numbers go to valid documents only, in ERP order; the final XML differs from the validated one only in its ID.
   for (const [i, w] of candidates.entries()) {
     if (w.entry.issues.length > 0) continue;
+    if (opts.checkOnly) {
+      Object.assign(w.entry, { valid: true, ...(built[i]!.payableAmount ? { payableAmount: built[i]!.payableAmount } : {}) });
+      continue;
+    }
     const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
     const final = number === w.entry.number ? built[i]! : build(w, number);
     Object.assign(w.entry, { number, valid: true, ...(final.payableAmount ? { payableAmount: final.payableAmount } : {}) });

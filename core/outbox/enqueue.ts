@@ -50,8 +50,8 @@ export async function enqueueValid(db: Knex, module: Module, entry: ExportEntry,
     });
     return;
   }
-  if (existing.state === 'invalid') {
-    await transition(db, existing.id, 'invalid', 'pending', {}, 'corrected in the ERP', now);
+  if (existing.state === 'invalid' || existing.state === 'pending') {
+    if (existing.state === 'invalid') await transition(db, existing.id, 'invalid', 'pending', {}, 'corrected in the ERP', now);
     await transition(db, existing.id, 'pending', 'built', {}, undefined, now);
     await transition(db, existing.id, 'built', 'validated', {}, undefined, now);
     await transition(db, existing.id, 'validated', 'queued', fields, undefined, now);
@@ -82,7 +82,21 @@ export async function recordInvalid(db: Knex, module: Module, entry: ExportEntry
       await trx('outbox_history').insert({ outbox_id: Number(id), at, from_state: null, to_state: 'pending', detail: null });
       await trx('outbox_history').insert({ outbox_id: Number(id), at, from_state: 'pending', to_state: 'invalid', detail: entry.issues.map((i) => i.rule).join(', ') });
     });
+  } else if (existing.state === 'pending') {
+    // Passed a re-check after a correction, then broke again in the ERP before it was sent.
+    await transition(db, existing.id, 'pending', 'invalid', { issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null }, entry.issues.map((i) => i.rule).join(', '), now);
   } else if (existing.state === 'invalid' || existing.state === 'failed') {
     await db('outbox').where({ id: existing.id }).update({ issues_json: issues, error_code: entry.issues[0]?.rule ?? null, error_detail: entry.issues[0]?.message ?? null, updated_at: at });
   }
+}
+
+/**
+ * A document recorded invalid that passes every check again (the user corrected it in the ERP): it leaves
+ * `invalid` for `pending` — unsent, sendable with "Gönder" — and its old reasons are cleared. Nothing is numbered.
+ */
+export async function markCorrected(db: Knex, module: Module, entry: Pick<ExportEntry, 'companyVkn' | 'erpRef'>, now = new Date()): Promise<boolean> {
+  const existing = await findEntry(db, entry.companyVkn, module, entry.erpRef);
+  if (existing?.state !== 'invalid') return false;
+  await transition(db, existing.id, 'invalid', 'pending', { issues_json: null, error_code: null, error_detail: null }, 'corrected in the ERP: checks passed again', now);
+  return true;
 }

@@ -4,6 +4,7 @@
  * app's `resources/gib`); Konnektör never copies them into its own tree and never validates without them.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KonnektorError } from '../errors';
@@ -65,6 +66,11 @@ export function projectRoot(from: string = path.dirname(fileURLToPath(import.met
 /** Where to look, in order. Overridable for tests and embedding; defaults to this process's environment. */
 export interface GibSearchContext {
   env?: Record<string, string | undefined>;
+  /**
+   * Konnektör's data folder, where `konnektor gib install` puts GİB's packages (`<data>/gib`). Default:
+   * KONNEKTOR_HOME, or ~/.konnektor for this process's own environment.
+   */
+  dataDir?: string | undefined;
   /** Electron's `process.resourcesPath` in a packaged app. */
   resourcesPath?: string | undefined;
   /** The folder holding package.json; the default package is `../shared/reference/gib` next to it. */
@@ -72,14 +78,28 @@ export interface GibSearchContext {
 }
 
 interface Candidate {
-  source: 'explicit' | 'env KONNEKTOR_GIB_PACKAGE' | 'app resources' | 'default';
+  source: 'data folder' | 'explicit' | 'env KONNEKTOR_GIB_PACKAGE' | 'app resources' | 'default';
   dir: string;
+}
+
+/** Where `konnektor gib install` installs GİB's packages inside a data folder. */
+export function installedGibDir(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'gib');
+}
+
+function dataDirOf(ctx: GibSearchContext): string | undefined {
+  if ('dataDir' in ctx) return ctx.dataDir;
+  const env = ctx.env ?? process.env;
+  if (env.KONNEKTOR_HOME) return env.KONNEKTOR_HOME;
+  return env === process.env ? path.join(os.homedir(), '.konnektor') : undefined;
 }
 
 function candidates(explicit: string | undefined, ctx: GibSearchContext): Candidate[] {
   const env = ctx.env ?? process.env;
   const resourcesPath = 'resourcesPath' in ctx ? ctx.resourcesPath : (process as { resourcesPath?: string }).resourcesPath;
   const out: Candidate[] = [];
+  const data = dataDirOf(ctx);
+  if (data) out.push({ source: 'data folder', dir: installedGibDir(data) });
   if (explicit) out.push({ source: 'explicit', dir: path.resolve(explicit) });
   if (env.KONNEKTOR_GIB_PACKAGE) out.push({ source: 'env KONNEKTOR_GIB_PACKAGE', dir: path.resolve(env.KONNEKTOR_GIB_PACKAGE) });
   if (resourcesPath) out.push({ source: 'app resources', dir: path.join(resourcesPath, 'gib') });
@@ -106,9 +126,10 @@ function missingFile(dir: string): string | null {
 }
 
 /**
- * The folder holding GİB's package: the explicit setting, env `KONNEKTOR_GIB_PACKAGE`, the packaged app's
- * `resources/gib`, then `../shared/reference/gib` next to the project root; the first complete one wins.
- * An incomplete explicit or env folder that is passed over is logged. None complete → GIB_PACKAGE_MISSING.
+ * The folder holding GİB's package: the one `konnektor gib install` put in the data folder, the configured one
+ * (the explicit setting, env `KONNEKTOR_GIB_PACKAGE`), the packaged app's `resources/gib`, then
+ * `../shared/reference/gib` next to the project root (development); the first complete one wins. An incomplete
+ * folder that is passed over is logged. None complete → GIB_PACKAGE_MISSING, naming the command that installs it.
  */
 export function locateGibPackage(explicit?: string, ctx: GibSearchContext = {}): string {
   const tried: { source: string; dir: string; missing: string }[] = [];
@@ -118,10 +139,12 @@ export function locateGibPackage(explicit?: string, ctx: GibSearchContext = {}):
       if (tried.length > 0) logger.warn('GİB package: passed over incomplete folders', { tried, using: c.dir });
       return c.dir;
     }
+    // Nothing installed in the data folder is the usual case, not worth a warning.
+    if (c.source === 'data folder' && !fs.existsSync(c.dir)) continue;
     tried.push({ source: c.source, dir: c.dir, missing });
   }
   const list = tried.map((t) => `${t.source}: ${t.dir} (missing ${t.missing})`).join('; ');
-  throw new KonnektorError('GIB_PACKAGE_MISSING', `GİB package not found. Tried ${list || 'no places (nothing configured)'}`, {
+  throw new KonnektorError('GIB_PACKAGE_MISSING', `GİB package not found; install it with \`konnektor gib install\`. Tried ${list || 'no places (nothing configured)'}`, {
     tried,
     required: [...REQUIRED],
   });

@@ -13,13 +13,21 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KonnektorError } from '../errors';
 import { logger } from '../logging';
+import { reportCompile } from './compileProgress';
 
 const require = createRequire(import.meta.url);
 
-/** ~/.konnektor/cache unless KONNEKTOR_CACHE (or KONNEKTOR_HOME) says otherwise. */
-export function defaultCacheDir(env: Record<string, string | undefined> = process.env): string {
+/**
+ * Where compiled GİB rules and view stylesheets are kept: KONNEKTOR_CACHE, else the user's cache folder of the
+ * platform (~/.cache/konnektor, %LOCALAPPDATA%\Konnektor\Cache, ~/Library/Caches/Konnektor). Deliberately not
+ * under KONNEKTOR_HOME: entries are keyed by the content they were compiled from (a GİB release, a stylesheet), so
+ * every data folder of the user — each demo folder, each installation — shares them and a release compiles once.
+ */
+export function defaultCacheDir(env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
   if (env.KONNEKTOR_CACHE) return path.resolve(env.KONNEKTOR_CACHE);
-  return path.join(env.KONNEKTOR_HOME ? path.resolve(env.KONNEKTOR_HOME) : path.join(os.homedir(), '.konnektor'), 'cache');
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Konnektor', 'Cache');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'Konnektor');
+  return path.join(env.XDG_CACHE_HOME ? path.resolve(env.XDG_CACHE_HOME) : path.join(home, '.cache'), 'konnektor');
 }
 
 export interface SefInfo {
@@ -41,7 +49,7 @@ const LOCK_STALE_MS = 5 * 60_000;
 const COMPILE_TIMEOUT_MS = 10 * 60_000;
 
 /** The SEF for `xsltPath`, compiling it when the cache has none. Failure → VALIDATION_ENGINE_FAILED. */
-export async function ensureSef(xsltPath: string, cacheDir: string = defaultCacheDir()): Promise<SefInfo> {
+export async function ensureSef(xsltPath: string, cacheDir: string = defaultCacheDir(), what = 'GİB şematron kuralları'): Promise<SefInfo> {
   const t0 = performance.now();
   let source: Buffer;
   try {
@@ -57,9 +65,15 @@ export async function ensureSef(xsltPath: string, cacheDir: string = defaultCach
   }
   const sefPath = path.join(cacheDir, `ubltr-schematron-${sha256}-xslt3-${xslt3Version()}.sef.json`);
   const lockPath = `${sefPath}.lock`;
+  const key = sha256.slice(0, 12);
+  const cached = (): SefInfo => {
+    const ms = performance.now() - t0;
+    reportCompile({ phase: 'done', what, key, origin: 'cached', ms });
+    return { sefPath, sha256, origin: 'cached', ms };
+  };
 
   for (;;) {
-    if (usableSef(sefPath)) return { sefPath, sha256, origin: 'cached', ms: performance.now() - t0 };
+    if (usableSef(sefPath)) return cached();
     let fd: number;
     try {
       fd = fs.openSync(lockPath, 'wx');
@@ -68,13 +82,15 @@ export async function ensureSef(xsltPath: string, cacheDir: string = defaultCach
         throw new KonnektorError('VALIDATION_ENGINE_FAILED', `cannot lock ${lockPath}`, { lockPath }, { cause: e });
       }
       // Another process is compiling: wait for its SEF, or take over a lock it abandoned.
+      reportCompile({ phase: 'wait', what, key });
       await waitForOther(sefPath, lockPath);
       continue;
     }
     try {
       fs.writeSync(fd, `${process.pid} ${os.hostname()} ${new Date().toISOString()}\n`);
       fs.closeSync(fd);
-      if (usableSef(sefPath)) return { sefPath, sha256, origin: 'cached', ms: performance.now() - t0 };
+      if (usableSef(sefPath)) return cached();
+      reportCompile({ phase: 'start', what, key });
       const tmp = `${sefPath}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
       try {
         await compileSef(xsltPath, tmp);
@@ -84,6 +100,7 @@ export async function ensureSef(xsltPath: string, cacheDir: string = defaultCach
       }
       const ms = performance.now() - t0;
       logger.info('schematron compiled to SEF', { xsltPath, sefPath, ms: Math.round(ms) });
+      reportCompile({ phase: 'done', what, key, origin: 'compiled', ms });
       return { sefPath, sha256, origin: 'compiled', ms };
     } finally {
       fs.rmSync(lockPath, { force: true });

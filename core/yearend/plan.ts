@@ -208,7 +208,7 @@ export async function planChange(ctx: YearEndContext, req: YearEndRequest): Prom
       companyVkn: profile.companyVkn,
       branch: profile.branch,
       from: { target: shownTarget(profile.target), fiscalYear: profile.fiscalYear },
-      to: { target: shownTarget(live), fiscalYear },
+      to: { target: shownTarget(live), fiscalYear, targetYear },
       company,
       test: { ok: true, checks: test.checks, tables: test.tables, warnings: test.warnings },
       steps: pending.map((m) => ({ name: m.name, description: m.description })),

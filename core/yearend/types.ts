@@ -112,7 +112,11 @@ export interface YearEndPlan {
   companyVkn: string;
   branch: string;
   from: { target: ErpTarget; fiscalYear: number };
-  to: { target: ErpTarget; fiscalYear: number };
+  /**
+   * `fiscalYear`: the year the profile is saved under (a change during the year keeps the profile's year);
+   * `targetYear`: the chosen period's or database's own year, which the summary shows.
+   */
+  to: { target: ErpTarget; fiscalYear: number; targetYear: number };
   company: CompanyIdentity;
   /** "Bağlantınızı Test Edin": reachability, login, database, the module's tables and columns, read permission. */
   test: { ok: true; checks: ConnectionCheck[]; tables: string[]; warnings: ConnectionWarning[] };

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { DocumentRow } from '../../core/api';
-import { useT, type MessageKey } from '../i18n';
+import { formatAmount, formatDate } from '../format';
+import { useT } from '../i18n';
 
 const ROW_HEIGHT = 34;
 
@@ -11,11 +12,14 @@ interface Props {
   focused?: string | undefined;
   onToggle(key: string): void;
   onFocus(key: string): void;
-  /** Height of the scrolling area; the list only renders the rows in view, so 10,000 rows stay responsive. */
+  /**
+   * The scrolling area fills the window's remaining height (styles.css); the list only renders the rows in view, so
+   * 10,000 rows stay responsive. `height` is the first guess before the area is measured.
+   */
   height?: number;
 }
 
-export function DocumentTable({ rows, selected, focused, onToggle, onFocus, height = 420 }: Props) {
+export function DocumentTable({ rows, selected, focused, onToggle, onFocus, height = 600 }: Props) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -38,9 +42,9 @@ export function DocumentTable({ rows, selected, focused, onToggle, onFocus, heig
         <span role="columnheader">{t('docs.status')}</span>
         <span role="columnheader" className="c-wide">{t('docs.gib')}</span>
       </div>
-      <div ref={scrollRef} className="doc-scroll" style={{ height, overflowY: 'auto' }} data-testid="doc-scroll">
+      <div ref={scrollRef} className="doc-scroll" data-testid="doc-scroll">
         {rows.length === 0 ? <div className="empty">{t('docs.empty')}</div> : null}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div className="doc-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
             const r = rows[item.index]!;
             const isSelected = selected.has(r.key);
@@ -52,8 +56,9 @@ export function DocumentTable({ rows, selected, focused, onToggle, onFocus, heig
                 aria-selected={isSelected}
                 data-key={r.key}
                 data-state={r.state}
-                className={`doc-row${isSelected ? ' selected' : ''}${focused === r.key ? ' focused' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                data-status={r.status}
+                className={`doc-row doc-vrow${isSelected ? ' selected' : ''}${focused === r.key ? ' focused' : ''}`}
+                style={{ transform: `translateY(${item.start}px)` }}
                 onClick={() => onFocus(r.key)}
               >
                 <span role="cell" className="c-check">
@@ -61,17 +66,20 @@ export function DocumentTable({ rows, selected, focused, onToggle, onFocus, heig
                     type="checkbox"
                     aria-label={`${r.erpNumber} seç`}
                     checked={isSelected}
-                    onChange={() => onToggle(r.key)}
+                    onChange={() => {
+                      onToggle(r.key);
+                      onFocus(r.key);
+                    }}
                     onClick={(e) => e.stopPropagation()}
                   />
                 </span>
                 <span role="cell">{r.erpNumber}</span>
                 <span role="cell">{r.number ?? ''}</span>
-                <span role="cell">{r.issueDate ?? ''}</span>
+                <span role="cell">{formatDate(r.issueDate)}</span>
                 <span role="cell" className="c-wide" title={r.customer}>{r.customer ?? ''}</span>
                 <span role="cell">{r.customerTaxId ?? ''}</span>
-                <span role="cell" className="c-num">{r.total ? `${r.total} ${r.currency ?? ''}` : ''}</span>
-                <span role="cell" className={`state state-${r.state}`}>{t(`state.${r.state}` as MessageKey)}</span>
+                <span role="cell" className="c-num">{formatAmount(r.total, r.currency)}</span>
+                <span role="cell" className={`state state-${r.status}`}>{t(`status.${r.status}`)}</span>
                 <span role="cell" className="c-wide" title={r.message}>{[r.gibCode, r.message].filter(Boolean).join(' — ')}</span>
               </div>
             );

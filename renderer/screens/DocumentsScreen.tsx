@@ -1,16 +1,22 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { DocumentPreview, DocumentRow } from '../../core/api';
+import { STATUS_FILTERS, type DocumentStatus } from '../../core/documents/documentStatus';
 import { errorText, invoke, type Output } from '../api';
+import { DateField } from '../components/DateField';
 import { DocumentTable } from '../components/DocumentTable';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { useT } from '../i18n';
-import { useDocuments, type DocumentFilters } from '../store/documents';
+import { SendSummary } from '../components/SendSummary';
+import { formatAmount, formatDate, formatDateTime } from '../format';
+import { useT, type MessageKey } from '../i18n';
+import { useLogin } from '../store/login';
+import { rowsDuringJob, useDocuments, type DocumentFilters } from '../store/documents';
 import { useSession } from '../store/session';
 
 type History = Output<'session.history'>;
 
-/** Saves text as a file the browser way: no Node, no file dialog of our own. */
-function download(fileName: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves data as a file the browser way: no Node, no file dialog of our own. */
+function download(fileName: string, data: BlobPart, type: string) {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -18,15 +24,131 @@ function download(fileName: string, text: string, type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+const HINTS: Partial<Record<DocumentStatus, MessageKey>> = {
+  rejected: 'hint.rejected',
+  failed: 'hint.failed',
+  invalid: 'hint.invalid',
+  inProgress: 'hint.inProgress',
+};
+
+/** One document's facts, both amounts, its status in plain words and the integrator's raw text behind "Ayrıntı". */
+function DocumentDetail({ row }: { row: DocumentRow }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const hint = HINTS[row.status];
+  return (
+    <div className="doc-detail" data-testid="doc-detail" aria-label={t('docs.detail')}>
+      <dl>
+        <dt>{t('docs.erpNumber')}</dt>
+        <dd>{row.erpNumber}</dd>
+        <dt>{t('docs.number')}</dt>
+        <dd>{row.number ?? '—'}</dd>
+        <dt>{t('docs.date')}</dt>
+        <dd>{formatDate(row.issueDate)}</dd>
+        <dt>{t('docs.customer')}</dt>
+        <dd>
+          {row.customer ?? ''} {row.customerTaxId ? `(${row.customerTaxId})` : ''}
+        </dd>
+        <dt>{t('docs.taxInclusive')}</dt>
+        <dd data-testid="detail-tax-inclusive">{formatAmount(row.taxInclusive, row.currency) || '—'}</dd>
+        <dt>{t('docs.total')}</dt>
+        <dd data-testid="detail-payable">{formatAmount(row.total, row.currency) || '—'}</dd>
+        <dt>{t('docs.status')}</dt>
+        <dd className={`state-${row.status}`}>{t(`status.${row.status}`)}</dd>
+        {row.ettn ? (
+          <>
+            <dt>{t('docs.ettn')}</dt>
+            <dd>{row.ettn}</dd>
+          </>
+        ) : null}
+      </dl>
+      {hint ? (
+        <p className="hint status-hint" data-testid="status-hint">
+          {t(hint)}
+        </p>
+      ) : null}
+      {row.message ? (
+        <p className="doc-message" data-testid="doc-message">
+          {[row.gibCode, row.message].filter(Boolean).join(' — ')}
+        </p>
+      ) : null}
+      {row.detail ? (
+        <>
+          <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? t('docs.hideDetails') : t('docs.details')}
+          </button>
+          {open ? <pre className="raw-detail" data-testid="raw-detail">{row.detail}</pre> : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+/** "Önizle": a loading line until the first view is ready, the invoice (print, PDF), or an invalid one's problems. */
+function PreviewDialog({ preview, onClose, onPdf }: { preview: DocumentPreview | 'loading'; onClose(): void; onPdf?: (() => void) | undefined }) {
+  const t = useT();
+  const frame = useRef<HTMLIFrameElement>(null);
+  // The frame is same-origin (no scripts run in it) so the page can size it for printing and ask it to print.
+  const fit = () => {
+    const doc = frame.current?.contentDocument;
+    if (frame.current && doc?.documentElement) frame.current.style.setProperty('--content-height', `${doc.documentElement.scrollHeight}px`);
+  };
+  return (
+    <div className="dialog-backdrop preview-backdrop">
+      <div className="dialog wide preview-dialog" role="dialog" aria-label={t('docs.preview')}>
+        {preview === 'loading' ? (
+          <p className="loading" role="status" data-testid="preview-loading">
+            <span className="spinner" aria-hidden="true" /> {t('docs.previewLoading')}
+          </p>
+        ) : null}
+        {preview !== 'loading' && preview.problems ? (
+          <div className="problems" data-testid="preview-problems">
+            <p>{t('docs.problems')}</p>
+            <ul>
+              {preview.problems.map((p, i) => (
+                <li key={i}>
+                  {p.message} <code>{p.rule}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {preview !== 'loading' && preview.html !== undefined ? (
+          // The invoice's own stylesheet output: no scripts, no navigation, no forms.
+          <iframe ref={frame} title={t('docs.preview')} sandbox="allow-same-origin allow-modals" srcDoc={preview.html} className="preview" onLoad={fit} />
+        ) : null}
+        <div className="buttons no-print">
+          {preview !== 'loading' && preview.html !== undefined ? (
+            <>
+              <button type="button" onClick={() => frame.current?.contentWindow?.print()}>
+                {t('docs.print')}
+              </button>
+              {onPdf ? (
+                <button type="button" onClick={onPdf}>
+                  {t('docs.pdf')}
+                </button>
+              ) : null}
+            </>
+          ) : null}
+          <button type="button" onClick={onClose}>
+            {t('docs.closePreview')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 /** A module's outgoing documents: the ERP's and the outbox's, filters, multi-select send, details. */
 export function DocumentsScreen() {
   const t = useT();
   const session = useSession((s) => s.session)!;
   const setKontor = useSession((s) => s.setKontor);
-  const { rows, filters, selected, loading, error, job, setFilters, toggle, selectAll, load, send, resend } = useDocuments();
+  const canPdf = useLogin((s) => s.defaults?.pdf === true);
+  const { rows: listed, filters, selected, loading, error, job, setFilters, toggle, selectAll, load, send, resend, showStatus } = useDocuments();
   const [focused, setFocused] = useState<string>();
   const [history, setHistory] = useState<History>();
-  const [preview, setPreview] = useState<string>();
+  const [preview, setPreview] = useState<DocumentPreview | 'loading'>();
   const [detailError, setDetailError] = useState<{ code: string; message: string }>();
   // The document kinds of the session's module its program reads (core/documents/kinds + the connector's map).
   const supported = session.documentKinds.some((k) => k.direction === 'outgoing');
@@ -38,25 +160,40 @@ export function DocumentsScreen() {
   const running = job?.state === 'running';
   useEffect(() => {
     if (job && job.state !== 'running') {
-      invoke('session.status', { sessionId: session.id }).then((s) => setKontor(s.kontor), () => undefined);
+      invoke('session.status', { sessionId: session.id }).then((s) => setKontor(s.kontor, s.kontorThreshold), () => undefined);
     }
   }, [job, session.id, setKontor]);
 
+  const rows = useMemo(() => rowsDuringJob(listed, job), [listed, job]);
   const chosen = useMemo(() => rows.filter((r) => selected.has(r.key)), [rows, selected]);
-  const unsentChosen = chosen.filter((r) => r.state === 'unsent').length;
+  const unsentChosen = chosen.filter((r) => r.status === 'unsent').length;
   const resendableChosen = chosen.filter((r) => r.resendable).length;
-  const focusedRow = rows.find((r) => r.key === focused);
+  // The row the detail buttons act on: the one clicked, or the only one ticked.
+  const focusedRow = rows.find((r) => r.key === focused) ?? (chosen.length === 1 ? chosen[0] : undefined);
 
   const detail = async (what: 'history' | 'preview' | 'xml') => {
     if (!focusedRow?.ettn) return;
     setDetailError(undefined);
     try {
       if (what === 'history') setHistory(await invoke('session.history', { sessionId: session.id, ettn: focusedRow.ettn }));
-      if (what === 'preview') setPreview((await invoke('session.preview', { sessionId: session.id, ettn: focusedRow.ettn })).html);
+      if (what === 'preview') {
+        setPreview('loading');
+        setPreview(await invoke('session.preview', { sessionId: session.id, ettn: focusedRow.ettn }));
+      }
       if (what === 'xml') {
         const x = await invoke('session.exportXml', { sessionId: session.id, ettn: focusedRow.ettn });
         download(x.fileName, x.xml, 'application/xml');
       }
+    } catch (e) {
+      if (what === 'preview') setPreview(undefined);
+      setDetailError(errorText(e));
+    }
+  };
+  const savePdf = async () => {
+    if (!focusedRow?.ettn) return;
+    try {
+      const pdf = await invoke('session.previewPdf', { sessionId: session.id, ettn: focusedRow.ettn });
+      download(pdf.fileName, Uint8Array.from(atob(pdf.base64), (c) => c.charCodeAt(0)), 'application/pdf');
     } catch (e) {
       setDetailError(errorText(e));
     }
@@ -64,7 +201,6 @@ export function DocumentsScreen() {
 
   if (!supported) return <section className="documents"><p>{t('docs.notBuilt')}</p></section>;
 
-  const progress = job ? Math.round((job.done / Math.max(job.total, 1)) * 100) : 0;
   return (
     <section className="documents" aria-label={t('nav.documents')}>
       <form
@@ -74,18 +210,12 @@ export function DocumentsScreen() {
           void load(session.id);
         }}
       >
-        <label>
-          {t('docs.from')}
-          <input type="date" name="from" value={filters.from} onChange={(e) => setFilters({ from: e.target.value })} />
-        </label>
-        <label>
-          {t('docs.to')}
-          <input type="date" name="to" value={filters.to} onChange={(e) => setFilters({ to: e.target.value })} />
-        </label>
+        <DateField label={t('docs.from')} name="from" value={filters.from} onChange={(from) => setFilters({ from })} />
+        <DateField label={t('docs.to')} name="to" value={filters.to} onChange={(to) => setFilters({ to })} />
         <label>
           {t('docs.status')}
           <select name="status" value={filters.status} onChange={(e) => setFilters({ status: e.target.value as DocumentFilters['status'] })}>
-            {(['all', 'unsent', 'inProgress', 'delivered', 'failed'] as const).map((s) => (
+            {STATUS_FILTERS.map((s) => (
               <option key={s} value={s}>
                 {t(`status.${s}`)}
               </option>
@@ -127,19 +257,13 @@ export function DocumentsScreen() {
         </button>
       </div>
 
-      {job ? (
-        <div className="progress" data-testid="send-progress" data-state={job.state}>
-          <span>
-            {running ? t('docs.sending') : t('docs.sent')}: {job.done}/{job.total}
-          </span>
-          <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} className="bar">
-            <div style={{ width: `${progress}%` }} />
-          </div>
-        </div>
-      ) : null}
+      {job ? <SendSummary job={job} onShow={(s) => void showStatus(session.id, s)} /> : null}
       <ErrorMessage error={error} />
 
-      <DocumentTable rows={rows} selected={selected} focused={focused} onToggle={toggle} onFocus={(k) => (setFocused(k), setHistory(undefined))} />
+      <div className="documents-body">
+        <DocumentTable rows={rows} selected={selected} focused={focusedRow?.key} onToggle={toggle} onFocus={(k) => (setFocused(k), setHistory(undefined))} />
+        {focusedRow ? <DocumentDetail key={focusedRow.key} row={focusedRow} /> : null}
+      </div>
 
       <ErrorMessage error={detailError} />
       {history && focusedRow ? (
@@ -149,27 +273,15 @@ export function DocumentsScreen() {
           </h3>
           <ol>
             {history.map((h, i) => (
-              <li key={i}>
-                <time>{h.at}</time> {h.from ? `${h.from} → ` : ''}
-                <b>{h.to}</b> {h.detail ?? ''}
+              <li key={i} data-to={h.to}>
+                <time dateTime={h.at}>{formatDateTime(h.at, { seconds: true })}</time> {h.from ? `${t(`state.${h.from}` as MessageKey) ?? h.from} → ` : ''}
+                <b>{t(`state.${h.to}` as MessageKey) ?? h.to}</b> {h.detail ?? ''}
               </li>
             ))}
           </ol>
         </div>
       ) : null}
-      {preview !== undefined ? (
-        <div className="dialog-backdrop">
-          <div className="dialog wide" role="dialog" aria-label={t('docs.preview')}>
-            {/* The invoice's own stylesheet output, sandboxed: no scripts, no navigation, no access to this page. */}
-            <iframe title={t('docs.preview')} sandbox="" srcDoc={preview} className="preview" />
-            <div className="buttons">
-              <button type="button" onClick={() => setPreview(undefined)}>
-                {t('docs.closePreview')}
-              </button>
-            </div>
-          </div>
-        </div>
-      ) : null}
+      {preview !== undefined ? <PreviewDialog preview={preview} onClose={() => setPreview(undefined)} onPdf={canPdf ? () => void savePdf() : undefined} /> : null}
     </section>
   );
 }

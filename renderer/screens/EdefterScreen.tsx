@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorText, invoke, type Output } from '../api';
+import { formatDate } from '../format';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useT, type MessageKey } from '../i18n';
 import { useSession } from '../store/session';
@@ -8,7 +9,6 @@ import { EdefterSettings } from './EdefterSettings';
 type Month = Output<'edefter.months'>[number];
 type Certificate = Output<'edefter.certificates'>[number];
 
-const trDate = (d: string) => (/^\d{4}-\d{2}-\d{2}/.test(d) ? `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}` : d);
 const trAmount = (kurus: number) => {
   const neg = kurus < 0;
   const abs = Math.abs(kurus);
@@ -79,7 +79,7 @@ function SealDialog({ onSeal, onCancel }: { onSeal: (token: { module: string; sl
                 <td>{c.owner}</td>
                 <td>{c.issuer}</td>
                 <td>
-                  {trDate(c.validFrom)} – {trDate(c.validTo)}
+                  {formatDate(c.validFrom)} – {formatDate(c.validTo)}
                 </td>
                 <td>{c.maliMuhur ? t('edefter.seal.maliMuhur') : t('edefter.seal.notMaliMuhur')}</td>
               </tr>
@@ -199,7 +199,7 @@ export function EdefterScreen() {
               <td>{state(m.state)}</td>
               <td>{m.checks?.entries ?? ''}</td>
               <td>{(m.checks?.issues.length ?? 0) + (m.checks?.moreIssues ?? 0)}</td>
-              <td>{trDate(m.deadline)}</td>
+              <td>{formatDate(m.deadline)}</td>
             </tr>
           ))}
         </tbody>

@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorText, invoke } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { PickerDialog, type Pick } from '../components/PickerDialog';
+import { ErpPicker, itemsOfDatabases, itemsOfFirmPeriods, type PickerItem, type PickerKind } from '../components/ErpPicker';
 import { useLanguage, useT } from '../i18n';
-import { useLogin } from '../store/login';
+import { loginTarget, useLogin } from '../store/login';
 import { useSession } from '../store/session';
 
 /** Asks the year-end check after a login; true when the wizard should open first. */
@@ -20,13 +20,13 @@ export async function yearEndNeeded(sessionId: string): Promise<boolean> {
 export function LoginScreen() {
   const t = useT();
   const { lang, setLang } = useLanguage();
-  const { form, defaults, set, applyDefaults, blurCode, useDemo } = useLogin();
+  const { form, defaults, set, applyDefaults, blurCode, useDemo, changeConnector } = useLogin();
   const loggedIn = useSession((s) => s.loggedIn);
   const setScreen = useSession((s) => s.setScreen);
   const notice = useSession((s) => s.notice);
   const [error, setError] = useState<{ code: string; message: string }>();
   const [busy, setBusy] = useState(false);
-  const [picker, setPicker] = useState<'firm-period' | 'database'>();
+  const [picker, setPicker] = useState<PickerKind>();
 
   useEffect(() => {
     let live = true;
@@ -56,16 +56,13 @@ export function LoginScreen() {
         password: form.password,
         staff: form.staff,
         ...(form.integrator ? { integrator: form.integrator } : {}),
-        target: {
-          connector: form.connector,
-          server: form.server,
-          database: form.database,
-          ...(shape === 'database-per-company' ? { fiscalYear: form.fiscalYear } : { firm: form.firm, period: form.period }),
-        },
+        target: loginTarget(form, shape),
       });
       set({ password: '' });
-      loggedIn(result.session, result.kontor);
-      if (await yearEndNeeded(result.session.id)) setScreen('yearend');
+      loggedIn(result.session, result.kontor, result.kontorThreshold);
+      // An integrator-only first login finishes the ERP side in Bağlantı Ayarları, as the guide says.
+      if (result.session.erpPending) setScreen('settings');
+      else if (await yearEndNeeded(result.session.id)) setScreen('yearend');
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -73,19 +70,17 @@ export function LoginScreen() {
     }
   };
 
-  const onPick = (p: Pick) => {
-    if (p.kind === 'firm-period') {
-      set({
-        firm: p.row.firm,
-        period: p.row.period,
-        ...(p.row.database ? { database: p.row.database } : {}),
-        ...(p.row.fiscalYear !== undefined ? { fiscalYear: String(p.row.fiscalYear) } : {}),
-      });
-    } else {
-      set({ database: p.row.name });
-    }
+  const onPick = (p: PickerItem) => {
+    if (picker === 'database') set({ database: p.database ?? '' });
+    else if (shape === 'database-per-company') set({ database: p.database ?? form.database, fiscalYear: p.fiscalYear ? String(p.fiscalYear) : '' });
+    else set({ firm: p.firm ?? '', period: p.period ?? '', ...(p.database ? { database: p.database } : {}) });
     setPicker(undefined);
   };
+
+  const load = async (): Promise<PickerItem[]> =>
+    picker === 'database'
+      ? itemsOfDatabases(await invoke('erp.listDatabases', { connector: form.connector, server: form.server }))
+      : itemsOfFirmPeriods(await invoke('erp.listFirmPeriods', { target: { connector: form.connector, server: form.server, ...(form.database && shape !== 'database-per-company' ? { database: form.database } : {}) } }));
 
   return (
     <main className="login">
@@ -135,7 +130,7 @@ export function LoginScreen() {
           <legend>{t('login.erp')}</legend>
           <label>
             {t('login.connector')}
-            <select name="connector" value={form.connector} onChange={(e) => set({ connector: e.target.value })}>
+            <select name="connector" value={form.connector} onChange={(e) => changeConnector(e.target.value)}>
               <option value="">—</option>
               {defaults?.connectors.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -152,14 +147,7 @@ export function LoginScreen() {
             {t('login.database')}
             <input name="database" value={form.database} onChange={(e) => set({ database: e.target.value })} />
           </label>
-          {shape === 'database-per-company' ? (
-            <div className="codes">
-              <label>
-                {t('login.fiscalYear')}
-                <input name="fiscalYear" inputMode="numeric" maxLength={4} value={form.fiscalYear} onChange={(e) => set({ fiscalYear: e.target.value })} />
-              </label>
-            </div>
-          ) : shape !== 'database-per-year' ? (
+          {shape === 'firm-period' || shape === undefined ? (
             <div className="codes">
               <label>
                 {t('login.firm')}
@@ -171,7 +159,15 @@ export function LoginScreen() {
               </label>
             </div>
           ) : null}
-          <p className="hint">{shape === 'firm-period' ? t('login.optionalCodes') : null}</p>
+          {shape === 'database-per-company' ? (
+            <div className="codes">
+              <label>
+                {t('login.fiscalYear')}
+                <input name="fiscalYear" inputMode="numeric" maxLength={4} value={form.fiscalYear} onChange={(e) => set({ fiscalYear: e.target.value })} />
+              </label>
+            </div>
+          ) : null}
+          <p className="hint">{t('login.optionalCodes')}</p>
           <div className="buttons">
             {shape === 'firm-period' || shape === 'database-per-company' ? (
               <button type="button" onClick={() => setPicker('firm-period')}>
@@ -192,16 +188,7 @@ export function LoginScreen() {
           {busy ? t('login.busy') : t('login.submit')}
         </button>
       </form>
-      {picker ? (
-        <PickerDialog
-          kind={picker}
-          connector={form.connector}
-          server={form.server}
-          {...(form.database ? { database: form.database } : {})}
-          onPick={onPick}
-          onClose={() => setPicker(undefined)}
-        />
-      ) : null}
+      {picker ? <ErpPicker kind={picker} load={load} onPick={onPick} onClose={() => setPicker(undefined)} /> : null}
     </main>
   );
 }

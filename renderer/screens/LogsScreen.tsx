@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { errorText, invoke, type Output } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { formatDateTime } from '../format';
 import { useT } from '../i18n';
 import { useSession } from '../store/session';
 
@@ -36,7 +37,9 @@ export function LogsScreen() {
         <tbody>
           {audit.map((a) => (
             <tr key={a.id} data-actor={a.actor} data-staff={a.staff}>
-              <td>{a.at}</td>
+              <td>
+                <time dateTime={a.at}>{formatDateTime(a.at, { seconds: true })}</time>
+              </td>
               <td>
                 {a.actor}
                 {a.staff ? ' ★' : ''}

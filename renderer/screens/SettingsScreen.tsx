@@ -1,68 +1,114 @@
 import { useEffect, useState } from 'react';
+import { targetFieldsOf } from '../../core/erp/targetFields';
 import { errorText, invoke, type Output } from '../api';
+import { ConnectionChecks } from '../components/ConnectionChecks';
+import { ErpPicker, itemsOfDatabases, itemsOfFirmPeriods, type PickerItem, type PickerKind } from '../components/ErpPicker';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useT } from '../i18n';
+import { padCodeForDisplay } from '../store/login';
 import { useSession } from '../store/session';
 import { DatabaseChangeEntry } from './yearend/DatabaseChange';
 
 type Settings = Output<'settings.get'>;
 type TestResult = Output<'settings.test'>;
 
-/** "Bağlantı Ayarları": server, authentication and database of this module; test first, then GÜNCELLE. */
+interface Form {
+  server: string;
+  database: string;
+  firm: string;
+  period: string;
+  fiscalYear: string;
+  integrator: string;
+  kontorThreshold: string;
+}
+
+/**
+ * "Bağlantı Ayarları": server and database of this module with the same "Firma/Dönem Ara" / "Veri tabanı Ara" as
+ * the login; "Bağlantınızı Test Edin", then "GÜNCELLE". Another company's firm or database is refused by core/api.
+ * The integrator address is shown to eFinans staff only.
+ */
 export function SettingsScreen() {
   const t = useT();
   const session = useSession((s) => s.session)!;
   const setSession = useSession((s) => s.setSession);
+  const setKontor = useSession((s) => s.setKontor);
   const [settings, setSettings] = useState<Settings>();
-  const [form, setForm] = useState({ connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '', integrator: '' });
+  const [form, setForm] = useState<Form>({ server: '', database: '', firm: '', period: '', fiscalYear: '', integrator: '', kontorThreshold: '' });
   const [error, setError] = useState<{ code: string; message: string }>();
   const [test, setTest] = useState<TestResult>();
   const [saved, setSaved] = useState(false);
+  const [picker, setPicker] = useState<PickerKind>();
 
   useEffect(() => {
     invoke('settings.get', { sessionId: session.id }).then(
       (s) => {
         setSettings(s);
         setForm({
-          connector: s.target.connector,
           server: s.target.server,
           database: s.target.database ?? '',
           firm: s.target.firm ?? '',
           period: s.target.period ?? '',
           fiscalYear: s.target.fiscalYear !== undefined ? String(s.target.fiscalYear) : '',
           integrator: s.integrator,
+          kontorThreshold: s.kontorThreshold ? String(s.kontorThreshold) : '',
         });
       },
       (e: unknown) => setError(errorText(e)),
     );
   }, [session.id]);
 
-  const byYear = settings?.connector.shape === 'database-per-company';
-  const target = {
-    connector: form.connector,
-    server: form.server,
-    database: form.database,
-    ...(byYear ? { fiscalYear: form.fiscalYear } : { firm: form.firm, period: form.period }),
+  const shape = settings?.connector.shape;
+  const fields = targetFieldsOf(shape);
+  const target = { connector: settings?.connector.id ?? session.target.connector, server: form.server, ...Object.fromEntries(fields.map((f) => [f, form[f]])) };
+  const change = (changes: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...changes }));
+    setSaved(false);
+    setTest(undefined);
   };
-  const field = (name: keyof typeof form, label: string) => (
+  const field = (name: keyof Form, label: string, extra: { onBlur?: () => void; inputMode?: 'numeric' } = {}) => (
     <label>
       {label}
-      <input name={name} value={form[name]} onChange={(e) => (setForm({ ...form, [name]: e.target.value }), setSaved(false), setTest(undefined))} />
+      <input name={name} value={form[name]} inputMode={extra.inputMode} onChange={(e) => change({ [name]: e.target.value })} onBlur={extra.onBlur} />
     </label>
   );
+  const integrator = settings?.integratorEditable ? { integrator: form.integrator } : {};
+  const threshold = form.kontorThreshold.trim() === '' ? 0 : Number(form.kontorThreshold);
+
+  const load = async (): Promise<PickerItem[]> => {
+    const r = await invoke('settings.search', { sessionId: session.id, kind: picker!, target });
+    return picker === 'database' ? itemsOfDatabases(r.databases) : itemsOfFirmPeriods(r.periods);
+  };
+  const onPick = (p: PickerItem) => {
+    if (picker === 'database') change({ database: p.database ?? '' });
+    else if (shape === 'database-per-company') change({ database: p.database ?? form.database, fiscalYear: p.fiscalYear ? String(p.fiscalYear) : '' });
+    else change({ firm: p.firm ?? '', period: p.period ?? '', ...(p.database ? { database: p.database } : {}) });
+    setPicker(undefined);
+  };
 
   return (
     <section className="settings" aria-label={t('settings.title')}>
       <h2>
         {t('settings.title')} — {settings?.connector.title ?? ''}
       </h2>
+      {settings?.erpPending ? (
+        <p className="notice" role="status" data-testid="erp-pending">
+          {t('settings.erpPending')}
+        </p>
+      ) : null}
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           setError(undefined);
+          if (!Number.isInteger(threshold) || threshold < 0) {
+            setError({ code: 'INPUT_INVALID', message: t('settings.kontorThreshold') });
+            return;
+          }
           try {
-            await invoke('settings.save', { sessionId: session.id, target, integrator: form.integrator });
+            const next = await invoke('settings.save', { sessionId: session.id, target, ...integrator, kontorThreshold: threshold });
+            setSettings(next);
             setSession(await invoke('session.get', { sessionId: session.id }));
+            const status = await invoke('session.status', { sessionId: session.id }).catch(() => undefined);
+            if (status) setKontor(status.kontor, status.kontorThreshold);
             setSaved(true);
           } catch (err) {
             setError(errorText(err));
@@ -71,14 +117,26 @@ export function SettingsScreen() {
       >
         {field('server', t('login.server'))}
         {field('database', t('login.database'))}
-        {byYear ? field('fiscalYear', t('login.fiscalYear')) : null}
-        {settings?.connector.shape === 'firm-period' ? (
-          <>
-            {field('firm', t('login.firm'))}
-            {field('period', t('login.period'))}
-          </>
+        {fields.includes('firm') ? (
+          <div className="codes">
+            {field('firm', t('login.firm'), { inputMode: 'numeric', onBlur: () => setForm((f) => ({ ...f, firm: padCodeForDisplay(f.firm, 3) })) })}
+            {field('period', t('login.period'), { inputMode: 'numeric', onBlur: () => setForm((f) => ({ ...f, period: padCodeForDisplay(f.period, 2) })) })}
+          </div>
         ) : null}
-        {field('integrator', t('settings.integratorUrl'))}
+        {fields.includes('fiscalYear') ? field('fiscalYear', t('login.fiscalYear'), { inputMode: 'numeric' }) : null}
+        <div className="buttons">
+          {shape === 'database-per-year' ? (
+            <button type="button" onClick={() => setPicker('database')}>
+              {t('login.searchDatabase')}
+            </button>
+          ) : (
+            <button type="button" onClick={() => setPicker('firm-period')}>
+              {t('login.searchFirmPeriod')}
+            </button>
+          )}
+        </div>
+        {settings?.integratorEditable ? field('integrator', t('settings.integratorUrl')) : null}
+        {field('kontorThreshold', t('settings.kontorThreshold'), { inputMode: 'numeric' })}
         <div className="buttons">
           <button
             type="button"
@@ -86,7 +144,7 @@ export function SettingsScreen() {
               setError(undefined);
               setTest(undefined);
               try {
-                setTest(await invoke('settings.test', { sessionId: session.id, target, integrator: form.integrator }));
+                setTest(await invoke('settings.test', { sessionId: session.id, target, ...integrator }));
               } catch (err) {
                 setError(errorText(err));
               }
@@ -103,18 +161,16 @@ export function SettingsScreen() {
       {test ? (
         <div className="ok" role="status">
           {t('settings.testOk')}
-          <ul>
-            {test.checks.map((c) => (
-              <li key={c.name}>
-                {c.ok ? '✓' : '✗'} {c.name} {c.detail ?? ''}
-              </li>
-            ))}
-            {(test.warnings ?? []).map((w) => (
-              <li key={`${w.table}.${w.column}`} className="warning">
-                ! {w.message}
-              </li>
-            ))}
-          </ul>
+          <ConnectionChecks checks={test.checks} />
+          {(test.warnings ?? []).length > 0 ? (
+            <ul className="warnings" data-testid="connection-warnings">
+              {(test.warnings ?? []).map((w) => (
+                <li key={`${w.table}.${w.column}`} className="warning">
+                  ! {w.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       {saved ? (
@@ -122,7 +178,8 @@ export function SettingsScreen() {
           {t('settings.saved')}
         </p>
       ) : null}
-      <DatabaseChangeEntry sessionId={session.id} />
+      {picker ? <ErpPicker kind={picker} load={load} onPick={onPick} onClose={() => setPicker(undefined)} /> : null}
+      {settings && !settings.erpPending ? <DatabaseChangeEntry sessionId={session.id} /> : null}
     </section>
   );
 }

@@ -1,12 +1,29 @@
 import { create } from 'zustand';
 import type { DocumentRow, SendJobView } from '../../core/api';
+import { DOCUMENT_STATUSES, type DocumentStatus, type StatusFilter } from '../../core/documents/documentStatus';
 import { errorText, invoke } from '../api';
 
 export interface DocumentFilters {
   from: string;
   to: string;
-  status: 'all' | 'unsent' | 'inProgress' | 'delivered' | 'failed';
+  status: StatusFilter;
   customer: string;
+}
+
+const noCounts = () => Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number>;
+
+/**
+ * The rows as the screen shows them while a send runs: a document of the running job shows where the job says it
+ * is ("İşlemde" until the outbox has settled it), so no row claims "Gönderilmedi" while it is being sent.
+ */
+export function rowsDuringJob(rows: readonly DocumentRow[], job: SendJobView | undefined): DocumentRow[] {
+  if (!job || job.state !== 'running') return [...rows];
+  const byKey = new Map(job.documents.map((d) => [d.key, d]));
+  return rows.map((r) => {
+    const d = byKey.get(r.key);
+    if (!d) return r;
+    return { ...r, state: d.state, status: d.status, ...(d.message ? { message: d.message } : {}), ...(d.gibCode ? { gibCode: d.gibCode } : {}) };
+  });
 }
 
 interface DocumentsState {
@@ -22,6 +39,8 @@ interface DocumentsState {
   load(sessionId: string): Promise<void>;
   send(sessionId: string): Promise<void>;
   resend(sessionId: string): Promise<void>;
+  /** A count of the send summary clicked: the list filtered to those documents (e.g. the failed ones). */
+  showStatus(sessionId: string, status: StatusFilter): Promise<void>;
   reset(): void;
 }
 
@@ -79,11 +98,14 @@ export const useDocuments = create<DocumentsState>((set, get) => {
     },
     async send(sessionId) {
       const rows = get().rows;
-      const keys = rows.filter((r) => get().selected.has(r.key) && r.state === 'unsent').map((r) => r.key);
+      const keys = rows.filter((r) => get().selected.has(r.key) && r.status === 'unsent').map((r) => r.key);
       set({ error: undefined });
       try {
         const { jobId, total } = await invoke('session.send', { sessionId, keys });
-        set({ job: { jobId, state: 'running', total, done: 0, documents: [] }, selected: new Set() });
+        set({
+          job: { jobId, state: 'running', total, done: 0, counts: { ...noCounts(), inProgress: total }, documents: keys.map((key) => ({ key, erpNumber: '', state: 'unsent', status: 'inProgress' })) },
+          selected: new Set(),
+        });
         await follow(sessionId, jobId);
       } catch (e) {
         set({ error: errorText(e) });
@@ -96,11 +118,15 @@ export const useDocuments = create<DocumentsState>((set, get) => {
       set({ error: undefined });
       try {
         const { jobId, total } = await invoke('session.resend', { sessionId, ettns });
-        set({ job: { jobId, state: 'running', total, done: 0, documents: [] }, selected: new Set() });
+        set({ job: { jobId, state: 'running', total, done: 0, counts: { ...noCounts(), inProgress: total }, documents: [] }, selected: new Set() });
         await follow(sessionId, jobId);
       } catch (e) {
         set({ error: errorText(e) });
       }
+    },
+    async showStatus(sessionId, status) {
+      set((s) => ({ filters: { ...s.filters, status } }));
+      await get().load(sessionId);
     },
     reset: () => set({ ...initial, selected: new Set(), job: undefined, error: undefined }),
   };

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { LoginDefaults } from '../../core/api';
 import type { Module } from '../../core/modules';
+import { targetFieldsOf } from '../../core/erp/targetFields';
 
 /**
  * What the user types on the login screen. Codes are shown the way the ERP writes them ("2" → "002", "1" → "01")
@@ -17,7 +18,7 @@ export interface LoginForm {
   database: string;
   firm: string;
   period: string;
-  /** Programs with every fiscal year inside the company database (Mikro). */
+  /** Mikro: the fiscal year inside the company database. */
   fiscalYear: string;
   integrator?: string;
 }
@@ -33,10 +34,19 @@ interface LoginState {
   set(changes: Partial<LoginForm>): void;
   applyDefaults(d: LoginDefaults): void;
   blurCode(field: 'firm' | 'period'): void;
+  /** Another program: its fields start empty — nothing of the last program's setting is carried over. */
+  changeConnector(connector: string): void;
   useDemo(): void;
 }
 
 const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '' };
+
+/** The ERP fields a login sends: only those of the chosen program's layout, never a hidden one. */
+export function loginTarget(form: LoginForm, shape: string | undefined): Record<string, string> {
+  const target: Record<string, string> = { connector: form.connector, server: form.server };
+  for (const f of targetFieldsOf(shape)) target[f] = form[f];
+  return target;
+}
 
 export const useLogin = create<LoginState>((set, get) => ({
   form: empty,
@@ -58,6 +68,23 @@ export const useLogin = create<LoginState>((set, get) => ({
         ...(d.prefill.integrator ? { integrator: d.prefill.integrator } : {}),
       },
     })),
+  changeConnector: (connector) =>
+    set((s) => {
+      if (connector === s.form.connector) return {};
+      const saved = s.defaults?.prefill;
+      // Back to the program of the saved setting: its own fields come back; any other program starts empty.
+      const own = saved && saved.connector === connector;
+      return {
+        form: {
+          ...s.form,
+          connector,
+          database: own ? (saved.database ?? '') : '',
+          firm: own ? (saved.firm ?? '') : '',
+          period: own ? (saved.period ?? '') : '',
+          fiscalYear: '',
+        },
+      };
+    }),
   blurCode: (field) => set((s) => ({ form: { ...s.form, [field]: padCodeForDisplay(s.form[field], field === 'firm' ? 3 : 2) } })),
   useDemo: () => {
     const demo = get().defaults?.demo;

@@ -6,7 +6,7 @@ import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { logoErpMigrations } from '../../migrations/erp/logo';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
-import { createLogoDemo, recordLogoDemoSent } from './logo';
+import { createLogoDemo, openFollowingLogoPeriods, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
 import { createMikroDemo } from './mikro';
 import { createEtaDemo } from './eta';
@@ -33,6 +33,11 @@ export interface DemoOptions {
   force?: boolean;
   /** Where SoftHSM2 is installed, prepare a token with a self-issued test seal and write edefter-token.json. */
   edefterToken?: boolean;
+  /**
+   * For a demo whose "this year" lies in the past: open the Logo firms' periods of the years since (empty, as the
+   * program's new-year transfer leaves them), so the first login of today shows the year-end wizard.
+   */
+  openFollowingYears?: boolean;
 }
 
 export interface DemoSummary {
@@ -86,6 +91,7 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   }
   const world = demoWorld(seed);
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
+  if (options.openFollowingYears) openFollowingLogoPeriods(dir, year, turkeyDateTime().year);
   const netsis = await createNetsisDemo(dir, world, { seed, invoices, year });
   const mikro = await createMikroDemo(dir, world, { seed, invoices, year });
   const eta = await createEtaDemo(dir, world, { seed, invoices, year });

@@ -235,3 +235,28 @@ export function recordLogoDemoSent(dir: string, sent: readonly SentDemoInvoice[]
     db.close();
   }
 }
+
+/**
+ * Opens period 03, 04… of both Logo firms for the years after the demo's "this year" up to `untilYear`, empty, the
+ * newest one active — what Logo's new-year transfer leaves. The year-end wizard then has a next period to propose.
+ */
+export function openFollowingLogoPeriods(dir: string, year: number, untilYear: number): void {
+  if (untilYear <= year) return;
+  const db = new Database(path.join(dir, 'LOGODB.sqlite'));
+  try {
+    const open = db.transaction(() => {
+      for (const firmNr of [1, 2]) {
+        const f = String(firmNr).padStart(3, '0');
+        db.prepare('UPDATE L_CAPIPERIOD SET ACTIVE = 0 WHERE FIRMNR = ?').run(firmNr);
+        for (let y = year + 1, nr = 3; y <= untilYear; y++, nr++) {
+          const p = String(nr).padStart(2, '0');
+          db.prepare('INSERT INTO L_CAPIPERIOD (FIRMNR, NR, BEGDATE, ENDDATE, ACTIVE) VALUES (?, ?, ?, ?, ?)').run(firmNr, nr, `${y}-01-01`, `${y}-12-31`, y === untilYear ? 1 : 0);
+          db.exec(`CREATE TABLE LG_${f}_${p}_INVOICE AS SELECT * FROM LG_${f}_02_INVOICE WHERE 0; CREATE TABLE LG_${f}_${p}_STLINE AS SELECT * FROM LG_${f}_02_STLINE WHERE 0;`);
+        }
+      }
+    });
+    open();
+  } finally {
+    db.close();
+  }
+}

@@ -21,6 +21,9 @@ export interface AppHarnessOptions {
   demoYear?: number;
   /** Reuse a home (e.g. a second start of the same installation). */
   home?: string;
+  /** The browser's language and time zone (the screens must stay Turkish whatever they are). */
+  locale?: string;
+  timezoneId?: string;
 }
 
 export interface AppHarness {
@@ -54,9 +57,11 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...(options.locale ? [`--lang=${options.locale}`] : []), '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 900 },
     acceptDownloads: true,
+    ...(options.locale ? { locale: options.locale } : {}),
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(server.url);

@@ -123,7 +123,10 @@ describe.runIf(chromiumAvailable())('year-end wizard on the first login of a new
     const dialog = page.getByRole('dialog', { name: 'Firma/Dönem Ara' });
     await expect.poll(() => dialog.locator('tr[data-row="001 / 03"]').count()).toBe(1);
     expect(await dialog.locator('tr[data-row="001 / 03"]').textContent()).toContain(String(NEXT));
-    await dialog.getByRole('button', { name: 'Seç 001 / 03' }).click();
+    // The guide's steps, as on the login screen: tick the year's row, Seç, Tamam.
+    await dialog.getByRole('checkbox', { name: '001 / 03', exact: true }).check();
+    await dialog.getByRole('button', { name: 'Seç' }).click();
+    await dialog.getByRole('button', { name: 'Tamam' }).click();
     expect(await page.locator('input[name="firm"]').inputValue()).toBe('001');
     expect(await page.locator('input[name="period"]').inputValue()).toBe('03');
 

@@ -37,10 +37,13 @@ async function engineError(p: Promise<unknown>): Promise<string> {
 }
 
 describe('SEF cache', () => {
-  it('defaults to ~/.konnektor/cache, or KONNEKTOR_CACHE / KONNEKTOR_HOME', () => {
-    expect(defaultCacheDir({})).toBe(path.join(os.homedir(), '.konnektor', 'cache'));
+  it('caches in the user’s cache folder shared by every data folder, or KONNEKTOR_CACHE', () => {
+    expect(defaultCacheDir({}, 'linux', '/home/muhasebe')).toBe(path.join('/home/muhasebe', '.cache', 'konnektor'));
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/var/cache/u' }, 'linux', '/home/muhasebe')).toBe(path.join('/var/cache/u', 'konnektor'));
+    expect(defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\m\\AppData\\Local' }, 'win32', 'C:\\Users\\m')).toContain(path.join('Konnektor', 'Cache'));
     expect(defaultCacheDir({ KONNEKTOR_CACHE: '/x/cache', KONNEKTOR_HOME: '/y' })).toBe(path.resolve('/x/cache'));
-    expect(defaultCacheDir({ KONNEKTOR_HOME: '/y' })).toBe(path.resolve('/y/cache'));
+    // Another data folder (a second demo) does not mean another cache: a GİB release compiles once.
+    expect(defaultCacheDir({ KONNEKTOR_HOME: '/y' }, 'linux', '/home/muhasebe')).toBe(defaultCacheDir({ KONNEKTOR_HOME: '/z' }, 'linux', '/home/muhasebe'));
   });
 
   it('compiles once when two callers race, via a lock and an atomic rename', async () => {

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DocumentRow } from '../../core/api';
+import { documentStatusOf } from '../../core/documents/documentStatus';
 import { DocumentTable } from '../../renderer/components/DocumentTable';
 import { useDocuments } from '../../renderer/store/documents';
 import { fakeBridge } from './fakeBridge';
@@ -15,6 +16,7 @@ const row = (i: number, state: DocumentRow['state'] = 'unsent'): DocumentRow => 
   total: '100.00',
   currency: 'TRY',
   state,
+  status: documentStatusOf(state),
   resendable: state === 'failed',
   ...(state !== 'unsent' ? { ettn: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } : {}),
 });

@@ -51,6 +51,8 @@ export const SESSION = {
   expiresAt: '2026-12-01T17:00:00.000Z',
   target: { connector: 'logo', server: 'sqlite:/demo', database: 'LOGODB', firm: '002', period: '02' },
   integrator: 'http://127.0.0.1:9',
+  connectorTitle: 'Logo Tiger / Go',
+  documentKinds: [{ id: 'efatura', module: 'efatura', direction: 'outgoing', labels: { name: { tr: 'e-Fatura', en: 'e-Invoice' }, document: { tr: 'Fatura', en: 'Invoice' } } }],
 };
 
 /** Throws like the API does: a stable code with the Turkish text. */

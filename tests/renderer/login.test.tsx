@@ -18,7 +18,7 @@ describe('login store', () => {
 
 describe('login screen', () => {
   beforeEach(() => {
-    useLogin.setState({ form: { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '' }, defaults: undefined });
+    useLogin.setState({ form: { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '' }, defaults: undefined });
     useSession.setState({ session: undefined, screen: 'login', kontor: undefined, notice: undefined });
   });
   afterEach(cleanup);
@@ -144,5 +144,32 @@ describe('login screen', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
     fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
     await waitFor(() => expect(useSession.getState().screen).toBe('documents'));
+  });
+
+  it('clears the last program’s firm and period when another program is chosen and never sends them', async () => {
+    const bridge = fakeBridge({
+      'session.defaults': () => ({ ...DEFAULTS, prefill: { connector: 'logo', server: 'sqlite:/demo', database: 'LOGODB', firm: '002', period: '02', user: 'demo' } }),
+      'session.login': () => ({ session: { ...SESSION, target: { connector: 'netsis', server: 'sqlite:/demo', database: 'ANADOLUGIDA2026' } } }),
+    });
+    render(<LoginScreen />);
+    await waitFor(() => expect((screen.getByLabelText('Firma Kodu') as HTMLInputElement).value).toBe('002'));
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'netsis' } });
+    expect((screen.getByLabelText('Veri tabanı Adı') as HTMLInputElement).value).toBe('');
+    fireEvent.change(screen.getByLabelText('Veri tabanı Adı'), { target: { value: 'ANADOLUGIDA2026' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(bridge.of('session.login')).toHaveLength(1));
+    expect(bridge.of('session.login')[0]!.input.target).toEqual({ connector: 'netsis', server: 'sqlite:/demo', database: 'ANADOLUGIDA2026' });
+    // Back to Logo: the saved Logo setting's own fields return.
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'logo' } });
+    expect((screen.getByLabelText('Firma Kodu') as HTMLInputElement).value).toBe('002');
+  });
+
+  it('goes straight to Bağlantı Ayarları after an integrator-only first login', async () => {
+    fakeBridge({ 'session.defaults': () => DEFAULTS, 'session.login': () => ({ session: { ...SESSION, erpPending: true } }) });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(useSession.getState().screen).toBe('settings'));
   });
 });

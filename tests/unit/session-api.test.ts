@@ -76,9 +76,11 @@ describe('session API', () => {
   it('logs in to a database-per-year program (Netsis) by database alone, and to e-Arşiv with its own settings', async () => {
     const databases = await api['erp.listDatabases']({ connector: 'netsis', server: `sqlite:${dir}/demo` });
     const thisYear = databases.find((d) => d.recognised && d.fiscalYear === new Date().getFullYear())!;
-    await expect(api['session.login']({ module: 'earsiv', user: 'demo', password: 'demo123', target: { connector: 'netsis', server: `sqlite:${dir}/demo` } })).rejects.toMatchObject({
-      code: 'ERP_DATABASE_REQUIRED',
-    });
+    // Without a database the guide's way applies: the integrator login alone, the ERP side left for Bağlantı Ayarları.
+    const pending = await api['session.login']({ module: 'earsiv', user: 'demo', password: 'demo123', target: { connector: 'netsis', server: `sqlite:${dir}/demo` } });
+    expect(pending.session).toMatchObject({ module: 'earsiv', erpPending: true });
+    await expect(api['session.documents']({ sessionId: pending.session.id })).rejects.toMatchObject({ code: 'SETTINGS_ERP_PENDING' });
+    expect((await api['session.defaults']({ module: 'earsiv' })).prefill.connector).not.toBe('netsis');
     const { session } = await api['session.login']({ module: 'earsiv', user: 'demo', password: 'demo123', target: { connector: 'netsis', server: `sqlite:${dir}/demo`, database: thisYear.name } });
     expect(session).toMatchObject({ module: 'earsiv', target: { connector: 'netsis', database: thisYear.name } });
     expect(Array.isArray(await api['session.documents']({ sessionId: session.id }))).toBe(true);

@@ -89,6 +89,9 @@ describe('locating the GİB package', () => {
     expect(e.code).toBe('GIB_PACKAGE_MISSING');
     expect(e.kind).toBe('internal');
     expect(e.userMessage).toMatch(/GİB şema ve kural paketi/);
+    // The message names the command that installs the package.
+    expect(e.userMessage).toContain('konnektor gib install');
+    expect(e.message).toContain('konnektor gib install');
     expect(e.message).toContain(`explicit: ${noXslt} (missing compiled/UBL-TR_Main_Schematron.xslt)`);
     expect(e.message).toContain(`env KONNEKTOR_GIB_PACKAGE: ${noXsd} (missing UBL-TR1.2.1_Paketi/xsdrt/maindoc/UBL-Invoice-2.1.xsd)`);
     expect(e.message).toContain('default:');
@@ -97,6 +100,15 @@ describe('locating the GİB package', () => {
       { source: 'env KONNEKTOR_GIB_PACKAGE', dir: noXsd, missing: GIB_FILES.invoiceXsd },
       { source: 'default', dir: path.join(tmp, 'shared', 'reference', 'gib'), missing: '(folder does not exist)' },
     ]);
+  });
+
+  it('looks first in the data folder where `konnektor gib install` puts the package, then the configured one', () => {
+    const home = path.join(tmp, 'home');
+    const installed = fakePackage(path.join('home', 'gib'));
+    const configured = fakePackage('configured');
+    expect(locateGibPackage(configured, { env: { KONNEKTOR_HOME: home }, resourcesPath: undefined })).toBe(installed);
+    expect(locateGibPackage(configured, { env: { KONNEKTOR_HOME: path.join(tmp, 'empty-home') }, resourcesPath: undefined })).toBe(configured);
+    expect(locateGibPackage(undefined, { env: {}, dataDir: home, resourcesPath: undefined })).toBe(installed);
   });
 
   it('throws GIB_PACKAGE_MISSING for a folder that does not exist', () => {

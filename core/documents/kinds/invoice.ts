@@ -1,5 +1,6 @@
 import type { InvoiceDocument } from '../model';
 import { precheckInvoice } from '../precheck';
+import { computeInvoice } from '../totals';
 import { checkStoredTotals } from '../totalsGuard';
 import { buildInvoiceUbl, type InvoiceProfile } from '../ubl/invoice';
 import { routeInvoice } from './invoiceRouting';
@@ -44,9 +45,18 @@ export function buildInvoiceDocument(input: KindBuildInput): KindBuilt {
 }
 
 
-/** An invoice's row on the document screens: the customer and the total with VAT as the program stored it. */
+/**
+ * An invoice's row on the document screens: the customer, "Tutar" as the payable amount (the same figure the sent
+ * document carries as PayableAmount) and the total with VAT as the program stored it.
+ */
 export function summarizeInvoiceDocument(doc: CanonicalDocument): KindDocumentSummary {
   const d = doc as InvoiceDocument;
+  let payable: string | undefined;
+  try {
+    payable = computeInvoice(d).totals.payable.toFixed(2);
+  } catch {
+    payable = undefined; // a document the checks will refuse: its amounts show once it is corrected
+  }
   return {
     party: d.customer.name,
     partyTaxId: d.customer.taxId.value,
@@ -54,6 +64,7 @@ export function summarizeInvoiceDocument(doc: CanonicalDocument): KindDocumentSu
     profile: d.profileHint,
     lines: d.lines.length,
     currency: d.currency,
-    ...(d.erpTotals ? { total: d.erpTotals.taxInclusive.toFixed(2) } : {}),
+    ...(payable ? { total: payable } : {}),
+    ...(d.erpTotals ? { taxInclusive: d.erpTotals.taxInclusive.toFixed(2) } : {}),
   };
 }

@@ -204,8 +204,10 @@ export interface KindDocumentSummary {
   profile?: string;
   lines: number;
   currency: string;
-  /** The gross (or, for invoices, the total with VAT) in the document currency, two decimals. */
+  /** "Tutar": the payable amount (ödenecek) of an invoice, a receipt's gross, in the document currency, two decimals. */
   total?: string;
+  /** An invoice's total with VAT as the program stored it (shown beside the payable amount in the detail). */
+  taxInclusive?: string;
   /** What is paid after deductions (receipts). */
   net?: string;
   /** Each deduction or tax with its rate (receipts: stopaj, borsa tescil, mera fonu, KDV tevkifat…). */

@@ -134,7 +134,7 @@ export async function edefterSef(kind: EdefterSchematron, cacheDir: string = def
     fs.writeFileSync(tmp, xslt);
     fs.renameSync(tmp, xsltPath);
   }
-  return (await ensureSef(xsltPath, cacheDir)).sefPath;
+  return (await ensureSef(xsltPath, cacheDir, `GİB e-Defter ${kind} şematron kuralları`)).sefPath;
 }
 
 export interface SchematronIssue {

@@ -2,9 +2,11 @@ import { useState } from 'react';
 import type { YearEndApplyResult, YearEndItem, YearEndPlan } from '../../../core/api/yearend';
 import { MODULE_TITLES, type Module } from '../../../core/modules';
 import { errorText, invoke } from '../../api';
+import { ConnectionChecks } from '../../components/ConnectionChecks';
+import { ErpPicker, itemsOfFirmPeriods, type PickerItem } from '../../components/ErpPicker';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { padCodeForDisplay } from '../../store/login';
 import { useYearEndT, type YearEndMessageKey } from './messages';
-import { YearPicker } from './YearPicker';
 
 type Mode = 'yearend' | 'change';
 
@@ -29,13 +31,8 @@ interface Fields {
 const targetText = (t: { database?: string | undefined; firm?: string | undefined; period?: string | undefined; fiscalYear?: number | undefined }) =>
   [t.database, t.firm && t.period ? `${t.firm} / ${t.period}` : t.firm, t.fiscalYear].filter(Boolean).join(' · ');
 
-export const PANEL = { maxWidth: 760, margin: '24px auto', background: '#fff', padding: 16, border: '1px solid #d3dae3', borderRadius: 6 } as const;
-
 /** Shows digits as the program writes codes ("2" → "002"); whether a code is valid is core/api's answer. */
-const pad = (value: string, width: number) => {
-  const v = value.trim();
-  return /^\d+$/.test(v) && v.length < width ? v.padStart(width, '0') : v;
-};
+const pad = (value: string, width: 2 | 3) => padCodeForDisplay(value, width);
 
 /**
  * One module's step of the wizard: current mapping, proposal, the choice ("Firma/Dönem Ara" / "Veri tabanı Ara"),
@@ -110,7 +107,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
 
   const plan = tested?.plan;
   return (
-    <section className="yearend-step" style={PANEL} data-testid="yearend-step" data-module={item.module}>
+    <section className="yearend-step panel" data-testid="yearend-step" data-module={item.module}>
       <h2>
         {mode === 'yearend' ? t('title') : t('titleChange')} — {MODULE_TITLES[item.module]}
       </h2>
@@ -131,7 +128,7 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       </dl>
       {item.error ? <ErrorMessage error={item.error} /> : null}
 
-      <div className="codes" style={{ alignItems: 'flex-end' }}>
+      <div className="codes codes-bottom">
         {byDatabase ? (
           <>
             <label>
@@ -184,16 +181,12 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
             ✓ {t('testOk')}
             {plan.company.name ? ` — ${t('company')}: ${plan.company.name}` : ''}
           </p>
-          <ul className="checks">
-            {plan.test.checks.map((c) => (
-              <li key={c.name} data-check={c.name}>
-                ✓ {t(`check.${c.name}` as YearEndMessageKey)}
-                {c.detail ? <small> {c.detail}</small> : null}
-              </li>
-            ))}
-          </ul>
+          <ConnectionChecks checks={plan.test.checks} />
           <p>
-            {t('from')}: {targetText(plan.from.target)} ({plan.from.fiscalYear}) → {t('to')}: <strong data-testid="yearend-to">{targetText(plan.to.target)} ({plan.to.fiscalYear})</strong>
+            {t('from')}: {targetText(plan.from.target)} ({plan.from.fiscalYear}) → {t('to')}:{' '}
+            <strong data-testid="yearend-to">
+              {targetText(plan.to.target)} ({plan.to.targetYear ?? plan.to.fiscalYear})
+            </strong>
           </p>
           {plan.steps.length > 0 ? (
             <>
@@ -244,18 +237,21 @@ export function ModuleStep({ sessionId, item, mode, others, staff, onApplied, on
       </div>
 
       {picking ? (
-        <YearPicker
-          sessionId={sessionId}
-          module={item.module}
+        <ErpPicker
+          kind={byDatabase ? 'database' : 'firm-period'}
+          load={async () => {
+            const found = await invoke('yearend.search', { sessionId, module: item.module });
+            return itemsOfFirmPeriods(found.periods);
+          }}
           onClose={() => setPicking(false)}
-          onPick={(row) => {
+          onPick={(row: PickerItem) => {
             setPicking(false);
             setFields(
               byYear
                 ? { ...fields, database: row.database ?? '', fiscalYear: row.fiscalYear !== undefined ? String(row.fiscalYear) : '' }
                 : byDatabase
                   ? { ...fields, database: row.database ?? '' }
-                  : { ...fields, firm: row.firm, period: row.period },
+                  : { ...fields, firm: row.firm ?? '', period: row.period ?? '' },
             );
           }}
         />

@@ -5,7 +5,8 @@ import { errorText, invoke } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useT, type MessageKey } from '../../i18n';
 import { useYearEndT } from './messages';
-import { PANEL } from './ModuleStep';
+import { documentStatusOf } from '../../../core/documents/documentStatus';
+import { formatDate } from '../../format';
 
 interface Props {
   sessionId: string;
@@ -40,7 +41,7 @@ export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props
   }, [sessionId, plan.module, plan.from.fiscalYear, moved]);
 
   return (
-    <section className="yearend-done" style={PANEL} data-testid="yearend-done">
+    <section className="yearend-done panel" data-testid="yearend-done">
       <ul>
         {result.results.map((r) => (
           <li key={r.module} className={r.outcome === 'applied' ? 'state-accepted' : 'state-failed'} data-module={r.module} data-outcome={r.outcome}>
@@ -75,8 +76,8 @@ export function YearEndDone({ sessionId, result, plan, next, onContinue }: Props
                   <tr key={d.key} data-key={d.key} data-state={d.state}>
                     <td>{d.erpNumber}</td>
                     <td>{d.number ?? ''}</td>
-                    <td>{d.issueDate ?? ''}</td>
-                    <td className={`state-${d.state}`}>{appT(`state.${d.state}` as MessageKey) ?? d.state}</td>
+                    <td>{formatDate(d.issueDate)}</td>
+                    <td className={`state-${documentStatusOf(d.state)}`}>{appT(`status.${documentStatusOf(d.state)}` as MessageKey)}</td>
                   </tr>
                 ))}
               </tbody>

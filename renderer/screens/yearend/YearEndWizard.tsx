@@ -4,7 +4,7 @@ import { MODULE_TITLES } from '../../../core/modules';
 import { errorText, invoke } from '../../api';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { useSession } from '../../store/session';
-import { ModuleStep, PANEL } from './ModuleStep';
+import { ModuleStep } from './ModuleStep';
 import { YearEndDone } from './YearEndDone';
 import { useYearEndT } from './messages';
 
@@ -58,7 +58,7 @@ export function YearEndWizard({ sessionId, onDone, onCancel, mode = 'yearend' }:
 
   if (error) {
     return (
-      <section className="yearend" style={PANEL}>
+      <section className="yearend panel">
         <ErrorMessage error={error} />
         <div className="buttons">
           <button type="button" onClick={onCancel}>
@@ -68,7 +68,7 @@ export function YearEndWizard({ sessionId, onDone, onCancel, mode = 'yearend' }:
       </section>
     );
   }
-  if (!check || !queue) return <p style={PANEL}>{t('loading')}</p>;
+  if (!check || !queue) return <p className="panel">{t('loading')}</p>;
   const current = queue[0];
 
   if (done) {
@@ -93,7 +93,7 @@ export function YearEndWizard({ sessionId, onDone, onCancel, mode = 'yearend' }:
   return (
     <div className="yearend" data-testid="yearend-wizard">
       {check.warnings.map((w, i) => (
-        <p key={i} className="notice" role="status" data-code={w.code} style={{ maxWidth: 760, margin: '12px auto' }}>
+        <p key={i} className="notice panel-notice" role="status" data-code={w.code}>
           ⚠ {w.message}
         </p>
       ))}
