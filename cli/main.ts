@@ -133,7 +133,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             `  Mikro  ${summary.mikro.databases.join(', ')}: ${summary.mikro.invoices} fatura, ${summary.mikro.lines} satır`,
             `  ETA    ${summary.eta.databases.join(', ')}: ${summary.eta.invoices} fatura, ${summary.eta.lines} satır`,
             `  Sunucu: --server ${summary.server}`,
-            `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
+            `  e-Defter: ${summary.ledger.logo.entries + summary.ledger.netsis.entries + summary.ledger.mikro.entries} yevmiye fişi (Ocak–${String(summary.ledger.lastMonth).padStart(2, '0')}); ayarlar: ${summary.edefterSettings.join(', ')}`,
             ...(summary.edefterToken ? [`  Deneme mali mühürü (SoftHSM2): --token-file ${summary.edefterToken}`] : []),
           ].join('\n'),
         );

@@ -1,6 +1,7 @@
 import type { CanonicalDocument, ErpDocumentRef } from '../core/documents/model';
 import type { ChartAccount, LedgerEntry } from '../core/edefter/model';
 import type { ErpTarget } from '../core/erp/target';
+import type { ErrorCode } from '../core/errors';
 import type { Module } from '../core/modules';
 import type { ErpConnections } from '../db/erp';
 import type { ErpMigration } from '../migrations/erp/common';
@@ -106,6 +107,18 @@ export type WriteBackField = 'ettn' | 'number' | 'status' | 'gibCode' | 'message
 export interface KindCapability {
   read: boolean;
   writeBack: readonly WriteBackField[];
+  /**
+   * Why the program can never serve this kind as it stands (not merely "not built yet"): the specific error login,
+   * connection tests and the kind's own calls give instead of the generic refusal, e.g. ETA keeps no yevmiye madde
+   * number, so e-Defter cannot be prepared from it. Only on kinds with `read: false`.
+   */
+  refusal?: KindRefusal;
+}
+
+/** A refusal of the capability map: a stable error code of core/errors.ts and the English detail for the log. */
+export interface KindRefusal {
+  code: ErrorCode;
+  detail: string;
 }
 
 /** Keyed by document-kind id (`efatura`, `earsiv`, later `eirsaliye`, `eirsaliye-yanit`…). */

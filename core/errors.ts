@@ -128,6 +128,10 @@ export const ERROR_CATALOG = {
     kind: 'input',
     tr: 'Yüklenen dosya imzalı bir GİB yevmiye defteri değil; önceki programdan alınan son imzalı yevmiye (Y) XML dosyasını seçin.',
   },
+  EDEFTER_JOURNAL_NUMBER_UNAVAILABLE: {
+    kind: 'input',
+    tr: '{program} programı yevmiye kayıtlarında yevmiye madde numarası tutmuyor; bu yüzden e-Defter bu programın verilerinden hazırlanamaz. e-Fatura ve e-Arşiv modüllerini {program} ile kullanmaya devam edebilirsiniz.',
+  },
   EDEFTER_CONNECTOR_NO_JOURNAL: { kind: 'input', tr: 'Seçilen muhasebe programından yevmiye kayıtları henüz okunamıyor.' },
   NUMBER_PREFIX_INVALID: { kind: 'input', tr: 'Belge seri öneki 3 büyük harf veya rakam olmalıdır (Türkçe karakter olmadan, ör. ABC).' },
   NUMBER_SERIES_EXHAUSTED: { kind: 'target', tr: 'Bu yılın belge numarası serisi doldu.' },

@@ -22,14 +22,26 @@ type InvoiceModule = 'efatura' | 'earsiv';
 /**
  * What ETA serves, per document kind: e-Fatura and e-Arşiv invoices are the same FATFIS rows, split by GİB's
  * registered-user list (ETA records neither); ETA has no documented place for the outcome, so ETTN, number and
- * status go into Konnektör's helper table only. The journal (e-Defter) is not read yet.
+ * status go into Konnektör's helper table only.
+ *
+ * e-Defter is refused, with its own code: ETA's journal (MUHFIS header, MUHHAR lines; erp-despatch-ledger-edefter.md
+ * §2, [1S] from a live V.8) has no yevmiye madde number column, and GİB's defter cannot be numbered by Konnektör in
+ * the program's stead. Should one be found (§7 q.4), the journal reader takes this refusal's place.
  */
 const ETA_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
-} as const satisfies Record<InvoiceModule, KindCapabilities[string]>;
+  edefter: {
+    read: false,
+    writeBack: [],
+    refusal: { code: 'EDEFTER_JOURNAL_NUMBER_UNAVAILABLE', detail: 'ETA keeps no yevmiye madde number in MUHFIS/MUHHAR; e-Defter cannot be prepared from it' },
+  },
+} as const satisfies Record<InvoiceModule | 'edefter', KindCapabilities[string]>;
 
-const invoiceModule = (module: Module): InvoiceModule => readableKind('ETA', ETA_KINDS, module).id as InvoiceModule;
+/** The program's name as the screens and messages show it. */
+const ETA_TITLE = 'ETA:SQL / V.8';
+
+const invoiceModule = (module: Module): InvoiceModule => readableKind(ETA_TITLE, ETA_KINDS, module).id as InvoiceModule;
 const run = withErpErrors;
 const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
@@ -87,7 +99,7 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
   const now = options.now ?? (() => new Date());
   return {
     id: 'eta',
-    title: 'ETA:SQL / V.8',
+    title: ETA_TITLE,
     shape: 'database-per-year',
     documentKinds: ETA_KINDS,
     modules: modulesOf(ETA_KINDS),

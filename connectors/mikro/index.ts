@@ -25,7 +25,8 @@ import {
   setEDocumentQuery,
   vatRatesQuery,
 } from './read';
-import { MIKRO_MASTER, MIKRO_MASTER_TABLES, MIKRO_TABLES, companyDatabaseOf, invoiceModuleNeeds, masterNeeds, optionalTableNeeds, writeBackNeeds } from './tables';
+import { MIKRO_JOURNAL_NUMBERING_JOB, MIKRO_LEDGER_TABLES, mikroLedgerDocumentNeed, mikroLedgerNeeds, readMikroChartOfAccounts, readMikroJournal } from './ledger';
+import { MIKRO_MASTER, MIKRO_MASTER_TABLES, MIKRO_TABLES, companyDatabaseOf, invoiceModuleNeeds, masterNeeds, optionalTableNeeds, writeBackNeeds, yearsNeed } from './tables';
 
 /** The invoice modules; both are read from the same invoice rows. */
 type InvoiceModule = 'efatura' | 'earsiv';
@@ -33,14 +34,20 @@ type InvoiceModule = 'efatura' | 'earsiv';
 /**
  * What Mikro serves, per document kind: e-Fatura and e-Arşiv invoices are CARI_HESAP_HAREKETLERI rows told apart by
  * cha_e_islem_turu; the ETTN goes into cha_uuid, the GİB number into cha_ebelgeno_seri/sira (v17) and the whole
- * outcome into Konnektör's helper table. The journal (e-Defter) is not read yet.
+ * outcome into Konnektör's helper table; e-Defter reads the journal (MUHASEBE_FISLERI) and writes nothing back.
  */
 const MIKRO_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
-} as const satisfies Record<InvoiceModule, KindCapabilities[string]>;
+  edefter: { read: true, writeBack: [] },
+} as const satisfies Record<InvoiceModule | 'edefter', KindCapabilities[string]>;
 
-const invoiceModule = (module: Module): InvoiceModule => readableKind('Mikro', MIKRO_KINDS, module).id as InvoiceModule;
+/** The invoice module asked for; MODULE_NOT_SUPPORTED for e-Defter (read as the journal) and modules Mikro does not serve. */
+const invoiceModule = (module: Module): InvoiceModule => {
+  const { id } = readableKind('Mikro', MIKRO_KINDS, module);
+  if (id !== 'efatura' && id !== 'earsiv') throw new KonnektorError('MODULE_NOT_SUPPORTED', `The Mikro connector reads ${module} otherwise than as invoices`, { value: module });
+  return id;
+};
 const run = withErpErrors;
 const same = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase();
 
@@ -170,6 +177,7 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
     shape: 'database-per-company',
     documentKinds: MIKRO_KINDS,
     modules: modulesOf(MIKRO_KINDS),
+    journalNumberingJob: MIKRO_JOURNAL_NUMBERING_JOB,
     erpMigrations: mikroErpMigrations,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
@@ -231,10 +239,28 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
     },
 
     async testConnection(ctx, target, module) {
-      invoiceModule(module);
+      const journal = readableKind('Mikro', MIKRO_KINDS, module).id === 'edefter';
+      if (!journal) invoiceModule(module);
       const { erp, company, year } = await openYear(ctx, target);
       const master = await ctx.connections.database(target.server, company.master);
       const masterInspection = await inspectTables(master, masterNeeds());
+      if (journal) {
+        // e-Defter reads the journal and the chart of accounts; MUHASEBE_FIS_DETAYLARI when there.
+        const documents = (await run(erp, () => describeColumns(erp, [MIKRO_LEDGER_TABLES.document]))).has(MIKRO_LEDGER_TABLES.document);
+        const needs = [yearsNeed, ...mikroLedgerNeeds(), ...(documents ? [mikroLedgerDocumentNeed()] : [])];
+        const inspection = await inspectTables(erp, needs);
+        return {
+          ok: true,
+          checks: [
+            { name: 'reachable', ok: true },
+            { name: 'login', ok: true },
+            { name: 'database', ok: true, detail: `${erp.name} (${company.master}..${MIKRO_MASTER_TABLES.databases}), mali yıl ${year}` },
+            ...mergeChecks(masterInspection.checks, inspection.checks),
+          ],
+          tables: [`${company.master}..${MIKRO_MASTER_TABLES.databases}`, ...needs.map((n) => n.table)],
+          warnings: [...masterInspection.warnings, ...inspection.warnings],
+        };
+      }
       const needs = invoiceModuleNeeds();
       const inspection = await inspectTables(erp, needs);
       const optional = await presentTables(erp);
@@ -295,6 +321,18 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
         const supplier = supplierAt(intOf(h.cha_subeno));
         return mapInvoice(h, linesByInvoice.get(guidOf(h.cha_Guid)) ?? [], { database: erp.name, module: m, vatRates, ...(supplier ? { supplier } : {}) });
       });
+    },
+
+    /** The journal of the target's fiscal year (MUHASEBE_FISLERI rows of `fis_maliyil`), in book order. */
+    async *readJournal(ctx, target, query) {
+      const { erp, company, year } = await openYear(ctx, target);
+      const master = await ctx.connections.database(target.server, company.master);
+      yield* readMikroJournal({ erp, master, fiscalYear: year }, query);
+    },
+
+    async readChartOfAccounts(ctx, target) {
+      const { erp } = await companyOfTarget(ctx, target);
+      return readMikroChartOfAccounts(erp);
     },
 
     /**

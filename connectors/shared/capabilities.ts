@@ -1,5 +1,5 @@
 import { KonnektorError } from '../../core/errors';
-import { MODULES, type Module } from '../../core/modules';
+import { MODULES, MODULE_TITLES, type Module } from '../../core/modules';
 import type { KindCapabilities, KindCapability } from '../contract';
 
 /**
@@ -25,5 +25,15 @@ export function invoiceKindOf<K extends string>(connectorTitle: string, kinds: K
 export function readableKind(connectorTitle: string, kinds: KindCapabilities, module: Module): KindCapability & { id: string } {
   const capability = kinds[module];
   if (capability?.read) return { ...capability, id: module };
+  refuseIfDeclared(connectorTitle, kinds, module);
   throw new KonnektorError('MODULE_NOT_SUPPORTED', `The ${connectorTitle} connector does not read ${module} documents yet`, { value: module });
+}
+
+/**
+ * The capability map's own refusal of a module (KindCapability.refusal), with the program and module named for the
+ * Turkish message; nothing when the map declares none.
+ */
+export function refuseIfDeclared(connectorTitle: string, kinds: KindCapabilities, module: Module): void {
+  const refusal = kinds[module]?.refusal;
+  if (refusal) throw new KonnektorError(refusal.code, `${connectorTitle}: ${refusal.detail}`, { program: connectorTitle, module: MODULE_TITLES[module] });
 }

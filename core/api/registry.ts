@@ -21,7 +21,10 @@ export function createRegistryHandlers(ctx: ApiContext): RegistryHandlers {
   return {
     async 'registry.import'(input) {
       // A file the user names replaces the cache deliberately: no truncation guard.
-      const r = await syncRegisteredUsers({ store: await ctx.store(), source: { file: input.file }, maxDropShare: 1, now: ctx.now });
+      const store = await ctx.store();
+      const r = await syncRegisteredUsers({ store, source: { file: input.file }, maxDropShare: 1, now: ctx.now });
+      // GİB's list also names the e-İrsaliye mailboxes (Document type DespatchAdvice): kept as their own list.
+      await syncRegisteredUsers({ store, source: { file: input.file, documentType: 'DespatchAdvice' }, maxDropShare: 1, now: ctx.now });
       return { users: r.after, source: input.file };
     },
     async 'registry.sync'(input) {

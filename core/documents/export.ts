@@ -53,6 +53,8 @@ export interface ExportOptions {
   checkOnly?: boolean;
   /** Asks the integrator about a customer missing from the cached user list (efaturaKullaniciBilgisi). */
   liveLookup?: LiveUserLookup;
+  /** Documents read, built and checked at a time when the filter sets no limit (default 200). */
+  pageSize?: number;
 }
 
 export interface ExportEntry {
@@ -127,15 +129,59 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   // that records neither e-Fatura nor e-Arşiv on the invoice (ETA) splits its invoices by the same answer routing gets.
   const registry = createRegistryView(opts.store, opts.liveLookup);
   const recipients = { isEfaturaUser: async (taxId: string) => (await registry.lookup(taxId)) !== undefined };
-  const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients }, opts.target, kind.module, opts.filter);
-  const readMs = performance.now() - started;
   const checks: KindCheckContext = {
     codelists: opts.codelists,
     today,
     registry,
     ...(opts.iban ? { iban: opts.iban } : {}),
   };
+  const entries: ExportEntry[] = [];
+  const timings = { readMs: 0, buildMs: 0, xsdMs: 0, schematronMs: 0 };
+  let read = 0;
+  // The batch is read, built, checked and written a page at a time, so memory does not grow with it: only the
+  // entries (no XML, no ERP rows) are kept for the report. A caller that pages itself (limit/offset) gets its window.
+  const window = opts.filter ?? {};
+  const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+  const paging = window.limit === undefined;
+  for (let offset = window.offset ?? 0; ; offset += pageSize) {
+    const readStarted = performance.now();
+    const filter = paging ? { ...window, limit: pageSize, offset } : window;
+    const docs = await opts.connector.readOutgoing({ connections: opts.connections, recipients }, opts.target, kind.module, filter);
+    timings.readMs += performance.now() - readStarted;
+    read += docs.length;
+    const page = await exportPage(opts, checks, docs, { now, time, outDir });
+    for (const e of page.entries) entries.push(e);
+    timings.buildMs += page.buildMs;
+    timings.xsdMs += page.xsdMs;
+    timings.schematronMs += page.schematronMs;
+    if (!paging || docs.length < pageSize) break;
+  }
 
+  const report: ExportReport = {
+    generatedAt: now.toISOString(),
+    module: kind.module,
+    kind: kind.id,
+    target: { connector: opts.target.connector, ...(opts.target.database ? { database: opts.target.database } : {}), ...(opts.target.firm ? { firm: opts.target.firm } : {}), ...(opts.target.period ? { period: opts.target.period } : {}) },
+    schematronRelease: opts.validator.schematronRelease,
+    summary: { read, documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },
+    timings: { ...timings, totalMs: performance.now() - started },
+    documents: entries,
+  };
+  if (outDir) writeReport(path.join(outDir, 'report.json'), report);
+  return report;
+}
+
+const DEFAULT_PAGE_SIZE = 200;
+
+/** One page of documents: pre-check and route, build, validate together, then number and write the valid ones. */
+async function exportPage(
+  opts: ExportOptions,
+  checks: KindCheckContext,
+  docs: CanonicalDocument[],
+  at: { now: Date; time: string; outDir: string | undefined },
+): Promise<{ entries: ExportEntry[]; buildMs: number; xsdMs: number; schematronMs: number }> {
+  const { kind } = opts;
+  const { now, time, outDir } = at;
   const work: Work[] = [];
   for (const doc of docs) {
     const key: DocumentKey = { companyVkn: doc.supplier?.taxId.value ?? '', module: kind.numbering.series, ref: doc.ref };
@@ -171,7 +217,7 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   const build = (w: Work, id: string): KindBuilt => kind.build({ doc: w.doc, id, uuid: w.entry.ettn, profile: w.profile!, issueTime: w.issueTime, view: opts.view });
   const candidates = work.filter((w) => w.profile && w.entry.issues.length === 0);
   const built = candidates.map((w) => build(w, w.entry.number ?? formatGibNumber(opts.prefix, w.year, 0)));
-  const buildMs = performance.now() - buildStarted;
+  let buildMs = performance.now() - buildStarted;
   // Checks the kind makes on what it built (an invoice's totals against the ones the program stored), then GİB's.
   candidates.forEach((w, i) => w.entry.issues.push(...(built[i]!.issues ?? [])));
   const results = await runGibChecks(kind, opts.validator, built.map((b) => b.xml), checks);
@@ -191,7 +237,9 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
       continue;
     }
     const number = await assignNumber(opts.store, w.key, { prefix: opts.prefix, year: w.year }, now);
+    const rebuildStarted = performance.now();
     const final = number === w.entry.number ? built[i]! : build(w, number);
+    buildMs += performance.now() - rebuildStarted;
     Object.assign(w.entry, { number, valid: true, ...(final.payableAmount ? { payableAmount: final.payableAmount } : {}) });
     if (outDir) {
       const file = path.join(outDir, `${w.entry.ettn}.xml`);
@@ -205,17 +253,21 @@ export async function exportDocuments(opts: ExportOptions): Promise<ExportReport
   }
 
   if (opts.onInvalid) for (const w of work) if (!w.entry.valid) await opts.onInvalid(w.entry, w.doc);
-  const entries = work.map((w) => w.entry);
-  const report: ExportReport = {
-    generatedAt: now.toISOString(),
-    module: kind.module,
-    kind: kind.id,
-    target: { connector: opts.target.connector, ...(opts.target.database ? { database: opts.target.database } : {}), ...(opts.target.firm ? { firm: opts.target.firm } : {}), ...(opts.target.period ? { period: opts.target.period } : {}) },
-    schematronRelease: opts.validator.schematronRelease,
-    summary: { read: docs.length, documents: entries.length, valid: entries.filter((e) => e.valid).length, invalid: entries.filter((e) => !e.valid).length },
-    timings: { readMs, buildMs, xsdMs, schematronMs, totalMs: performance.now() - started },
-    documents: entries,
-  };
-  if (outDir) fs.writeFileSync(path.join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return report;
+  return { entries: work.map((w) => w.entry), buildMs, xsdMs, schematronMs };
+}
+
+/** report.json written entry by entry: one string of the whole report would hold every entry twice in memory. */
+function writeReport(file: string, report: ExportReport): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const { documents, ...head } = report;
+    const headText = JSON.stringify(head, null, 2);
+    fs.writeSync(fd, `${headText.slice(0, -2)},\n  "documents": [`);
+    documents.forEach((d, i) => {
+      fs.writeSync(fd, `${i ? ',' : ''}\n    ${JSON.stringify(d, null, 2).replace(/\n/g, '\n    ')}`);
+    });
+    fs.writeSync(fd, documents.length ? '\n  ]\n}\n' : ']\n}\n');
+  } finally {
+    fs.closeSync(fd);
+  }
 }

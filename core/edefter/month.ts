@@ -68,6 +68,9 @@ async function settingsOf(deps: EdefterDeps, vkn: string): Promise<EdefterSettin
 
 function journalConnector(deps: EdefterDeps, id: string): ErpConnector & Required<Pick<ErpConnector, 'readJournal' | 'readChartOfAccounts'>> {
   const c = deps.connectors.get(id);
+  // A program whose capability map refuses e-Defter says why (ETA: no madde number), not "not yet".
+  const refusal = c.documentKinds.edefter?.refusal;
+  if (refusal) throw new KonnektorError(refusal.code, `${c.title}: ${refusal.detail}`, { program: c.title, module: 'e-Defter' });
   if (!c.readJournal || !c.readChartOfAccounts) throw new KonnektorError('EDEFTER_CONNECTOR_NO_JOURNAL', `${c.title} has no journal reading yet`, { value: id });
   return c as ErpConnector & Required<Pick<ErpConnector, 'readJournal' | 'readChartOfAccounts'>>;
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ConnectorContext, ErpConnector } from '../../connectors/contract';
-import { exportDocuments, type ExportOptions, type ExportReport } from '../documents/export';
+import { exportDocuments, type ExportOptions } from '../documents/export';
 import { documentKinds, type DocumentKindDescriptor, type DocumentKindRegistry } from '../documents/kinds';
 import type { ErpTarget } from '../erp/target';
 import type { ReceiptServiceClient } from '../integrator/mustahsilService';
@@ -62,7 +62,8 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   // read: memory stays flat for any batch size, and the first documents leave before the last are built. Offsets
   // stay valid because nothing is written back into the ERP until every page has been read.
   const pageSize = opts.pageSize ?? 100;
-  const report = { documents: [] as ExportReport['documents'], read: 0 };
+  // Only what the summary needs is kept of each page: the ETTNs to follow and the invalid documents' reasons.
+  const report = { ettns: new Set<string>(), invalid: [] as SendRunSummary['invalid'], read: 0 };
   const kinds = opts.kinds ?? documentKinds;
   const { module } = opts.kind;
   const done = (e: { state: OutboxEntry['state']; kind: string; profile?: string }) => isTerminal(e.state, kinds.awaitsAnswer(e.kind, e.profile));
@@ -93,7 +94,10 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
       onInvalid: (entry) => recordInvalid(opts.store, module, entry),
     });
     report.read += page.summary.documents;
-    report.documents.push(...page.documents);
+    for (const d of page.documents) {
+      report.ettns.add(d.ettn);
+      if (!d.valid) report.invalid.push({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) });
+    }
     if (page.summary.valid > 0) await sendQueued(sendOptions);
     if (page.summary.read < pageSize) break;
   }
@@ -105,7 +109,7 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
     (e.ref.firm ?? '') === (opts.target.firm ?? '') &&
     (e.ref.period ?? '') === (opts.target.period ?? '');
   const unfinished = (await entriesIn(opts.store, ['queued', 'sent', 'processing', 'delivered'], undefined, { withXml: false })).filter((e) => sameTarget(e) && !done(e));
-  const mine = new Set([...report.documents.map((d) => d.ettn), ...unfinished.map((e) => e.ettn)]);
+  const mine = new Set([...report.ettns, ...unfinished.map((e) => e.ettn)]);
   const deadline = Date.now() + (opts.deadlineMs ?? 10 * 60_000);
   const writeBack: WriteBackSummary = { written: 0, missing: [], errors: 0 };
   const addWriteBack = (w: WriteBackSummary) => {
@@ -132,7 +136,7 @@ export async function runSend(opts: SendRunOptions): Promise<SendRunSummary> {
   const count = (s: string) => all.filter((e) => e.state === s).length;
   return {
     read: report.read,
-    invalid: report.documents.filter((d) => !d.valid).map((d) => ({ erpNumber: d.erpNumber, reasons: d.issues.map((i) => `${i.rule}: ${i.message}`) })),
+    invalid: report.invalid,
     queued: count('queued'),
     sent: count('sent') + count('processing'),
     delivered: count('delivered'),

@@ -40,7 +40,11 @@ export function interpretStatus(s: OutgoingStatus, profile?: string, awaitsAnswe
   if (RESEND_CODES.has(s.gonderimCevabiKodu)) return { kind: 'resend', code: String(s.gonderimCevabiKodu), ...(message ? { message } : {}) };
   if (s.gonderimCevabiKodu === 1300) {
     if (awaitsAnswer) {
-      if (s.yanitDurumu === 2) return withCode({ kind: 'final' as const, state: 'accepted' as const });
+      if (s.yanitDurumu === 2) {
+        // An acceptance with remarks (an irsaliye yanıtı with short or rejected quantities) keeps the receiver's words.
+        const remark = s.yanitDetayi && s.yanitDetayi.trim().toLocaleUpperCase('tr-TR') !== 'KABUL' ? s.yanitDetayi : undefined;
+        return { ...withCode({ kind: 'final' as const, state: 'accepted' as const }), ...(remark ? { message: remark } : {}) };
+      }
       if (s.yanitDurumu === 1) return { kind: 'final', state: 'rejected', code: '1300', ...(s.yanitDetayi ? { message: s.yanitDetayi } : {}) };
     }
     return withCode({ kind: 'final' as const, state: 'delivered' as const });

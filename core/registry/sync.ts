@@ -33,7 +33,10 @@ export interface RegistrySyncResult extends RegistryReplaceOutcome {
 export interface RegistrySyncOptions {
   store: Knex;
   /** Where the list comes from: the integrator (streamed to `file`), or a file already on disk. */
-  source: { client: Pick<EfaturaClient, 'downloadRegisteredUserList'>; urun?: 'EFATURA' | 'EIRSALIYE' } | { file: string };
+  source:
+    | { client: Pick<EfaturaClient, 'downloadRegisteredUserList'>; urun?: 'EFATURA' | 'EIRSALIYE' }
+    /** A file: GİB's format holds both documents' aliases; `documentType` says which to take (Invoice by default). */
+    | { file: string; documentType?: RegistryDocumentType };
   /** Refuse a refresh that would drop more than this share of the cached taxpayers (default 0.1). */
   maxDropShare?: number;
   /** Folder for the downloaded zip (default: the OS temp folder); the file is removed afterwards. */
@@ -56,7 +59,8 @@ export function syncRegisteredUsers(options: RegistrySyncOptions): Promise<Regis
 async function runSync(options: RegistrySyncOptions): Promise<RegistrySyncResult> {
   const now = options.now ?? (() => new Date());
   const started = performance.now();
-  const documentType: RegistryDocumentType = 'client' in options.source && options.source.urun === 'EIRSALIYE' ? 'DespatchAdvice' : 'Invoice';
+  const documentType: RegistryDocumentType =
+    'client' in options.source ? (options.source.urun === 'EIRSALIYE' ? 'DespatchAdvice' : 'Invoice') : (options.source.documentType ?? 'Invoice');
   let file: string;
   let temp: string | undefined;
   let downloadedBytes = 0;

@@ -8,7 +8,7 @@ import { logoErpMigrations } from '../../migrations/erp/logo';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import { createLogoDemo, openFollowingLogoPeriods, recordLogoDemoSent } from './logo';
 import { createNetsisDemo } from './netsis';
-import { createMikroDemo } from './mikro';
+import { createMikroDemo, mikroDemoPlan, mikroMasterOf, writeMikroLedger } from './mikro';
 import { createEtaDemo } from './eta';
 import { writeUserList } from '../../core/documents/userList';
 import { demoRegisteredUsers, demoWorld } from './scenario';
@@ -45,14 +45,14 @@ export interface DemoSummary {
   server: string;
   year: number;
   seed: number;
-  logo: { databases: string[]; invoices: number; lines: number };
+  logo: { databases: string[]; invoices: number; lines: number; despatches: number };
   netsis: { databases: string[]; invoices: number; lines: number };
   mikro: { databases: string[]; invoices: number; lines: number };
   eta: { databases: string[]; invoices: number; lines: number };
   /** The registered-user list file (import it with `konnektor registry import`). */
   userList: string;
   /** This year's journal (e-Defter), per program: vouchers and lines written, and the last month covered. */
-  ledger: { logo: { entries: number; lines: number }; netsis: { entries: number; lines: number }; lastMonth: number };
+  ledger: { logo: { entries: number; lines: number }; netsis: { entries: number; lines: number }; mikro: { entries: number; lines: number }; lastMonth: number };
   /** e-Defter settings of the demo companies, ready for `konnektor edefter settings --file`. */
   edefterSettings: string[];
   /** The SoftHSM2 test seal (module, slot, PIN, SOFTHSM2_CONF), when prepared. */
@@ -107,9 +107,9 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     await connections.closeAll();
   }
   recordLogoDemoSent(dir, logo.sent);
-  // This year's journal from January on, for e-Defter: Logo firms 001/002 period 02, Netsis this year's companies.
+  // This year's journal from January on, for e-Defter: Logo firms 001/002 period 02, Netsis this year's companies, Mikro's company databases.
   const lastMonth = demoJournalLastMonth(year, turkeyDateTime().date);
-  const ledger = { logo: { entries: 0, lines: 0 }, netsis: { entries: 0, lines: 0 }, lastMonth };
+  const ledger = { logo: { entries: 0, lines: 0 }, netsis: { entries: 0, lines: 0 }, mikro: { entries: 0, lines: 0 }, lastMonth };
   for (const [i, firm] of ['001', '002'].entries()) {
     const w = writeLogoLedger(dir, world, firm, '02', { seed, company: world.companies[i]!, year, toMonth: lastMonth });
     ledger.logo.entries += w.entries;
@@ -133,13 +133,20 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     ledger.netsis.entries += w.entries;
     ledger.netsis.lines += w.lines;
   }
+  // Mikro: this fiscal year's journal inside each company database (the year is a column there).
+  for (const c of mikroDemoPlan({ invoices, year }).filter((p) => p.years.some((y) => y.fiscalYear === year))) {
+    const master = mikroMasterOf('v17');
+    const w = writeMikroLedger(dir, `${master}_${c.kod}`, master, world, { seed, company: world.companies[c.companyIndex]!, year, toMonth: lastMonth });
+    ledger.mikro.entries += w.entries;
+    ledger.mikro.lines += w.lines;
+  }
   fs.writeFileSync(path.join(dir, USER_LIST_FILE), writeUserList(demoRegisteredUsers(world)));
   return {
     dir,
     server,
     year,
     seed,
-    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines },
+    logo: { databases: logo.databases, invoices: logo.invoices, lines: logo.lines, despatches: logo.despatches },
     netsis: { databases: netsis.databases, invoices: netsis.invoices, lines: netsis.lines },
     mikro: { databases: mikro.databases, invoices: mikro.invoices, lines: mikro.lines },
     eta: { databases: eta.databases, invoices: eta.invoices, lines: eta.lines },

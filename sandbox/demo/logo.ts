@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import Decimal from 'decimal.js';
 import { EINVOICE_BY_KIND, estatusFor, type LogoInvoiceKind } from '../../connectors/logo/codes';
 import { unitCodeFor } from '../../core/documents/units';
+import { logoPackedTime } from '../../connectors/logo/despatch';
+import { DEMO_CARRIER, demoDespatches } from './despatch';
 import { demoBook, demoInvoices, type BookOptions, type DemoBook, type DemoInvoice, type DemoWorld } from './scenario';
 
 /**
@@ -18,6 +20,9 @@ CREATE TABLE L_CAPIFIRM (LOGICALREF INTEGER PRIMARY KEY, NR INTEGER NOT NULL UNI
 CREATE TABLE L_CAPIPERIOD (LOGICALREF INTEGER PRIMARY KEY, FIRMNR INTEGER NOT NULL, NR INTEGER NOT NULL, BEGDATE TEXT, ENDDATE TEXT,
   ACTIVE INTEGER, UNIQUE (FIRMNR, NR));
 CREATE TABLE L_CURRENCYLIST (LOGICALREF INTEGER PRIMARY KEY, FIRMNR INTEGER, CURTYPE INTEGER, CURCODE TEXT, CURNAME TEXT);
+CREATE TABLE L_SHPAGENT (LOGICALREF INTEGER PRIMARY KEY, CODE TEXT, TITLE TEXT, FIRMTYPE INTEGER DEFAULT 0, TAXNR TEXT, TCNO TEXT, NAME TEXT,
+  SURNAME TEXT, ADDR1 TEXT, ADDR2 TEXT, CITY TEXT, CITYCODE TEXT, TOWN TEXT, TOWNCODE TEXT, DISTRICT TEXT, DISTRICTCODE TEXT, COUNTRY TEXT,
+  COUNTRYCODE TEXT, POSTCODE TEXT, TELNRS1 TEXT, EMAIL TEXT);
 `;
 
 function firmDdl(f: string): string {
@@ -32,6 +37,8 @@ CREATE TABLE LG_${f}_SRVCARD (LOGICALREF INTEGER PRIMARY KEY, ACTIVE INTEGER DEF
   UNITSETREF INTEGER, VAT REAL, DEDUCTCODE TEXT);
 CREATE TABLE LG_${f}_UNITSETL (LOGICALREF INTEGER PRIMARY KEY, CODE TEXT, NAME TEXT, UNITSETREF INTEGER, LINENR INTEGER,
   MAINUNIT INTEGER, CONVFACT1 REAL, CONVFACT2 REAL, GLOBALCODE TEXT);
+CREATE TABLE LG_${f}_SHIPINFO (LOGICALREF INTEGER PRIMARY KEY, CLIENTREF INTEGER, CODE TEXT, NAME TEXT, ADDR1 TEXT, ADDR2 TEXT, CITY TEXT,
+  TOWN TEXT, DISTRICT TEXT, POSTCODE TEXT, TAXNR TEXT, TAXOFFICE TEXT);
 `;
 }
 
@@ -51,8 +58,20 @@ CREATE TABLE LG_${f}_${p}_STLINE (LOGICALREF INTEGER PRIMARY KEY, STOCKREF INTEG
   LINENET REAL, DISCPER REAL DEFAULT 0, VAT REAL, VATAMNT REAL, VATMATRAH REAL, VATINC INTEGER DEFAULT 0, UOMREF INTEGER, USREF INTEGER,
   UINFO1 REAL, UINFO2 REAL, LINEEXP TEXT, PRCURR INTEGER DEFAULT 0, PRPRICE REAL DEFAULT 0, TRCURR INTEGER DEFAULT 0, TRRATE REAL DEFAULT 0,
   CANCELLED INTEGER DEFAULT 0, BILLED INTEGER DEFAULT 1, SOURCELINK INTEGER DEFAULT 0, DEDUCTCODE TEXT, DEDUCTIONPART1 INTEGER DEFAULT 0,
-  DEDUCTIONPART2 INTEGER DEFAULT 0, VATEXCEPTCODE TEXT, VATEXCEPTREASON TEXT, GTIPCODE TEXT);
+  DEDUCTIONPART2 INTEGER DEFAULT 0, VATEXCEPTCODE TEXT, VATEXCEPTREASON TEXT, GTIPCODE TEXT, STFICHEREF INTEGER DEFAULT 0,
+  STFICHELNNO INTEGER DEFAULT 0);
 CREATE INDEX I_${f}_${p}_STLINE_INVOICE ON LG_${f}_${p}_STLINE (INVOICEREF, INVOICELNNO);
+CREATE INDEX I_${f}_${p}_STLINE_STFICHE ON LG_${f}_${p}_STLINE (STFICHEREF, STFICHELNNO);
+CREATE TABLE LG_${f}_${p}_STFICHE (LOGICALREF INTEGER PRIMARY KEY, GRPCODE INTEGER, TRCODE INTEGER, IOCODE INTEGER, FICHENO TEXT, DATE_ TEXT,
+  FTIME INTEGER, DOCODE TEXT, INVNO TEXT, INVOICEREF INTEGER DEFAULT 0, CLIENTREF INTEGER, SHIPINFOREF INTEGER DEFAULT 0, SOURCEINDEX INTEGER,
+  BRANCH INTEGER DEFAULT 0, BILLED INTEGER DEFAULT 0, CANCELLED INTEGER DEFAULT 0, GENEXP1 TEXT, GENEXP2 TEXT, SHPTYPCOD TEXT, SHPAGNCOD TEXT,
+  NETTOTAL REAL DEFAULT 0, GUID TEXT, EDESPATCH INTEGER DEFAULT 0, EDESPSTATUS INTEGER DEFAULT 0, PROFILEID INTEGER DEFAULT 0, DOCDATE TEXT,
+  SHIPDATE TEXT, SHIPTIME INTEGER);
+CREATE INDEX I_${f}_${p}_STFICHE_SEND ON LG_${f}_${p}_STFICHE (EDESPSTATUS, EDESPATCH, TRCODE);
+CREATE TABLE LG_${f}_${p}_EINVOICEDET (LOGICALREF INTEGER PRIMARY KEY, INVOICEREF INTEGER DEFAULT 0, STFREF INTEGER DEFAULT 0,
+  DRIVERNAME1 TEXT, DRIVERSURNAME1 TEXT, DRIVERTCKNO1 TEXT, DRIVERNAME2 TEXT, DRIVERSURNAME2 TEXT, DRIVERTCKNO2 TEXT,
+  DRIVERNAME3 TEXT, DRIVERSURNAME3 TEXT, DRIVERTCKNO3 TEXT, PLATENUM1 TEXT, PLATENUM2 TEXT, PLATENUM3 TEXT, CHASSISNUM1 TEXT,
+  CHASSISNUM2 TEXT, CHASSISNUM3 TEXT, CHAINDELIVERY INTEGER DEFAULT 0);
 `;
 }
 
@@ -99,7 +118,7 @@ export function logoDemoBooks(world: DemoWorld, plan: readonly LogoDemoPeriod[])
 export interface SentDemoInvoice {
   firm: string;
   period: string;
-  module: LogoInvoiceKind;
+  module: LogoInvoiceKind | 'eirsaliye';
   key: string;
   ettn: string;
   gibNumber: string;
@@ -118,6 +137,8 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
   db.pragma('synchronous = OFF');
   let invoiceCount = 0;
   let lineCount = 0;
+  let despatchCount = 0;
+  const sentDespatches: SentDemoInvoice[] = [];
   try {
     db.exec(SYSTEM_DDL);
     const firms = [...new Set(layout.map((l) => l.firm))];
@@ -131,6 +152,10 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
         const company = world.companies[Number(f) - 1]!;
         insFirm.run(Number(f), company.name.slice(0, 50), company.name, company.taxOffice, company.vkn, company.street, company.district,
           company.city, company.postalCode, company.phone, company.email);
+        if (f === firms[0]) {
+          db.prepare(`INSERT INTO L_SHPAGENT (CODE, TITLE, FIRMTYPE, TAXNR, ADDR1, CITY, TOWN, COUNTRY, POSTCODE) VALUES (?, ?, 1, ?, ?, ?, ?, 'Türkiye', ?)`)
+            .run(DEMO_CARRIER.code, DEMO_CARRIER.title, DEMO_CARRIER.vkn, DEMO_CARRIER.street, DEMO_CARRIER.city, DEMO_CARRIER.district, DEMO_CARRIER.postalCode);
+        }
         for (const [type, code, name] of [[0, 'TL', 'Türk Lirası'], [160, 'TL', 'Türk Lirası'], [1, 'USD', 'Amerikan Doları'], [20, 'EUR', 'Euro']] as const) {
           insCur.run(Number(f), type, code, name);
         }
@@ -152,6 +177,7 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
             c.email, c.kind === 'person' ? 1 : 0, c.tckn ?? null, c.firstName ?? null, c.familyName ?? null, c.registered ? 1 : 0,
             c.aliases.length === 1 ? c.aliases[0] : null);
         });
+        addProducerCards(db, f);
       }
       for (const l of layout) {
         insPeriod.run(Number(l.firm), Number(l.period), `${l.fiscalYear}-01-01`, `${l.fiscalYear}-12-31`, l.fiscalYear === opts.year ? 1 : 0);
@@ -210,13 +236,113 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
           invoiceCount++;
           lineCount += lineNo;
         }
+        despatchCount += writeLogoDespatches(db, l, world, opts.year, sentDespatches, units);
+        if (l.fiscalYear === opts.year) addProducerReceipts(db, l.firm, l.period, l.fiscalYear);
       }
     });
     write();
   } finally {
     db.close();
   }
-  return { databases: ['LOGODB'], invoices: invoiceCount, lines: lineCount, plan: layout, sent };
+  return { databases: ['LOGODB'], invoices: invoiceCount, lines: lineCount, despatches: despatchCount, plan: layout, sent: [...sent, ...sentDespatches] };
+}
+
+/**
+ * The period's despatch scenarios (sandbox/demo/despatch.ts) as Logo keeps them: STFICHE (TRCODE 8, EDESPATCH 1, or
+ * 2 for MATBUDAN with the paper number in DOCODE), STLINE rows on STFICHEREF, drivers and plates in EINVOICEDET, the
+ * carrier by SHPAGNCOD, the delivery address in SHIPINFO.
+ */
+function writeLogoDespatches(db: Database.Database, l: LogoDemoPeriod, world: DemoWorld, year: number, sent: SentDemoInvoice[], units: string[]): number {
+  const despatches = demoDespatches(world, { company: l.bookOptions.company, fiscalYear: l.fiscalYear, current: l.fiscalYear === year });
+  const insShip = db.prepare(`INSERT INTO LG_${l.firm}_SHIPINFO (CLIENTREF, CODE, NAME, ADDR1, CITY, TOWN, DISTRICT, POSTCODE) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insFiche = db.prepare(`INSERT INTO LG_${l.firm}_${l.period}_STFICHE (LOGICALREF, GRPCODE, TRCODE, IOCODE, FICHENO, DATE_, FTIME, DOCODE, CLIENTREF,
+    SHIPINFOREF, CANCELLED, GENEXP1, SHPAGNCOD, GUID, EDESPATCH, EDESPSTATUS, DOCDATE, SHIPDATE, SHIPTIME)
+    VALUES (?, 2, 8, 3, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insLine = db.prepare(`INSERT INTO LG_${l.firm}_${l.period}_STLINE (STOCKREF, LINETYPE, TRCODE, DATE_, INVOICEREF, STFICHEREF, STFICHELNNO,
+    CLIENTREF, AMOUNT, PRICE, TOTAL, LINENET, VAT, UOMREF, BILLED) VALUES (?, 0, 8, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`);
+  const insDet = db.prepare(`INSERT INTO LG_${l.firm}_${l.period}_EINVOICEDET (STFREF, DRIVERNAME1, DRIVERSURNAME1, DRIVERTCKNO1, DRIVERNAME2,
+    DRIVERSURNAME2, DRIVERTCKNO2, PLATENUM1, PLATENUM2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Despatch slips are numbered after the period's invoices' range, far from it.
+  const refBase = 900_000;
+  for (const d of despatches) {
+    const ref = refBase + d.seq;
+    const clientRef = world.customers.indexOf(d.customer) + 1;
+    const shipRef = Number(insShip.run(clientRef, `SEVK${d.seq}`, d.customer.name.slice(0, 50), d.shipTo.street, d.shipTo.city, d.shipTo.district, d.shipTo.district, d.shipTo.postalCode).lastInsertRowid);
+    insFiche.run(ref, d.erpNumber, d.date, logoPackedTime(d.time), d.paper?.number ?? null, clientRef, shipRef, d.cancelled ? 1 : 0, d.note,
+      d.carrier?.code ?? null, d.sent ? d.sent.ettn.toUpperCase() : null, d.paper ? 2 : 1, d.sent ? 10 : 0, d.paper?.date ?? null, d.shipDate, logoPackedTime(d.shipTime));
+    d.lines.forEach((line, i) => {
+      const price = line.unitPrice ?? new Decimal(0);
+      const total = line.quantity.mul(price).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toNumber();
+      insLine.run(world.items.indexOf(line.item) + 1, d.date, ref, i + 1, clientRef, line.quantity.toNumber(), price.toNumber(), total, total, line.item.vatRate,
+        units.indexOf(line.item.unit) + 1);
+    });
+    if (d.drivers.length > 0 || d.plate) {
+      const [a, b] = d.drivers;
+      insDet.run(ref, a?.firstName ?? null, a?.familyName ?? null, a?.tckn ?? null, b?.firstName ?? null, b?.familyName ?? null, b?.tckn ?? null, d.plate ?? null, d.trailers[0] ?? null);
+    }
+    if (d.sent) sent.push({ firm: l.firm, period: l.period, module: 'eirsaliye', key: `STF:${ref}`, ettn: d.sent.ettn, gibNumber: d.sent.gibNumber, date: d.date });
+  }
+  return despatches.length;
+}
+
+/**
+ * e-MM demo: farmers (person cards with TCKN; one without) and this year's müstahsil makbuzları, INVOICE rows of
+ * TRCODE 26 whose lines carry the stopaj rate and amount where connectors/logo/receipts.ts reads them (1, 2, 4 % and
+ * a 0 % line with exemption 350), plus one slip of a farmer without TCKN that Konnektör must refuse.
+ */
+export const LOGO_DEMO_PRODUCER_BASE = 1_900_000_000;
+const FARMERS = [
+  { code: '320.90.001', first: 'Hasan', family: 'Çiftçi', tckn: '12345678950', town: 'Polatlı', city: 'Ankara' },
+  { code: '320.90.002', first: 'Ayşe', family: 'Toprak', tckn: '23456789138', town: 'Çarşamba', city: 'Samsun' },
+  { code: '320.90.003', first: 'Mehmet', family: 'Bağcı', tckn: '34567891238', town: 'Akçaabat', city: 'Trabzon' },
+  { code: '320.90.004', first: 'Fatma', family: 'Yılmaz', tckn: null, town: 'Salihli', city: 'Manisa' },
+] as const;
+const PRODUCE = [
+  { code: 'URN.BUGDAY', name: 'Buğday', unit: 'KG', global: 'KGM' },
+  { code: 'URN.SUT', name: 'Çiğ süt', unit: 'LT', global: 'LTR' },
+  { code: 'URN.FINDIK', name: 'Kabuklu fındık', unit: 'KG', global: 'KGM' },
+  { code: 'URN.HASAT', name: 'Ceviz hasat hizmeti', unit: 'GUN', global: 'DAY' },
+  { code: 'URN.ARPA', name: 'Arpa', unit: 'KG', global: 'KGM' },
+] as const;
+/** [farmer, produce, quantity, price, stopaj %, exemption] per slip. */
+export const LOGO_DEMO_PRODUCER_RECEIPTS: readonly [number, number, number, number, number, string | null][] = [
+  [0, 0, 10000, 9.5, 2, null],
+  [1, 1, 1250, 14.4, 1, null],
+  [2, 3, 3, 2500, 4, null],
+  [0, 2, 500, 123.45, 0, '350'],
+  [3, 4, 100, 10, 2, null],
+];
+
+function addProducerCards(db: Database.Database, f: string): void {
+  const base = LOGO_DEMO_PRODUCER_BASE;
+  const cl = db.prepare(`INSERT INTO LG_${f}_CLCARD (LOGICALREF, ACTIVE, CARDTYPE, CODE, DEFINITION_, DISTRICT, TOWN, CITY, COUNTRY, ISPERSCOMP, TCKNO,
+    NAME, SURNAME) VALUES (?, 0, 2, ?, ?, ?, ?, ?, 'Türkiye', 1, ?, ?, ?)`);
+  FARMERS.forEach((x, i) => cl.run(base + i + 1, x.code, `${x.first} ${x.family}`, x.town, x.town, x.city, x.tckn, x.first, x.family));
+  const unit = db.prepare(`INSERT INTO LG_${f}_UNITSETL (LOGICALREF, CODE, NAME, UNITSETREF, LINENR, MAINUNIT, CONVFACT1, CONVFACT2, GLOBALCODE)
+    VALUES (?, ?, ?, ?, 1, 1, 1, 1, ?)`);
+  const item = db.prepare(`INSERT INTO LG_${f}_ITEMS (LOGICALREF, CARDTYPE, CODE, NAME, UNITSETREF, VAT) VALUES (?, 1, ?, ?, ?, 0)`);
+  PRODUCE.forEach((p, i) => {
+    unit.run(base + i + 1, p.unit, p.unit, base + i + 1, p.global);
+    item.run(base + i + 1, p.code, p.name, base + i + 1);
+  });
+}
+
+function addProducerReceipts(db: Database.Database, f: string, p: string, year: number): void {
+  const base = LOGO_DEMO_PRODUCER_BASE;
+  const inv = db.prepare(`INSERT INTO LG_${f}_${p}_INVOICE (LOGICALREF, GRPCODE, TRCODE, FICHENO, DATE_, TIME_, CLIENTREF, TOTALVAT, GROSSTOTAL,
+    NETTOTAL, TRCURR, TRNET, EINVOICE, ESTATUS) VALUES (?, 1, 26, ?, ?, 0, ?, 0, ?, ?, 0, ?, 0, 0)`);
+  const line = db.prepare(`INSERT INTO LG_${f}_${p}_STLINE (STOCKREF, LINETYPE, TRCODE, DATE_, INVOICEREF, INVOICELNNO, CLIENTREF, AMOUNT, PRICE,
+    TOTAL, LINENET, VAT, VATAMNT, VATMATRAH, UOMREF, VATEXCEPTCODE, VATEXCEPTREASON) VALUES (?, 0, 26, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  LOGO_DEMO_PRODUCER_RECEIPTS.forEach(([farmer, produce, quantity, price, stopaj, exemption], i) => {
+    const ref = base + i + 1;
+    const date = `${year}-01-${String(5 + i).padStart(2, '0')}`;
+    const gross = r2(new Decimal(quantity).mul(price));
+    const withheld = r2(gross.mul(stopaj).div(100));
+    const net = gross.minus(withheld);
+    inv.run(ref, `MM${year}-${String(i + 1).padStart(4, '0')}`, date, base + farmer + 1, num(gross), num(net), num(net));
+    line.run(base + produce + 1, date, ref, base + farmer + 1, quantity, price, num(gross), num(net), stopaj, num(withheld), num(gross), base + produce + 1,
+      exemption, exemption ? 'Diğerleri' : null);
+  });
 }
 
 /** Invoices sent in earlier sessions also have their KNK_EBELGE row (after the ERP migrations are applied). */

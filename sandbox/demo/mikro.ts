@@ -7,6 +7,10 @@ import { DEMO_VAT_TABLE } from '../../connectors/mikro/read';
 import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { mikroErpMigrations } from '../../migrations/erp/mikro';
+import { formatKurus, type LedgerDocument } from '../../core/edefter/model';
+import { MIKRO_OTHER_DOCTYPES, MIKRO_PAYMENT_DOCTYPES, MIKRO_PURCHASE_DOCTYPES, MIKRO_SALES_DOCTYPES } from '../../connectors/mikro/ledger';
+import { DEMO_USERS, demoChart, demoJournal, type DemoJournalEntry, type JournalOptions } from './journal';
+import type { LedgerWriteResult } from './ledger';
 import { demoInvoices, type DemoInvoice, type DemoWorld } from './scenario';
 
 /**
@@ -333,4 +337,102 @@ function chunkRows<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+const MIKRO_LEDGER_DDL = `
+CREATE TABLE IF NOT EXISTS MUHASEBE_HESAP_PLANI (muh_Guid TEXT PRIMARY KEY, muh_iptal INTEGER DEFAULT 0, muh_hesap_kod TEXT NOT NULL UNIQUE,
+  muh_hesap_isim1 TEXT, muh_hesap_isim2 TEXT, muh_hesap_tip INTEGER DEFAULT 0, muh_grupkodu TEXT);
+CREATE TABLE IF NOT EXISTS MUHASEBE_FISLERI (fis_Guid TEXT PRIMARY KEY, fis_DBCno INTEGER DEFAULT 0, fis_iptal INTEGER DEFAULT 0, fis_hidden INTEGER DEFAULT 0,
+  fis_create_user INTEGER, fis_create_date TEXT, fis_firmano INTEGER DEFAULT 0, fis_subeno INTEGER DEFAULT 0, fis_maliyil INTEGER NOT NULL,
+  fis_tarih TEXT NOT NULL, fis_sira_no INTEGER NOT NULL, fis_tur INTEGER DEFAULT 0, fis_hesap_kod TEXT, fis_satir_no INTEGER NOT NULL, fis_aciklama1 TEXT,
+  fis_meblag0 REAL DEFAULT 0, fis_meblag1 REAL DEFAULT 0, fis_meblag2 REAL DEFAULT 0, fis_sorumluluk_kodu TEXT, fis_ticari_tip INTEGER DEFAULT 0,
+  fis_ticari_uid TEXT, fis_ticari_evraktip INTEGER DEFAULT 0, fis_tic_evrak_seri TEXT, fis_tic_evrak_sira INTEGER DEFAULT 0, fis_tic_belgeno TEXT,
+  fis_tic_belgetarihi TEXT, fis_yevmiye_no INTEGER DEFAULT 0, fis_fmahsup_tipi INTEGER DEFAULT 0, fis_aktif_pasif INTEGER DEFAULT 0);
+CREATE UNIQUE INDEX IF NOT EXISTS NDX_MUHASEBE_FISLERI_02 ON MUHASEBE_FISLERI (fis_firmano, fis_maliyil, fis_yevmiye_no, fis_satir_no);
+CREATE UNIQUE INDEX IF NOT EXISTS NDX_MUHASEBE_FISLERI_03 ON MUHASEBE_FISLERI (fis_tarih, fis_sira_no, fis_satir_no);
+CREATE INDEX IF NOT EXISTS NDX_MUHASEBE_FISLERI_BOOK ON MUHASEBE_FISLERI (fis_tarih, fis_yevmiye_no, fis_sira_no, fis_satir_no);
+CREATE TABLE IF NOT EXISTS MUHASEBE_FIS_DETAYLARI (mfd_Guid TEXT PRIMARY KEY, mfd_iptal INTEGER DEFAULT 0, mfd_ticari_tip INTEGER DEFAULT 0,
+  mfd_evraktip INTEGER DEFAULT 0, mfd_evrak_seri TEXT, mfd_evrak_sira INTEGER DEFAULT 0, mfd_cariunvan TEXT, mfd_belgetarihi TEXT, mfd_belgeno TEXT,
+  mfd_satistipi INTEGER DEFAULT 0, mfd_alistipi INTEGER DEFAULT 0, mfd_tahtedtipi INTEGER DEFAULT 0, mfd_digerevrakadi TEXT, mfd_e_belgemi INTEGER DEFAULT 0,
+  mfd_evrak_baglantisi INTEGER DEFAULT 0);
+CREATE UNIQUE INDEX IF NOT EXISTS NDX_MUHASEBE_FIS_DETAYLARI_02 ON MUHASEBE_FIS_DETAYLARI (mfd_ticari_tip, mfd_evraktip, mfd_evrak_seri, mfd_evrak_sira, mfd_evrak_baglantisi);
+`;
+
+/** Mikro's document fields for a demo document: the first of the connector's code lists that reads back as it. */
+function mikroDocumentFields(doc: LedgerDocument, payment: string | undefined): { evraktip: number; satis: number; alis: number; tahted: number; diger: string | null } {
+  const fits = (t: { type: string; description?: string }) => t.type === doc.type && (doc.type !== 'other' || t.description === doc.typeDescription);
+  const pick = (table: Readonly<Record<number, { type: string; description?: string; payment?: string }>>, ok = (_: { payment?: string }) => true) =>
+    Object.entries(table).find(([, t]) => fits(t) && ok(t))?.[0];
+  const tahted = payment ? pick(MIKRO_PAYMENT_DOCTYPES, (t) => t.payment === payment) : undefined;
+  if (tahted !== undefined) return { evraktip: 3, satis: 0, alis: 0, tahted: Number(tahted), diger: null };
+  const satis = pick(MIKRO_SALES_DOCTYPES);
+  if (satis !== undefined) return { evraktip: 1, satis: Number(satis), alis: 0, tahted: 0, diger: null };
+  const alis = pick(MIKRO_PURCHASE_DOCTYPES);
+  if (alis !== undefined) return { evraktip: 2, satis: 0, alis: Number(alis), tahted: 0, diger: null };
+  const rest = pick(MIKRO_OTHER_DOCTYPES);
+  if (rest !== undefined) return { evraktip: Number(rest), satis: 0, alis: 0, tahted: 0, diger: null };
+  // Any other document: a sales document of type "Diğer", named.
+  return { evraktip: 1, satis: 7, alis: 0, tahted: 0, diger: doc.typeDescription ?? null };
+}
+
+/**
+ * The demo journal in a Mikro company database: MUHASEBE_FISLERI (one row per line, the madde no on every line, 0 for
+ * the voucher the numbering job has not reached, amounts signed: borç +, alacak −), the e-Defter document rows of
+ * MUHASEBE_FIS_DETAYLARI, the chart MUHASEBE_HESAP_PLANI, and the users in the master database's KULLANICILAR.
+ */
+export function writeMikroLedger(dir: string, database: string, master: string, world: DemoWorld, opts: JournalOptions, journal?: Iterable<DemoJournalEntry>): LedgerWriteResult {
+  const m = new Database(path.join(dir, `${master}.sqlite`));
+  try {
+    m.exec('CREATE TABLE IF NOT EXISTS KULLANICILAR (User_Guid TEXT PRIMARY KEY, User_iptal INTEGER DEFAULT 0, User_no INTEGER NOT NULL UNIQUE, User_name TEXT, User_LongName TEXT)');
+    const ins = m.prepare('INSERT OR IGNORE INTO KULLANICILAR (User_Guid, User_no, User_name, User_LongName) VALUES (?, ?, ?, ?)');
+    DEMO_USERS.forEach((u, i) => ins.run(`00000000-0000-4000-a000-${String(i + 1).padStart(12, '0')}`, i + 1, u.name, u.code));
+  } finally {
+    m.close();
+  }
+  const db = new Database(path.join(dir, `${database}.sqlite`));
+  db.pragma('synchronous = OFF');
+  const guid = guidFactory(`${database}:ledger:${opts.year}`);
+  let entries = 0;
+  let lines = 0;
+  try {
+    db.exec(MIKRO_LEDGER_DDL);
+    db.transaction(() => {
+      const insAcc = db.prepare('INSERT OR IGNORE INTO MUHASEBE_HESAP_PLANI (muh_Guid, muh_hesap_kod, muh_hesap_isim1) VALUES (?, ?, ?)');
+      for (const a of demoChart(world)) insAcc.run(guid(), a.code, a.name);
+    })();
+    const insLine = db.prepare(`INSERT INTO MUHASEBE_FISLERI (fis_Guid, fis_create_user, fis_create_date, fis_maliyil, fis_tarih, fis_sira_no, fis_hesap_kod,
+      fis_satir_no, fis_aciklama1, fis_meblag0, fis_meblag2, fis_ticari_tip, fis_tic_evrak_seri, fis_tic_evrak_sira, fis_tic_belgeno, fis_tic_belgetarihi,
+      fis_yevmiye_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2, 'MF', ?, ?, ?, ?)`);
+    const insDoc = db.prepare(`INSERT INTO MUHASEBE_FIS_DETAYLARI (mfd_Guid, mfd_ticari_tip, mfd_evraktip, mfd_evrak_seri, mfd_evrak_sira, mfd_belgetarihi,
+      mfd_belgeno, mfd_satistipi, mfd_alistipi, mfd_tahtedtipi, mfd_digerevrakadi) VALUES (?, 2, ?, 'MF', ?, ?, ?, ?, ?, ?, ?)`);
+    const write = db.transaction((batch: DemoJournalEntry[]) => {
+      for (const e of batch) {
+        const sira = Number(e.voucherNo.replace(/\D/g, ''));
+        const doc = e.lines[0]?.document;
+        e.lines.forEach((l, i) => {
+          const amount = Number(formatKurus(l.amountKurus)) * (l.debitCredit === 'C' ? -1 : 1);
+          insLine.run(guid(), e.user + 1, `${e.date} 10:00:00`, opts.year, e.date, sira, l.account, i, l.comment, amount, amount, sira,
+            l.document?.number ?? null, l.document?.date ?? null, e.journalNo ?? 0);
+        });
+        if (doc) {
+          const f = mikroDocumentFields(doc, e.lines.find((l) => l.paymentMethod && l.paymentMethod !== 'Açık Hesap')?.paymentMethod);
+          insDoc.run(guid(), f.evraktip, sira, doc.date ?? null, doc.number ?? null, f.satis, f.alis, f.tahted, f.diger);
+        }
+        entries++;
+        lines += e.lines.length;
+      }
+    });
+    let batch: DemoJournalEntry[] = [];
+    for (const e of journal ?? demoJournal(world, opts)) {
+      batch.push(e);
+      if (batch.length >= 5000) {
+        write(batch);
+        batch = [];
+      }
+    }
+    write(batch);
+  } finally {
+    db.close();
+  }
+  return { entries, lines };
 }

@@ -48,6 +48,8 @@ export interface DemoCustomer {
   userType: 'OZEL' | 'KAMU';
   /** GİB mailbox aliases (posta kutusu) of a registered user; the first is the default. */
   aliases: string[];
+  /** Its e-İrsaliye mailboxes (GİB keeps them apart from the invoice ones); empty: it cannot receive e-İrsaliye. */
+  despatchAliases: string[];
 }
 
 export interface DemoItem {
@@ -278,6 +280,8 @@ export function demoWorld(seed = 1): DemoWorld {
       userType: title.startsWith('T.C.') ? 'KAMU' : 'OZEL',
       // One registered customer has two mailboxes, which routing must not pick between silently.
       aliases: registered ? (i === 3 ? [`urn:mail:defaultpk@${slug}.com.tr`, `urn:mail:merkezpk@${slug}.com.tr`] : [`urn:mail:defaultpk@${slug}.com.tr`]) : [],
+      // The first ten registered companies also receive e-İrsaliye; the other registered ones only e-Fatura.
+      despatchAliases: registered && i < 10 ? [`urn:mail:irsaliyepk@${slug}.com.tr`] : [],
     });
   });
   for (let i = 0; i < 10; i++) {
@@ -301,6 +305,7 @@ export function demoWorld(seed = 1): DemoWorld {
       registered: false,
       userType: 'OZEL',
       aliases: [],
+      despatchAliases: [],
     });
   }
 
@@ -496,6 +501,9 @@ export function demoRegisteredUsers(world: DemoWorld): RegisteredUser[] {
       type: c.userType,
       firstCreationTime: '2020-01-01T00:00:00',
       accountType: 'OZELENTEGRASYON',
-      documents: [{ type: 'Invoice' as const, aliases: c.aliases.map((name) => ({ name, creationTime: '2020-01-01T00:00:00' })) }],
+      documents: [
+        { type: 'Invoice' as const, aliases: c.aliases.map((name) => ({ name, creationTime: '2020-01-01T00:00:00' })) },
+        ...(c.despatchAliases.length > 0 ? [{ type: 'DespatchAdvice' as const, aliases: c.despatchAliases.map((name) => ({ name, creationTime: '2021-09-01T00:00:00' })) }] : []),
+      ],
     }));
 }

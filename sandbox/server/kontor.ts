@@ -1,7 +1,7 @@
 import type { SandboxDb } from './store';
 
-/** Kontör (credits) per taxpayer and kind: FATURA for e-Fatura, ARSIV for e-Arşiv (integrator-api.md §13). */
-export type KontorTipi = 'FATURA' | 'ARSIV';
+/** Kontör (credits) per taxpayer and kind: FATURA for e-Fatura, ARSIV for e-Arşiv, IRSALIYE for e-İrsaliye (integrator-api.md §13). */
+export type KontorTipi = 'FATURA' | 'ARSIV' | 'IRSALIYE';
 
 export interface KontorBalance {
   vkn: string;

@@ -5,7 +5,8 @@ import { isAccountVkn } from './accounts';
 import type { FaultInjector } from './faults';
 import { addIncoming } from './incoming';
 import { chargeKontor } from './kontor';
-import { activeInvoiceAliases, findRegisteredUser } from './registry';
+import { activeAliases, findRegisteredUser } from './registry';
+import { checkDespatchFamily } from '../../core/documents/despatch/gibChecks';
 import type { SandboxDb } from './store';
 import { readUblFacts, type UblFacts } from '../../core/documents/ubl/read';
 
@@ -116,6 +117,9 @@ function newBelgeOid(): string {
   return s;
 }
 
+/** The UBL root each belgeTuru carries. */
+const EXPECTED_ROOT: Record<string, string> = { FATURA_UBL: 'Invoice', UYGULAMA_YANITI_UBL: 'ApplicationResponse', IRSALIYE_UBL: 'DespatchAdvice' };
+
 interface Analysis {
   facts?: UblFacts;
   verdict?: Verdict;
@@ -124,7 +128,7 @@ interface Analysis {
 export interface ReceiveInput {
   userId: string;
   senderVkn: string;
-  belgeTuru: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL';
+  belgeTuru: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_UBL';
   belgeNo: string;
   xml: Buffer;
   hash: string;
@@ -239,7 +243,7 @@ export class OutgoingDocuments {
     } catch (e) {
       return { verdict: { kind: 'processingError', aciklama: `Belge ayrıştırılamadı: ${(e as Error).message}` } };
     }
-    const expected = row.belge_turu === 'FATURA_UBL' ? 'Invoice' : 'ApplicationResponse';
+    const expected = EXPECTED_ROOT[row.belge_turu] ?? 'ApplicationResponse';
     if (facts.root !== expected) {
       return { facts, verdict: { kind: 'processingError', aciklama: `belgeTuru ${row.belge_turu} bir UBL ${expected} bekler, belge ${facts.root}.` } };
     }
@@ -253,8 +257,9 @@ export class OutgoingDocuments {
       return { facts, verdict: { kind: 'processingError', aciklama: 'EARSIVFATURA senaryosundaki belge e-Fatura olarak gönderilemez; EarsivWebService kullanın.' } };
     }
     // Answers are checked like invoices: GİB's XSD of their root and the applicationresponse schematron pattern.
-    if (this.validator && (facts.root === 'Invoice' || facts.root === 'ApplicationResponse')) {
-      const result = await this.validator.validate(xml, 'efatura');
+    if (this.validator && (facts.root === 'Invoice' || facts.root === 'ApplicationResponse' || facts.root === 'DespatchAdvice')) {
+      // A despatch is judged as GİB reads its driver rule (several drivers), like Konnektör's own check.
+      const result = facts.root === 'DespatchAdvice' ? (await checkDespatchFamily(this.validator, [xml]))[0]! : await this.validator.validate(xml, 'efatura');
       if (!result.valid) {
         const schema = result.issues.filter((i) => i.source !== 'schematron');
         const issues = schema.length > 0 ? schema : result.issues;
@@ -278,7 +283,8 @@ export class OutgoingDocuments {
     const receiverVkn = facts?.receiver.id ?? null;
     let receiverAlias: string | null = row.alan_etiket;
     let verdict = analysis.verdict;
-    if (!verdict && row.belge_turu === 'FATURA_UBL') {
+    const numbered = row.belge_turu === 'FATURA_UBL' || row.belge_turu === 'IRSALIYE_UBL';
+    if (!verdict && numbered) {
       const duplicate = this.db
         .prepare(
           `SELECT belge_oid, verdict FROM outgoing WHERE belge_oid <> ? AND verdict IS NOT NULL
@@ -290,11 +296,13 @@ export class OutgoingDocuments {
         verdict = { kind: 'gib', code: 1163, detail: `${GIB_TEXTS[1163]} (ETTN ${ettn ?? '-'}, fatura no ${invoiceId ?? '-'}, önceki belgeOid ${registered.belge_oid})` };
       }
     }
-    if (!verdict && row.belge_turu === 'FATURA_UBL') {
+    if (!verdict && numbered) {
+      const despatch = row.belge_turu === 'IRSALIYE_UBL';
       const receiver = receiverVkn ? findRegisteredUser(this.db, receiverVkn) : undefined;
-      const aliases = receiver ? activeInvoiceAliases(receiver).map((a) => a.name) : [];
+      // e-İrsaliye goes only to the receiver's DespatchAdvice mailboxes, never to its e-Fatura ones.
+      const aliases = receiver ? activeAliases(receiver, despatch ? 'DespatchAdvice' : 'Invoice').map((a) => a.name) : [];
       if (aliases.length === 0) {
-        verdict = { kind: 'gib', code: 1172, detail: `${GIB_TEXTS[1172]}: ${receiverVkn ?? '-'} e-Fatura kayıtlı kullanıcısı değil` };
+        verdict = { kind: 'gib', code: 1172, detail: `${GIB_TEXTS[1172]}: ${receiverVkn ?? '-'} ${despatch ? 'e-İrsaliye' : 'e-Fatura'} kayıtlı kullanıcısı değil` };
       } else if (receiverAlias && !aliases.includes(receiverAlias)) {
         verdict = { kind: 'gib', code: 1172, detail: `${GIB_TEXTS[1172]}: ${receiverAlias} etiketi ${receiverVkn} kullanıcısına ait değil` };
       } else {
@@ -305,7 +313,8 @@ export class OutgoingDocuments {
       const forced = this.faults.takeOutcome({ ettn: ettn ?? undefined, invoiceId: invoiceId ?? undefined });
       verdict = forced ? { kind: 'forced', code: forced } : { kind: 'ok' };
     }
-    const ticari = row.belge_turu === 'FATURA_UBL' && facts?.profileId === 'TICARIFATURA';
+    // A TICARIFATURA waits for KABUL/RED; a despatch for the receiver's irsaliye yanıtı.
+    const ticari = (row.belge_turu === 'FATURA_UBL' && facts?.profileId === 'TICARIFATURA') || row.belge_turu === 'IRSALIYE_UBL';
     const plan: Step[] = [{ at: row.received_at, durum: 1, gonderimDurumu: -1, kod: 0, yanitDurumu: ticari ? 0 : -1 }];
     if (verdict.kind === 'processingError') {
       plan.push({ at: row.received_at + this.stepMs, durum: 2, gonderimDurumu: -2, kod: 0, aciklama: verdict.aciklama, yanitDurumu: plan[0]!.yanitDurumu });
@@ -316,7 +325,7 @@ export class OutgoingDocuments {
         plan.push(step(base, 2, 1000, plan[0]!.yanitDurumu));
         plan.push({ ...step(base + this.stepMs, 3, verdict.code, plan[0]!.yanitDurumu), detay: verdict.detail });
       } else {
-        plan.push(...this.envelopeWalk(row.received_at + 2 * this.stepMs, verdict, ticari, row.belge_turu === 'FATURA_UBL', { ettn, invoiceId }));
+        plan.push(...this.envelopeWalk(row.received_at + 2 * this.stepMs, verdict, ticari, numbered, { ettn, invoiceId }));
       }
     }
     this.db
@@ -368,7 +377,7 @@ export class OutgoingDocuments {
       while (applied < plan.length && plan[applied]!.at <= now) {
         const s = plan[applied]!;
         if (s.effect === 'charge' && charged === 0) {
-          chargeKontor(this.db, row.sender_vkn, 'FATURA');
+          chargeKontor(this.db, row.sender_vkn, row.belge_turu === 'IRSALIYE_UBL' ? 'IRSALIYE' : 'FATURA');
           charged = 1;
         } else if (s.effect === 'deliver') {
           this.deliver(row, s.at);
@@ -454,7 +463,7 @@ export class OutgoingDocuments {
       }
       const forced = this.faults.takeOutcome({ ettn: fresh.ettn ?? undefined, invoiceId: fresh.invoice_id ?? undefined });
       const verdict: Verdict = forced ? { kind: 'forced', code: forced } : { kind: 'ok' };
-      const walk = this.envelopeWalk(this.now(), verdict, fresh.profile_id === 'TICARIFATURA', fresh.belge_turu === 'FATURA_UBL', {
+      const walk = this.envelopeWalk(this.now(), verdict, fresh.profile_id === 'TICARIFATURA' || fresh.belge_turu === 'IRSALIYE_UBL', fresh.belge_turu === 'FATURA_UBL' || fresh.belge_turu === 'IRSALIYE_UBL', {
         ettn: fresh.ettn,
         invoiceId: fresh.invoice_id,
       });

@@ -42,5 +42,10 @@ export function findRegisteredUser(db: SandboxDb, identifier: string): Registere
 
 /** The open (not deleted) e-Fatura mailboxes (PK aliases) of a taxpayer; the first is the default. */
 export function activeInvoiceAliases(user: RegisteredUser): { name: string; creationTime?: string }[] {
-  return user.documents.filter((d) => d.type === 'Invoice').flatMap((d) => d.aliases.filter((a) => !a.deletionTime));
+  return activeAliases(user, 'Invoice');
+}
+
+/** The open mailboxes of a taxpayer for one document: e-Fatura (Invoice) or e-İrsaliye (DespatchAdvice), kept apart. */
+export function activeAliases(user: RegisteredUser, type: 'Invoice' | 'DespatchAdvice'): { name: string; creationTime?: string }[] {
+  return user.documents.filter((d) => d.type === type).flatMap((d) => d.aliases.filter((a) => !a.deletionTime));
 }

@@ -56,6 +56,7 @@ export function seedSandbox(db: SandboxDb, options: SeedOptions): void {
       for (const vkn of senders) {
         setKontor(db, vkn, 'FATURA', SEED_KONTOR);
         setKontor(db, vkn, 'ARSIV', SEED_KONTOR);
+        setKontor(db, vkn, 'IRSALIYE', SEED_KONTOR);
       }
       seedIncoming(db, world, options);
       setMeta(db, 'seed', String(options.seed));
@@ -68,6 +69,7 @@ export function seedSandbox(db: SandboxDb, options: SeedOptions): void {
   for (const vkn of added) {
     setKontor(db, vkn, 'FATURA', SEED_KONTOR);
     setKontor(db, vkn, 'ARSIV', SEED_KONTOR);
+    setKontor(db, vkn, 'IRSALIYE', SEED_KONTOR);
   }
   if (options.extraRegisteredUsers?.length) upsertRegisteredUsers(db, options.extraRegisteredUsers);
 }

@@ -125,6 +125,25 @@ describe('konnektor CLI', () => {
       expect(text).toContain('Örnek Tekstil Sanayi ve Ticaret A.Ş.');
     });
 
+    it('exports, validates and previews the demo despatches (--module eirsaliye) with GİB’s despatch view', async () => {
+      const out = path.join(home, 'export-eirsaliye');
+      const r = await konnektor('export', '--server', server, '--database', 'LOGODB', '--firm', '1', '--period', '2', '--module', 'eirsaliye', '--out', out, '--json');
+      // Exit code 1: some documents could not be built (the report says which and why).
+      expect(r.code, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as { summary: { documents: number; valid: number; invalid: number }; documents: { ettn: string; number?: string; valid: boolean; issues: { rule: string }[] }[] };
+      expect(report.summary).toMatchObject({ documents: 5, valid: 3, invalid: 2 });
+      const valid = report.documents.filter((d) => d.valid);
+      expect(valid.every((d) => /^KNI2026\d{9}$/.test(d.number!))).toBe(true);
+      expect(report.documents.filter((d) => !d.valid).map((d) => d.issues[0]!.rule)).toEqual(['KNK_ROUTING_DESPATCH_INVOICE_ONLY', 'KNK_DESPATCH_CARRIER_MISSING']);
+      const files = valid.map((d) => path.join(out, `${d.ettn}.xml`));
+      const v = await konnektor('validate', ...files);
+      expect(v.code, v.stdout).toBe(0);
+      const html = path.join(home, 'irsaliye.html');
+      const p = await konnektor('preview', files[0]!, '--out', html);
+      expect(p.code, p.stderr).toBe(0);
+      expect(fs.readFileSync(html, 'utf8')).toContain(valid[0]!.number!);
+    }, 180_000);
+
     it('embeds a company view stylesheet and previews through it', async () => {
       const xslt = path.join(home, 'firma-sablon.xslt');
       fs.writeFileSync(

@@ -8,6 +8,8 @@ import type { ConnectorContext, ErpConnector, FirmPeriod } from '../../connector
 import { listConnectors } from '../../connectors/registry';
 import type { InvoiceDocument } from '../../core/documents/model';
 import { computeInvoice } from '../../core/documents/totals';
+import { checkJournal } from '../../core/edefter/checks';
+import { monthBounds } from '../../core/edefter/model';
 import { TOTALS_MISMATCH_RULE, checkStoredTotals } from '../../core/documents/totalsGuard';
 import type { ErpTarget } from '../../core/erp/target';
 import { ErpConnections } from '../../db/erp';
@@ -48,6 +50,8 @@ interface DemoAdapter {
   editStoredTotal(doc: InvoiceDocument, column: string, amount: number): { file: string; sql: string; bindings: unknown[] };
   /** A database of an older release beside the demo (server URL and target), built by the program's demo writer. */
   olderLayout(): Promise<{ target: ErpTarget; fresh: ErpTarget }>;
+  /** Where the demo keeps this year's journal of the first company (e-Defter). */
+  journalTarget(): ErpTarget;
 }
 
 const file = (name: string) => path.join(dir, `${name}.sqlite`);
@@ -83,6 +87,7 @@ const ADAPTERS: Record<string, DemoAdapter> = {
       const fresh = { connector: 'logo', server, database: 'LOGODB', firm: '001', period: '02' };
       return { fresh, target: { ...fresh, database: 'LOGOESKI' } };
     },
+    journalTarget: () => ({ connector: 'logo', server, database: 'LOGODB', firm: '001', period: '02' }),
   },
   netsis: {
     listTarget: () => ({ connector: 'netsis', server }),
@@ -107,6 +112,7 @@ const ADAPTERS: Record<string, DemoAdapter> = {
       master.close();
       return { fresh: { connector: 'netsis', server, database: `ORNEKTEKSTIL${YEAR}` }, target: { connector: 'netsis', server, database: `ESKINETSIS${YEAR}` } };
     },
+    journalTarget: () => ({ connector: 'netsis', server, database: `ORNEKTEKSTIL${YEAR}` }),
   },
   mikro: {
     listTarget: () => ({ connector: 'mikro', server }),
@@ -124,6 +130,7 @@ const ADAPTERS: Record<string, DemoAdapter> = {
         target: { connector: 'mikro', server: `sqlite:${older}`, database: 'MikroDB_V16_ORNEK', fiscalYear: YEAR },
       };
     },
+    journalTarget: () => ({ connector: 'mikro', server, database: 'MikroDB_V17_ORNEK', fiscalYear: YEAR }),
   },
   eta: {
     listTarget: () => ({ connector: 'eta', server }),
@@ -145,6 +152,7 @@ const ADAPTERS: Record<string, DemoAdapter> = {
       master.close();
       return { fresh: { connector: 'eta', server, database: `ETA_ORNEK_${YEAR}` }, target: { connector: 'eta', server, database: `ETA_ESKI_${YEAR}` } };
     },
+    journalTarget: () => ({ connector: 'eta', server, database: `ETA_ORNEK_${YEAR}` }),
   },
 };
 
@@ -347,10 +355,44 @@ describe.each(listConnectors().map((c) => [c.id, c] as const))('connector contra
     const fp = (await periodsOf(connector))[0]!;
     const target = targetOf(connector, fp);
     expect((await refusal(connector.testConnection(ctx, { ...target, database: 'YOKBOYLEBIRDB' }, 'efatura'))).code).toBe('ERP_DATABASE_NOT_FOUND');
-    expect((await refusal(connector.readOutgoing(ctx, target, 'edefter'))).code).toBe('MODULE_NOT_SUPPORTED');
+    // e-Defter is never read as outgoing documents; a program whose map refuses e-Defter gives that refusal's code.
+    expect((await refusal(connector.readOutgoing(ctx, target, 'edefter'))).code).toBe(connector.documentKinds.edefter?.refusal?.code ?? 'MODULE_NOT_SUPPORTED');
     const otherDb = connector.id === 'logo' ? `ORNEKTEKSTIL${YEAR}` : 'LOGODB';
     const code = (await refusal(connector.testConnection(ctx, { ...target, database: otherDb }, 'efatura'))).code;
     expect(['ERP_TABLES_MISSING', 'ERP_COMPANY_NOT_FOUND']).toContain(code);
+  });
+
+  it('e-Defter: reads its demo journal in book order (January clean, February’s unnumbered voucher and March’s imbalance reported), or refuses with its map’s own code', async () => {
+    const target = adapterOf(connector).journalTarget();
+    const kind = connector.documentKinds.edefter;
+    if (!kind?.read) {
+      // A program that cannot serve e-Defter says why, by its capability map, naming the program.
+      expect(kind?.refusal?.code, `${connector.id} must declare why it cannot serve e-Defter`).toMatch(/^EDEFTER_/);
+      expect(connector.readJournal).toBeUndefined();
+      expect(connector.modules).not.toContain('edefter');
+      const e = (await refusal(connector.testConnection(ctx, target, 'edefter'))) as { code?: string; userMessage?: string };
+      expect(e.code).toBe(kind!.refusal!.code);
+      expect(e.userMessage).toContain(connector.title);
+      return;
+    }
+    expect(connector.modules).toContain('edefter');
+    expect(connector.readJournal && connector.readChartOfAccounts && connector.journalNumberingJob).toBeTruthy();
+    const tested = await connector.testConnection(ctx, target, 'edefter');
+    expect(tested.checks.map((c) => c.name)).toEqual(['reachable', 'login', 'database', 'tables', 'columns', 'read']);
+    expect(tested.warnings).toEqual([]);
+    const chart = await connector.readChartOfAccounts!(ctx, target);
+    expect(chart.length).toBeGreaterThan(10);
+    const found: string[][] = [];
+    let previousJournalNo = 0;
+    for (const month of [`${YEAR}-01`, `${YEAR}-02`, `${YEAR}-03`]) {
+      const { first, last } = monthBounds(month);
+      const summary = await checkJournal(connector.readJournal!(ctx, target, { from: first, to: last }), { month, previousJournalNo, chart, numberingJob: connector.journalNumberingJob! });
+      expect(summary.entries, month).toBe(24);
+      expect(summary.firstJournalNo, month).toBe(previousJournalNo + 1);
+      found.push(summary.issues.map((i) => i.code));
+      previousJournalNo = summary.lastJournalNo!;
+    }
+    expect(found).toEqual([[], ['LEDGER_ENTRY_UNNUMBERED'], ['LEDGER_ENTRY_UNBALANCED']]);
   });
 
   it('refuses injection attempts in codes and names before any SQL is built', async () => {

@@ -12,7 +12,7 @@ import { demoWorld } from '../../sandbox/demo/scenario';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { SHIPPED } from '../../runtime/shipped';
 
-/** The e-Defter login with Logo and with Netsis, and the screen's session-based calls (months, check). */
+/** The e-Defter login with Logo, Netsis and Mikro (ETA refused), and the screen's session-based calls (months, check). */
 let dir: string;
 let sandbox: SandboxHandle;
 let store: LocalStore;
@@ -38,14 +38,31 @@ afterAll(async () => {
 });
 
 describe('e-Defter login', () => {
-  it('offers Logo and Netsis for e-Defter', async () => {
+  it('offers Logo, Netsis and Mikro for e-Defter, not ETA', async () => {
     const defaults = await api['session.defaults']({ module: 'edefter' });
-    expect(defaults.connectors.map((c) => c.id)).toEqual(expect.arrayContaining(['logo', 'netsis']));
+    expect(defaults.connectors.map((c) => c.id)).toEqual(expect.arrayContaining(['logo', 'netsis', 'mikro']));
+    expect(defaults.connectors.map((c) => c.id)).not.toContain('eta');
+  });
+
+  it('refuses an ETA e-Defter login with its own code and a Turkish message naming the program', async () => {
+    const error = await api['session.login']({
+      module: 'edefter',
+      user: 'demo',
+      password: 'demo123',
+      target: { connector: 'eta', server: `sqlite:${dir}/demo`, database: `ETA_ORNEK_${YEAR}` },
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; userMessage: string },
+    );
+    expect(error?.code).toBe('EDEFTER_JOURNAL_NUMBER_UNAVAILABLE');
+    expect(error?.userMessage).toContain('ETA:SQL / V.8 programı yevmiye kayıtlarında yevmiye madde numarası tutmuyor; bu yüzden e-Defter bu programın verilerinden hazırlanamaz.');
+    expect(error?.userMessage).toContain('e-Fatura ve e-Arşiv modüllerini ETA:SQL / V.8 ile kullanmaya devam edebilirsiniz');
   });
 
   it.each([
     ['logo', { connector: 'logo', server: '', database: 'LOGODB', firm: '1', period: '2' }],
     ['netsis', { connector: 'netsis', server: '', database: `ORNEKTEKSTIL${YEAR}` }],
+    ['mikro', { connector: 'mikro', server: '', database: 'MikroDB_V17_ORNEK', fiscalYear: YEAR }],
   ])('logs in with %s, lists the company’s months and checks January from the session', async (_id, t) => {
     const { session } = await api['session.login']({ module: 'edefter', user: 'demo', password: 'demo123', target: { ...t, server: `sqlite:${dir}/demo` } });
     expect(session.module).toBe('edefter');

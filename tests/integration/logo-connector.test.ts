@@ -168,7 +168,7 @@ describe('Logo connector on the demo LOGODB', () => {
     });
 
     it('a module the connector does not read, and missing codes', async () => {
-      expect((await errorOf(logoConnector.testConnection(ctx, target('001', '02'), 'eirsaliye'))).code).toBe('MODULE_NOT_SUPPORTED');
+      expect((await errorOf(logoConnector.testConnection(ctx, target('001', '02'), 'esmm'))).code).toBe('MODULE_NOT_SUPPORTED');
       expect((await errorOf(logoConnector.testConnection(ctx, { ...target('001', '02'), firm: undefined }, 'efatura'))).code).toBe('ERP_FIRM_REQUIRED');
       expect((await errorOf(logoConnector.readOutgoing(ctx, { ...target('001', '02'), period: '2' }, 'efatura'))).code).toBe('ERP_PERIOD_CODE_INVALID');
     });

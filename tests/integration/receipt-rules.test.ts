@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import Decimal from 'decimal.js';
+import { renderInvoiceHtml } from '../../core/documents/preview';
 import { describe, expect, it } from 'vitest';
 import { documentKinds } from '../../core/documents/kinds';
 import type { CanonicalDocument, FeeReceiptDocument, ProducerReceiptDocument } from '../../core/documents/model';
@@ -149,5 +152,52 @@ describe('bad input is refused before anything is built, each with its own code'
     ['KDV tevkifat by a final consumer', () => feeReceipt({ customer: CONSUMER, customerIsTaxpayer: false }), 'KNK_ESMM_WITHHOLDING_CUSTOMER'],
   ] as [string, () => CanonicalDocument, string][])('%s', (_what, make, rule) => {
     expect(precheck(make())).toContain(rule);
+  });
+});
+
+/**
+ * One receipt per scenario, built with fixed identifiers and compared with its golden file (regenerate after an
+ * intended change with UPDATE_GOLDEN=1); each passes GİB's XSD and the rule set.
+ */
+describe('golden receipts', () => {
+  const GOLDEN = path.resolve(__dirname, '../fixtures/golden/receipts');
+  const scenarios: [string, CanonicalDocument][] = [
+    ['emm-bugday-stopaj2-borsa', HAND_RECEIPTS.wheat()],
+    ['emm-sut-hayvan-stopaj1-mera', HAND_RECEIPTS.livestock()],
+    ['emm-findik-stopaj0-istisna', HAND_RECEIPTS.hazelnutAndApple()],
+    ['emm-ceviz-stopaj4-kagit', producerReceipt([{ name: 'Ceviz hasat hizmeti', quantity: 3, unit: 'DAY', price: 2500, stopaj: 4, borsa: '0.2', mera: '0.1' }], { sendingType: 'KAGIT' })],
+    ['esmm-sirket-tevkifat', feeReceipt()],
+    ['esmm-nihai-tuketici', finalConsumerFee()],
+    ['esmm-net-esasli', feeReceipt({ calculation: 'NET', lines: [feeLine(1, { amount: new Decimal(8000), withholding: undefined })] })],
+  ];
+  it.each(scenarios)('%s', async (name, doc) => {
+    const xml = build(doc);
+    expect(await issuesOf(doc.module as 'emm' | 'esmm', xml)).toEqual([]);
+    const file = path.join(GOLDEN, `${name}.xml`);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      fs.mkdirSync(GOLDEN, { recursive: true });
+      fs.writeFileSync(file, xml);
+    }
+    expect(xml).toBe(fs.readFileSync(file, 'utf8'));
+  });
+});
+
+describe('the receipt view', () => {
+  it('shows the gross, each deduction, the net and the amount in words', async () => {
+    const kind = documentKinds.get('emm');
+    const xml = kind.build({ doc: HAND_RECEIPTS.wheat(), id: 'EMM2026000000001', uuid: UUID, profile: 'EARSIVBELGE', issueTime: '10:15:00', view: kind.view!() }).xml;
+    const html = await renderInvoiceHtml(xml, { cacheDir: false });
+    for (const text of ['e-Müstahsil Makbuzu', 'Hasan Çiftçi', 'TCKN: 12345678950', 'Brüt tutar', '95.000,00 TL', 'GV STOPAJI (%2)', '1.900,00 TL', 'BORSA TESCİL ÜCRETİ (%0.2)', 'Üreticiye ödenen net tutar', '92.910,00 TL', 'Yazı ile: YALNIZ DOKSAN İKİ BİN DOKUZ YÜZ ON TÜRK LİRASI']) {
+      expect(html, text).toContain(text);
+    }
+  });
+
+  it('shows an e-SMM’s KDV, stopaj and KDV tevkifat and what is collected', async () => {
+    const kind = documentKinds.get('esmm');
+    const xml = kind.build({ doc: feeReceipt(), id: 'SMM2026000000001', uuid: UUID, profile: 'EARSIVBELGE', issueTime: '10:15:00', view: kind.view!() }).xml;
+    const html = await renderInvoiceHtml(xml, { cacheDir: false });
+    for (const text of ['e-Serbest Meslek Makbuzu', 'Av. Elif Demir'.replace('Av. ', ''), 'KDV (%20)', '2.000,00 TL', 'GV STOPAJI (%20)', 'KDV tevkifatı 613 (%90)', '1.800,00 TL', 'Net tahsil edilen', '8.200,00 TL']) {
+      expect(html, text).toContain(text);
+    }
   });
 });

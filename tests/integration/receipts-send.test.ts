@@ -37,6 +37,7 @@ const RECEIPTS: CanonicalDocument[] = [
 ];
 
 const written: WriteBackResult[] = [];
+const events: string[] = [];
 const program: ErpConnector = {
   id: 'makbuz',
   title: 'Makbuz Programı',
@@ -74,7 +75,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-receipts-'));
   sb = await startSandbox({ dataDir: path.join(dir, 'sandbox'), stepMs: 5, clock: { now }, extraSenders: [SUPPLIER.taxId.value, FREELANCER.taxId.value] });
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections, store: async () => store, connectors: [...listConnectors(), program], now });
+  api = createKonnektorApi({ connections, store: async () => store, connectors: [...listConnectors(), program], now, onSendEvent: (e) => events.push(e.type) });
   access = { integrator: sb.url, user: 'demo', password: 'demo123' };
 }, 120_000);
 afterAll(async () => {
@@ -143,10 +144,19 @@ describe('e-MM through MustahsilWebService', () => {
 });
 
 describe('e-SMM through the e-SMM service', () => {
-  it('sends the fee to a company (KDV tevkifat) and to a final consumer', async () => {
+  it('sends the fee to a company (KDV tevkifat) and to a final consumer, once each though the first answer is lost', async () => {
     clock = new Date('2026-03-10T15:00:00+03:00').getTime();
-    const summary = await api['documents.send']({ target, module: 'esmm', ...access, wait: true, pollIntervalMs: 10 });
+    const credits = () => sb.admin.state().kontor.find((k) => k.vkn === FREELANCER.taxId.value && k.kontorTipi === 'ARSIV')!.kalan;
+    const before = credits();
+    events.length = 0;
+    // The integrator creates the first receipt and the answer never arrives: the outbox finds it by its islemId
+    // (the ETTN) before anything is sent again, so it exists once.
+    sb.admin.setFaults({ rules: [{ kind: 'drop', afterProcessing: true, count: 1, operation: 'serbestMeslekMakbuzOlustur' }] });
+    const summary = await api['documents.send']({ target, module: 'esmm', ...access, wait: true, pollIntervalMs: 10, retryBaseMs: 10 });
+    sb.admin.setFaults({});
     expect(summary).toMatchObject({ read: 2, delivered: 2, invalid: [], failed: [] });
+    expect(events).toContain('retry');
+    expect(before - credits()).toBe(2);
     expect((await rowsOf('esmm')).map((r) => [r.erp_number, r.state, r.number])).toEqual([
       ['SMM-1', 'delivered', 'SMM2026000000001'],
       ['SMM-2', 'delivered', 'SMM2026000000002'],

@@ -3,7 +3,7 @@ import { PRODUCER_RECEIPT_TYPE, taxName } from '../receipts/codes';
 import { precheckProducerReceipt } from '../receipts/precheck';
 import { buildProducerReceiptUbl } from '../receipts/producerReceiptUbl';
 import { computeProducerReceipt } from '../receipts/totals';
-import { RECEIPT_CANCELLATION, RECEIPT_OUTBOX, RECEIPT_PROFILE_ID, RECEIPT_WRITE_BACK, checkStoredNet, receiptChecks, receiptClient, routeReceipt } from './receipt';
+import { RECEIPT_CANCELLATION, RECEIPT_OUTBOX, RECEIPT_PROFILE_ID, RECEIPT_WRITE_BACK, checkStoredNet, receiptChecks, receiptClient, receiptView, routeReceipt } from './receipt';
 import { serviceOf } from './services';
 import type { DocumentKindDescriptor } from './types';
 
@@ -26,6 +26,7 @@ export const emmKind: DocumentKindDescriptor = {
     const net = built.totals.net.toFixed(2);
     return { xml: built.xml, payableAmount: net, issues: checkStoredNet(doc.erpNet, net) };
   },
+  view: receiptView,
   validation: {
     xsd: 'maindoc/UBL-CreditNote-2.1.xsd',
     precheck: (doc) => precheckProducerReceipt(doc as ProducerReceiptDocument),

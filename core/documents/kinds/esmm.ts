@@ -4,7 +4,7 @@ import { precheckFeeReceipt } from '../receipts/precheck';
 import { buildFeeReceiptUbl } from '../receipts/feeReceiptUbl';
 import { computeFeeReceipt } from '../receipts/totals';
 import { INVOICE_XSD } from './invoice';
-import { RECEIPT_CANCELLATION, RECEIPT_OUTBOX, RECEIPT_PROFILE_ID, RECEIPT_WRITE_BACK, checkStoredNet, receiptChecks, receiptClient, routeReceipt } from './receipt';
+import { RECEIPT_CANCELLATION, RECEIPT_OUTBOX, RECEIPT_PROFILE_ID, RECEIPT_WRITE_BACK, checkStoredNet, receiptChecks, receiptClient, receiptView, routeReceipt } from './receipt';
 import { serviceOf } from './services';
 import type { DocumentKindDescriptor } from './types';
 
@@ -26,6 +26,7 @@ export const esmmKind: DocumentKindDescriptor = {
     const collected = built.totals.collected.toFixed(2);
     return { xml: built.xml, payableAmount: collected, issues: checkStoredNet(doc.erpNet, collected) };
   },
+  view: receiptView,
   validation: {
     xsd: INVOICE_XSD,
     precheck: (doc, ctx) => precheckFeeReceipt(doc as FeeReceiptDocument, ctx.codelists),

@@ -83,6 +83,9 @@ export class DocumentKindRegistry {
   /** The refusal login, connection tests and the year-end wizard give for a module the program cannot serve yet. */
   requireServed(connector: Pick<ErpConnector, 'documentKinds' | 'title'>, module: Module): void {
     if (this.serves(connector, module)) return;
+    // A program that can never serve the module says why, with its own code (ETA and e-Defter: no madde number).
+    const refusal = connector.documentKinds[module]?.refusal;
+    if (refusal) throw new KonnektorError(refusal.code, `${connector.title}: ${refusal.detail}`, { program: connector.title, module: MODULE_TITLES[module] });
     throw new KonnektorError('CONNECTOR_MODULE_NOT_SUPPORTED', `${connector.title} cannot serve ${module} yet (no readable document kind)`, {
       module: MODULE_TITLES[module],
       program: connector.title,

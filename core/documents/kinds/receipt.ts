@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { KonnektorError } from '../../errors';
 import { EARSIV_OK } from '../../integrator/earsivService';
 import type { ReceiptServiceClient } from '../../integrator/mustahsilService';
@@ -7,6 +9,7 @@ import { turkeyDateTime } from '../../time';
 import type { DocumentIssue } from '../issues';
 import type { StoredTotal } from '../model';
 import { checkReceiptXml, type ReceiptKind } from '../receipts/rules';
+import type { ViewStylesheet } from '../ubl/invoice';
 import type { KindCancellation, KindCheckContext, KindClient, KindOutbox, KindRoute, KindWriteBack } from './types';
 
 /**
@@ -97,3 +100,17 @@ export const RECEIPT_WRITE_BACK: KindWriteBack = { fields: ['ettn', 'number', 's
 
 /** The receipt's date in Türkiye, for checks that need "today". */
 export const todayInTurkey = (now = new Date()) => turkeyDateTime(now).date;
+
+/** Konnektör's receipt view (both receipts): gross, each deduction and tax, what is paid, the amount in words. */
+export const RECEIPT_XSLT_PATH = fileURLToPath(new URL('../ubl/stylesheets/konnektor-makbuz.xslt', import.meta.url));
+let receiptXslt: ViewStylesheet | undefined;
+export function receiptView(): ViewStylesheet {
+  if (!receiptXslt) {
+    try {
+      receiptXslt = { name: 'konnektor-makbuz', content: fs.readFileSync(RECEIPT_XSLT_PATH, 'utf8') };
+    } catch (e) {
+      throw new KonnektorError('FILE_NOT_FOUND', `the receipt view stylesheet is missing: ${RECEIPT_XSLT_PATH}`, { file: RECEIPT_XSLT_PATH }, { cause: e });
+    }
+  }
+  return receiptXslt;
+}
