@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ErpConnector } from '../../connectors/contract';
 import { logoConnector } from '../../connectors/logo';
 import { netsisConnector } from '../../connectors/netsis';
+import { connectorRegistry, listConnectors } from '../../connectors/registry';
 import type { ErpTarget } from '../../core/erp/target';
 import type { Module } from '../../core/modules';
 import { applyYearEnd, cancelYearEnd, checkYearEnd, listYearProfiles, planYearEnd, type YearEndActor, type YearEndContext } from '../../core/yearend';
@@ -60,7 +61,7 @@ async function world(now = FIRST_LOGIN, connectorOf?: (id: string) => ErpConnect
   fs.cpSync(template, dir, { recursive: true });
   const store = await openLocalStore(':memory:');
   const connections = new ErpConnections();
-  const w: World = { dir, server: `sqlite:${dir}`, store, connections, ctx: { store, connections, now, ...(connectorOf ? { connectorOf } : {}) } };
+  const w: World = { dir, server: `sqlite:${dir}`, store, connections, ctx: { store, connections, now, connectors: connectorOf ? { list: listConnectors, get: connectorOf } : connectorRegistry } };
   open.push(w);
   return w;
 }
