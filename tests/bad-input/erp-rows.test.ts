@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKonnektorApi, type KonnektorService } from '../../core/api';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * One bad row never stops a batch. Two unsent invoices carrying the same GUID, a non-numeric amount, a GUID that
@@ -45,7 +46,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-rows-'));
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
   connections = new ErpConnections();
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   server = (await api['demo.init']({ dir: path.join(dir, 'demo') })).server;
   await api['registry.import']({ file: path.join(dir, 'demo', 'gib-kullanici-listesi.xml') });
 }, 300_000);

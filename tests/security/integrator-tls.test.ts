@@ -15,6 +15,7 @@ import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * The integrator password travels only over TLS, or to a sandbox on this machine's loopback. Every integrator call —
@@ -57,6 +58,7 @@ beforeAll(async () => {
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
   connections = new ErpConnections();
   api = createKonnektorApi({
+    ...SHIPPED,
     connections,
     store: async () => store,
     session: { vault: new MemoryVault(), defaultIntegrator: sandbox.url, registry: new SessionRegistry({ staffTtlMs: 60_000 }) },

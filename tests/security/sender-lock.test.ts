@@ -13,6 +13,8 @@ import { ErpConnections } from '../../db/erp';
 import { LOCK_SCOPES, acquireStoreLock, withStoreLock } from '../../db/locks';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SHIPPED } from '../../runtime/shipped';
+import { connectorRegistry } from '../../connectors/registry';
 
 /**
  * One sender per local store. Two `send` runs on one home (or the app and a CLI run) would each send what the other
@@ -58,7 +60,7 @@ async function newHome(name: string): Promise<string> {
   fs.mkdirSync(home);
   const store = await openLocalStore(path.join(home, 'konnektor.sqlite'));
   const connections = new ErpConnections();
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   try {
     await api['registry.import']({ file: path.join(root, 'demo', 'gib-kullanici-listesi.xml') });
     const multi = (await store('registered_users').select('identifier').count({ n: '*' }).groupBy('identifier')) as { identifier: string; n: number }[];
@@ -78,7 +80,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-lock-'));
   const connections = new ErpConnections();
   const store = await openLocalStore(path.join(root, 'setup.sqlite'));
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   try {
     server = (await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 120 })).server;
   } finally {
@@ -226,7 +228,7 @@ describe('the store lock itself', () => {
   it('guards year-end apply: a second "GÜNCELLE" while one runs stops with OPERATION_IN_PROGRESS', async () => {
     const held = await acquireStoreLock(store, LOCK_SCOPES.yearEndApply, { holder: 'yıl sonu güncellemesi (muhasebe)' });
     try {
-      const e = await applyYearEnd({ store, connections: new ErpConnections(), now: new Date() }, { user: 'ikinci', staff: false }, { module: 'efatura', target: {} }).then(
+      const e = await applyYearEnd({ store, connections: new ErpConnections(), now: new Date(), connectors: connectorRegistry }, { user: 'ikinci', staff: false }, { module: 'efatura', target: {} }).then(
         () => undefined,
         (x: unknown) => x,
       );

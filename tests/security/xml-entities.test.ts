@@ -7,6 +7,7 @@ import { closeViewSandboxes, renderInvoiceHtml } from '../../core/documents/prev
 import { KonnektorError } from '../../core/errors';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * A document from outside never makes Konnektör open a file: a DOCTYPE (external entities, external DTD, entity
@@ -41,7 +42,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-xxe-'));
   fs.writeFileSync(path.join(dir, 'secret.txt'), SECRET);
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections: new ErpConnections(), store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections: new ErpConnections(), store: async () => store });
 });
 afterAll(async () => {
   await api.close();
