@@ -134,7 +134,8 @@ describe('the integrator password over plain HTTP', () => {
   });
 
   it("Bağlantı Ayarları' test and save refuse a typed http:// address and save nothing", async () => {
-    const { session } = await api['session.login']({ module: 'efatura', user: 'demo', password: 'demo123', target: target() });
+    // Only staff may change the integrator address there; even they cannot make it plain http to another host.
+    const { session } = await api['session.login']({ module: 'efatura', user: 'efinans.destek', password: 'destek123', staff: true, target: target() });
     const before = await listProfiles(store);
     for (const address of insecureAddresses()) {
       const t = await refusal(api['settings.test']({ sessionId: session.id, target: target(), integrator: address }));
