@@ -29,7 +29,7 @@ const demoOut = execFileSync(process.execPath, [path.join(import.meta.dirname, '
   encoding: 'utf8',
   maxBuffer: 64 * 2 ** 20,
 });
-const demo = JSON.parse(demoOut.trim().split('\n').at(-1)!) as { server: string; userList: string };
+const demo = JSON.parse(demoOut) as { server: string; userList: string };
 const store = await openLocalStore(path.join(root, 'konnektor.sqlite'));
 const connections = new ErpConnections();
 const api = createKonnektorApi({ connections, store: async () => store });

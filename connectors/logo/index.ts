@@ -12,6 +12,7 @@ import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { EINVOICE_BY_KIND, estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
 import { despatchModuleNeeds, despatchRefOf, readLogoDespatches, writeBackLogoDespatch } from './despatch';
 import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
+import { LOGO_EMM, mapProducerReceipt, producerReceiptHeadersQuery, producerReceiptLinesQuery, producerReceiptNeeds } from './receipts';
 import { mapInvoice, supplierOf, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
@@ -27,7 +28,9 @@ const LOGO_KINDS = {
   // Sales despatches (STFICHE): ETTN into GUID, sent into EDESPSTATUS, everything into KNK_EBELGE.
   eirsaliye: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   edefter: { read: true, writeBack: [] },
-} as const satisfies Record<LogoInvoiceKind | 'eirsaliye' | 'edefter', KindCapabilities[string]>;
+  // e-MM: INVOICE rows of TRCODE 26 (receipts.ts says which columns are inferred).
+  emm: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+} as const satisfies Record<LogoInvoiceKind | 'eirsaliye' | 'edefter' | 'emm', KindCapabilities[string]>;
 
 const invoiceKind = (module: Module): LogoInvoiceKind => invoiceKindOf('Logo', LOGO_KINDS, EINVOICE_BY_KIND, module);
 
@@ -37,6 +40,7 @@ const NEEDS_BY_KIND: Record<keyof typeof LOGO_KINDS, (firm: string, period: stri
   earsiv: invoiceModuleNeeds,
   eirsaliye: despatchModuleNeeds,
   edefter: ledgerNeeds,
+  emm: producerReceiptNeeds,
 };
 
 const run = withErpErrors;
@@ -61,6 +65,26 @@ async function openChecked(ctx: ConnectorContext, target: ErpTarget): Promise<{ 
     });
   }
   return { erp, firm, period };
+}
+
+/** Unsent müstahsil makbuzları (TRCODE 26) with their lines, the firm as the buyer who issues them. */
+async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, filter: OutgoingFilter): Promise<CanonicalDocument[]> {
+  const { erp, firm, period } = await openChecked(ctx, target);
+  await checkTables(erp, producerReceiptNeeds(firm, period));
+  const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
+  const headers = (await run(erp, () => producerReceiptHeadersQuery(erp.db, firm, period, filter))) as Row[];
+  const linesBySlip = new Map<number, Row[]>();
+  for (const part of chunks(headers.map((h) => intOf(h.LOGICALREF)))) {
+    for (const l of (await run(erp, () => producerReceiptLinesQuery(erp.db, firm, period, part))) as Row[]) {
+      const ref = intOf(l.INVOICEREF);
+      let list = linesBySlip.get(ref);
+      if (!list) linesBySlip.set(ref, (list = []));
+      list.push(l);
+    }
+  }
+  const supplier = firmRow ? supplierOf(firmRow) : undefined;
+  const context = { database: erp.name, firm, period, invoiceTable: logoTables(firm, period).invoice, ...(supplier ? { supplier } : {}) };
+  return headers.map((h) => mapProducerReceipt(h, linesBySlip.get(intOf(h.LOGICALREF)) ?? [], context));
 }
 
 export const logoConnector: ErpConnector = {
@@ -130,6 +154,7 @@ export const logoConnector: ErpConnector = {
   },
 
   async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    if (module === 'emm') return readProducerReceipts(ctx, target, filter);
     if (module === 'eirsaliye') {
       readableKind('Logo', LOGO_KINDS, module);
       const { erp, firm, period } = await openChecked(ctx, target);
@@ -196,8 +221,9 @@ export const logoConnector: ErpConnector = {
         if (current !== '' && current !== result.ettn.toLowerCase()) {
           throw new KonnektorError('ERP_ETTN_CONFLICT', `Invoice ${logicalRef} already has GUID ${current}`, { ettn: current });
         }
-        const module = kindOfEinvoice(intOf(row.EINVOICE));
-        const estatus = estatusFor(module, result.status);
+        const receipt = intOf(row.TRCODE) === LOGO_EMM.trcode;
+        const module = receipt ? 'emm' : kindOfEinvoice(intOf(row.EINVOICE));
+        const estatus = receipt ? (result.status === 'delivered' ? LOGO_EMM.estatusDelivered : undefined) : estatusFor(module as LogoInvoiceKind, result.status);
         await trx(table)
           .where('LOGICALREF', logicalRef)
           .update({ GUID: result.ettn.toUpperCase(), ...(estatus !== undefined ? { ESTATUS: estatus } : {}) });

@@ -101,5 +101,5 @@ export function linesQuery(
 }
 
 export function invoiceByRefQuery(db: Knex, firm: string, period: string, logicalRef: number): Knex.QueryBuilder {
-  return db.from(logoTables(firm, period).invoice).select('LOGICALREF', 'GUID', 'ESTATUS', 'EINVOICE').where('LOGICALREF', logicalRef);
+  return db.from(logoTables(firm, period).invoice).select('LOGICALREF', 'TRCODE', 'GUID', 'ESTATUS', 'EINVOICE').where('LOGICALREF', logicalRef);
 }

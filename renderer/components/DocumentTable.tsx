@@ -78,7 +78,15 @@ export function DocumentTable({ rows, selected, focused, onToggle, onFocus, heig
                 <span role="cell">{formatDate(r.issueDate)}</span>
                 <span role="cell" className="c-wide" title={r.customer}>{r.customer ?? ''}</span>
                 <span role="cell">{r.customerTaxId ?? ''}</span>
-                <span role="cell" className="c-num">{formatAmount(r.total, r.currency)}</span>
+                <span
+                  role="cell"
+                  className="c-num"
+                  data-testid="row-amount"
+                  title={r.deductions?.map((d) => `${d.name} %${d.percent}: ${formatAmount(d.amount, r.currency)}`).join('\n')}
+                >
+                  {/* A receipt's amount payable is its net after the deductions; an invoice's, its total. */}
+                  {formatAmount(r.net ?? r.total, r.currency)}
+                </span>
                 <span role="cell" className={`state state-${r.status}`}>{t(`status.${r.status}`)}</span>
                 <span role="cell" className="c-wide" title={r.message}>{[r.gibCode, r.message].filter(Boolean).join(' — ')}</span>
               </div>

@@ -68,6 +68,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'docs.date': 'Date',
   'docs.taxId': 'Tax id',
   'docs.total': 'Amount payable',
+  'docs.gross': 'Gross amount',
   'docs.taxInclusive': 'Amount incl. VAT',
   'docs.detail': 'Document details',
   'docs.details': 'Details',

@@ -67,6 +67,7 @@ export const tr = {
   'docs.date': 'Tarih',
   'docs.taxId': 'VKN/TCKN',
   'docs.total': 'Ödenecek Tutar',
+  'docs.gross': 'Brüt tutar',
   'docs.taxInclusive': 'KDV dahil tutar',
   'docs.ettn': 'ETTN',
   'docs.detail': 'Belge ayrıntısı',

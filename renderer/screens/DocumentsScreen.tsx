@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { DocumentPreview, DocumentRow } from '../../core/api';
 import { STATUS_FILTERS, type DocumentStatus } from '../../core/documents/documentStatus';
 import { errorText, invoke, type Output } from '../api';
@@ -49,10 +49,30 @@ function DocumentDetail({ row }: { row: DocumentRow }) {
         <dd>
           {row.customer ?? ''} {row.customerTaxId ? `(${row.customerTaxId})` : ''}
         </dd>
-        <dt>{t('docs.taxInclusive')}</dt>
-        <dd data-testid="detail-tax-inclusive">{formatAmount(row.taxInclusive, row.currency) || '—'}</dd>
-        <dt>{t('docs.total')}</dt>
-        <dd data-testid="detail-payable">{formatAmount(row.total, row.currency) || '—'}</dd>
+        {row.deductions ? (
+          <>
+            {/* A receipt: the gross, each deduction or tax with its rate, and what is paid. */}
+            <dt>{t('docs.gross')}</dt>
+            <dd data-testid="detail-gross">{formatAmount(row.total, row.currency) || '—'}</dd>
+            {row.deductions.map((d) => (
+              <Fragment key={`${d.code}-${d.percent}`}>
+                <dt>
+                  {d.name} %{d.percent}
+                </dt>
+                <dd data-testid="detail-deduction">{formatAmount(d.amount, row.currency)}</dd>
+              </Fragment>
+            ))}
+            <dt>{t('docs.total')}</dt>
+            <dd data-testid="detail-payable">{formatAmount(row.net, row.currency) || '—'}</dd>
+          </>
+        ) : (
+          <>
+            <dt>{t('docs.taxInclusive')}</dt>
+            <dd data-testid="detail-tax-inclusive">{formatAmount(row.taxInclusive, row.currency) || '—'}</dd>
+            <dt>{t('docs.total')}</dt>
+            <dd data-testid="detail-payable">{formatAmount(row.total, row.currency) || '—'}</dd>
+          </>
+        )}
         <dt>{t('docs.status')}</dt>
         <dd className={`state-${row.status}`}>{t(`status.${row.status}`)}</dd>
         {row.ettn ? (

@@ -177,6 +177,7 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
             c.email, c.kind === 'person' ? 1 : 0, c.tckn ?? null, c.firstName ?? null, c.familyName ?? null, c.registered ? 1 : 0,
             c.aliases.length === 1 ? c.aliases[0] : null);
         });
+        addProducerCards(db, f);
       }
       for (const l of layout) {
         insPeriod.run(Number(l.firm), Number(l.period), `${l.fiscalYear}-01-01`, `${l.fiscalYear}-12-31`, l.fiscalYear === opts.year ? 1 : 0);
@@ -236,6 +237,7 @@ export function createLogoDemo(dir: string, world: DemoWorld, opts: { seed: numb
           lineCount += lineNo;
         }
         despatchCount += writeLogoDespatches(db, l, world, opts.year, sentDespatches, units);
+        if (l.fiscalYear === opts.year) addProducerReceipts(db, l.firm, l.period, l.fiscalYear);
       }
     });
     write();
@@ -281,6 +283,66 @@ function writeLogoDespatches(db: Database.Database, l: LogoDemoPeriod, world: De
     if (d.sent) sent.push({ firm: l.firm, period: l.period, module: 'eirsaliye', key: `STF:${ref}`, ettn: d.sent.ettn, gibNumber: d.sent.gibNumber, date: d.date });
   }
   return despatches.length;
+}
+
+/**
+ * e-MM demo: farmers (person cards with TCKN; one without) and this year's müstahsil makbuzları, INVOICE rows of
+ * TRCODE 26 whose lines carry the stopaj rate and amount where connectors/logo/receipts.ts reads them (1, 2, 4 % and
+ * a 0 % line with exemption 350), plus one slip of a farmer without TCKN that Konnektör must refuse.
+ */
+export const LOGO_DEMO_PRODUCER_BASE = 1_900_000_000;
+const FARMERS = [
+  { code: '320.90.001', first: 'Hasan', family: 'Çiftçi', tckn: '12345678950', town: 'Polatlı', city: 'Ankara' },
+  { code: '320.90.002', first: 'Ayşe', family: 'Toprak', tckn: '23456789138', town: 'Çarşamba', city: 'Samsun' },
+  { code: '320.90.003', first: 'Mehmet', family: 'Bağcı', tckn: '34567891238', town: 'Akçaabat', city: 'Trabzon' },
+  { code: '320.90.004', first: 'Fatma', family: 'Yılmaz', tckn: null, town: 'Salihli', city: 'Manisa' },
+] as const;
+const PRODUCE = [
+  { code: 'URN.BUGDAY', name: 'Buğday', unit: 'KG', global: 'KGM' },
+  { code: 'URN.SUT', name: 'Çiğ süt', unit: 'LT', global: 'LTR' },
+  { code: 'URN.FINDIK', name: 'Kabuklu fındık', unit: 'KG', global: 'KGM' },
+  { code: 'URN.HASAT', name: 'Ceviz hasat hizmeti', unit: 'GUN', global: 'DAY' },
+  { code: 'URN.ARPA', name: 'Arpa', unit: 'KG', global: 'KGM' },
+] as const;
+/** [farmer, produce, quantity, price, stopaj %, exemption] per slip. */
+export const LOGO_DEMO_PRODUCER_RECEIPTS: readonly [number, number, number, number, number, string | null][] = [
+  [0, 0, 10000, 9.5, 2, null],
+  [1, 1, 1250, 14.4, 1, null],
+  [2, 3, 3, 2500, 4, null],
+  [0, 2, 500, 123.45, 0, '350'],
+  [3, 4, 100, 10, 2, null],
+];
+
+function addProducerCards(db: Database.Database, f: string): void {
+  const base = LOGO_DEMO_PRODUCER_BASE;
+  const cl = db.prepare(`INSERT INTO LG_${f}_CLCARD (LOGICALREF, ACTIVE, CARDTYPE, CODE, DEFINITION_, DISTRICT, TOWN, CITY, COUNTRY, ISPERSCOMP, TCKNO,
+    NAME, SURNAME) VALUES (?, 0, 2, ?, ?, ?, ?, ?, 'Türkiye', 1, ?, ?, ?)`);
+  FARMERS.forEach((x, i) => cl.run(base + i + 1, x.code, `${x.first} ${x.family}`, x.town, x.town, x.city, x.tckn, x.first, x.family));
+  const unit = db.prepare(`INSERT INTO LG_${f}_UNITSETL (LOGICALREF, CODE, NAME, UNITSETREF, LINENR, MAINUNIT, CONVFACT1, CONVFACT2, GLOBALCODE)
+    VALUES (?, ?, ?, ?, 1, 1, 1, 1, ?)`);
+  const item = db.prepare(`INSERT INTO LG_${f}_ITEMS (LOGICALREF, CARDTYPE, CODE, NAME, UNITSETREF, VAT) VALUES (?, 1, ?, ?, ?, 0)`);
+  PRODUCE.forEach((p, i) => {
+    unit.run(base + i + 1, p.unit, p.unit, base + i + 1, p.global);
+    item.run(base + i + 1, p.code, p.name, base + i + 1);
+  });
+}
+
+function addProducerReceipts(db: Database.Database, f: string, p: string, year: number): void {
+  const base = LOGO_DEMO_PRODUCER_BASE;
+  const inv = db.prepare(`INSERT INTO LG_${f}_${p}_INVOICE (LOGICALREF, GRPCODE, TRCODE, FICHENO, DATE_, TIME_, CLIENTREF, TOTALVAT, GROSSTOTAL,
+    NETTOTAL, TRCURR, TRNET, EINVOICE, ESTATUS) VALUES (?, 1, 26, ?, ?, 0, ?, 0, ?, ?, 0, ?, 0, 0)`);
+  const line = db.prepare(`INSERT INTO LG_${f}_${p}_STLINE (STOCKREF, LINETYPE, TRCODE, DATE_, INVOICEREF, INVOICELNNO, CLIENTREF, AMOUNT, PRICE,
+    TOTAL, LINENET, VAT, VATAMNT, VATMATRAH, UOMREF, VATEXCEPTCODE, VATEXCEPTREASON) VALUES (?, 0, 26, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  LOGO_DEMO_PRODUCER_RECEIPTS.forEach(([farmer, produce, quantity, price, stopaj, exemption], i) => {
+    const ref = base + i + 1;
+    const date = `${year}-01-${String(5 + i).padStart(2, '0')}`;
+    const gross = r2(new Decimal(quantity).mul(price));
+    const withheld = r2(gross.mul(stopaj).div(100));
+    const net = gross.minus(withheld);
+    inv.run(ref, `MM${year}-${String(i + 1).padStart(4, '0')}`, date, base + farmer + 1, num(gross), num(net), num(net));
+    line.run(base + produce + 1, date, ref, base + farmer + 1, quantity, price, num(gross), num(net), stopaj, num(withheld), num(gross), base + produce + 1,
+      exemption, exemption ? 'Diğerleri' : null);
+  });
 }
 
 /** Invoices sent in earlier sessions also have their KNK_EBELGE row (after the ERP migrations are applied). */

@@ -116,11 +116,11 @@ describe('a module the program cannot serve', () => {
   });
 
   it('gets the same answer from the connection test, and the login screen offers no such program', async () => {
-    await expect(api['erp.testConnection']({ module: 'emm', target })).rejects.toMatchObject({
+    await expect(api['erp.testConnection']({ module: 'esmm', target })).rejects.toMatchObject({
       code: 'CONNECTOR_MODULE_NOT_SUPPORTED',
-      userMessage: expect.stringContaining('e-MM modülü Logo Tiger / Go ile'),
+      userMessage: expect.stringContaining('e-SMM modülü Logo Tiger / Go ile'),
     });
-    expect((await api['session.defaults']({ module: 'emm' })).connectors).toEqual([]);
+    expect((await api['session.defaults']({ module: 'esmm' })).connectors).toEqual([]);
     expect((await api['session.defaults']({ module: 'efatura' })).connectors.map((c) => c.id)).toEqual(expect.arrayContaining(['logo', 'netsis']));
   });
 });

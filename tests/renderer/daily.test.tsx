@@ -114,6 +114,29 @@ describe('daily comforts on the document screen', () => {
     expect(screen.getByTestId('detail-tax-inclusive').textContent).toBe('56.000,00 TL');
   });
 
+  it('shows a müstahsil makbuzu’s net as its amount payable, and the gross and each deduction in the detail', async () => {
+    const receipt = row(1, 'delivered', {
+      erpNumber: 'MM1',
+      customer: 'Hasan Çiftçi',
+      total: '95000.00',
+      net: '92910.00',
+      deductions: [
+        { code: '0003', name: 'GV STOPAJI', percent: '2', amount: '1900.00' },
+        { code: '8001', name: 'BORSA TESCİL ÜCRETİ', percent: '0.2', amount: '190.00' },
+      ],
+    });
+    delete receipt.taxInclusive;
+    fakeBridge({ 'session.documents': () => [receipt] });
+    render(<DocumentsScreen />);
+    fireEvent.click(await screen.findByText('MM1'));
+    expect(screen.getByTestId('row-amount').textContent).toBe('92.910,00 TL');
+    expect(screen.getByTestId('row-amount').getAttribute('title')).toBe('GV STOPAJI %2: 1.900,00 TL\nBORSA TESCİL ÜCRETİ %0.2: 190,00 TL');
+    expect(screen.getByTestId('detail-gross').textContent).toBe('95.000,00 TL');
+    expect(screen.getAllByTestId('detail-deduction').map((d) => d.textContent)).toEqual(['1.900,00 TL', '190,00 TL']);
+    expect(screen.getByTestId('detail-payable').textContent).toBe('92.910,00 TL');
+    expect(screen.queryByTestId('detail-tax-inclusive')).toBeNull();
+  });
+
   it('lists an invalid document’s problems in its preview', async () => {
     fakeBridge({
       'session.documents': () => [row(1, 'invalid', { message: 'Satırda negatif miktar' })],
