@@ -15,6 +15,7 @@ import { createKonnektorApi } from '../core/api';
 import type { ExportReport } from '../core/documents/export';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
+import { SHIPPED } from '../runtime/shipped';
 
 const arg = process.argv.indexOf('--invoices');
 const invoices = arg > 0 ? Number(process.argv[arg + 1]) : 1000;
@@ -32,7 +33,7 @@ const demoOut = execFileSync(process.execPath, [path.join(import.meta.dirname, '
 const demo = JSON.parse(demoOut) as { server: string; userList: string };
 const store = await openLocalStore(path.join(root, 'konnektor.sqlite'));
 const connections = new ErpConnections();
-const api = createKonnektorApi({ connections, store: async () => store });
+const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
 await api['registry.import']({ file: demo.userList });
 for (const row of (await store('registered_users').select('identifier').count({ n: '*' }).groupBy('identifier')) as { identifier: string; n: number }[]) {
   if (Number(row.n) < 2) continue;

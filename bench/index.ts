@@ -36,6 +36,7 @@ import { parseTree, TreeUnsupported } from '../core/validation/schematron/tree';
 import { ensureSef } from '../core/validation/sefCache';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
+import { SHIPPED } from '../runtime/shipped';
 
 if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
 
@@ -77,7 +78,7 @@ const canonical: { doc: InvoiceDocument; module: 'efatura' | 'earsiv' }[] = [];
 {
   const store = await openLocalStore(':memory:');
   const connections = new ErpConnections();
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   const demo = await api['demo.init']({ dir: path.join(tmp, 'demo'), invoices, seed: 7 });
   await api['registry.import']({ file: demo.userList });
   for (const row of (await store('registered_users').select('identifier').count({ n: '*' }).groupBy('identifier')) as { identifier: string; n: number }[]) {

@@ -25,6 +25,7 @@ import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
 import { logger } from '../core/logging';
 import { documentKinds } from '../core/documents/kinds';
+import { SHIPPED } from '../runtime/shipped';
 
 if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
 
@@ -96,7 +97,7 @@ for (const vkn of senderVkns) {
 
 const store = await openLocalStore(path.join(root, 'konnektor.sqlite'));
 const connections = new ErpConnections();
-const api = createKonnektorApi({ connections, store: async () => store });
+const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
 const t0 = performance.now();
 const demo = await api['demo.init']({ dir: path.join(root, 'demo'), invoices });
 await api['registry.import']({ file: demo.userList });

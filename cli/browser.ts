@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { KonnektorApi } from '../core/api';
 import { logger } from '../core/logging';
-import { handleInvoke, type InvokeReply } from '../electron/ipc';
+import { RENDERER_CSP } from '../runtime/csp';
+import { handleInvoke, type InvokeReply } from '../runtime/invoke';
 
 /**
  * Browser mode's bridge: the same renderer and the same core/api as the desktop app, over HTTP on the loopback.
@@ -34,19 +35,6 @@ export interface BrowserServer {
 export const TOKEN_HEADER = 'x-konnektor-token';
 const MAX_BODY = 16 * 1024 * 1024;
 
-/** The renderer's CSP: its own scripts only, no eval, no plugins, no framing, API calls to itself only. */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-src 'self' blob: data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

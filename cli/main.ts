@@ -16,6 +16,7 @@ import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
 import { registerYearEndCommands } from './yearend';
 import { registerEdefterCommands } from './edefter';
+import { SHIPPED } from '../runtime/shipped';
 
 /** The modules whose documents Konnektör sends, as the help lists them (core/documents/kinds). */
 const SENDING_MODULES = [...new Set(documentKinds.list().filter((k) => k.direction === 'outgoing').map((k) => k.module))].join(' | ');
@@ -632,7 +633,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return store;
   };
-  const api = createKonnektorApi({
+  const api = createKonnektorApi({ ...SHIPPED,
     connections,
     store: openStore,
     settings: { dataDir: konnektorHome(), ...(process.env.KONNEKTOR_GIB_PACKAGE ? { gibPackage: process.env.KONNEKTOR_GIB_PACKAGE } : {}) },

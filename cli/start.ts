@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StartupProgress, startingApi, type KonnektorApi } from '../core/api';
-import { clockFromEnv, startRuntime, type Runtime } from '../electron/runtime';
+import { clockFromEnv, startRuntime, type Runtime } from '../runtime/runtime';
 import { startBrowserServer, type BrowserServer } from './browser';
 import { printResult, type Output } from './output';
 

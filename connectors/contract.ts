@@ -189,3 +189,10 @@ export interface ErpConnector {
   /** e-Defter: the chart of accounts (hesap planı) of the target. */
   readChartOfAccounts?(ctx: ConnectorContext, target: ErpTarget): Promise<ChartAccount[]>;
 }
+
+/** A set of programs, found by id: the shipped ones (connectors/registry.ts), or those an API instance is given. */
+export interface ConnectorRegistry {
+  list(): readonly ErpConnector[];
+  /** CONNECTOR_UNKNOWN for an id the set does not hold. */
+  get(id: string): ErpConnector;
+}

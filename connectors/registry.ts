@@ -1,36 +1,21 @@
-import { KonnektorError } from '../core/errors';
-import type { ErpConnector } from './contract';
+import type { ConnectorRegistry, ErpConnector } from './contract';
 import { etaConnector } from './eta';
 import { logoConnector } from './logo';
 import { mikroConnector } from './mikro';
 import { netsisConnector } from './netsis';
+import { createConnectorRegistry } from './shared/registry';
 
-/** Every accounting program Konnektör can read. Adding a program is adding a folder and a line here. */
+export type { ConnectorRegistry } from './contract';
+export { createConnectorRegistry } from './shared/registry';
+
+/**
+ * Every accounting program Konnektör can read. Adding a program is adding a folder and a line here. Core never
+ * imports this list: the API gets it through ApiDeps (runtime/shipped.ts), so the layers stay one-way.
+ */
 const CONNECTORS: readonly ErpConnector[] = [logoConnector, netsisConnector, mikroConnector, etaConnector];
 
-/** A set of programs, found by id: the shipped ones, or those an API instance is given (tests, embedders). */
-export interface ConnectorRegistry {
-  list(): readonly ErpConnector[];
-  get(id: string): ErpConnector;
-}
-
-export function createConnectorRegistry(connectors: readonly ErpConnector[]): ConnectorRegistry {
-  return {
-    list: () => connectors,
-    get(id) {
-      const found = connectors.find((c) => c.id === id.trim().toLowerCase());
-      if (!found) {
-        throw new KonnektorError('CONNECTOR_UNKNOWN', `Unknown connector ${JSON.stringify(id)}; known: ${connectors.map((c) => c.id).join(', ')}`, {
-          value: id,
-        });
-      }
-      return found;
-    },
-  };
-}
-
 /** The programs this Konnektör ships. */
-export const connectorRegistry = createConnectorRegistry(CONNECTORS);
+export const connectorRegistry: ConnectorRegistry = createConnectorRegistry(CONNECTORS);
 
 export function listConnectors(): readonly ErpConnector[] {
   return connectorRegistry.list();

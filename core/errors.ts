@@ -73,6 +73,7 @@ export const ERROR_CATALOG = {
     tr: 'Yerel veri deposu bu sürümden daha yeni bir Konnektör ile güncellenmiş; lütfen Konnektör’ü güncelleyin.',
   },
   DEMO_DIR_INVALID: { kind: 'input', tr: 'Örnek veri tabanları için klasör kullanılamıyor.' },
+  DEMO_UNAVAILABLE: { kind: 'internal', tr: 'Bu Konnektör kurulumunda örnek veri tabanları oluşturulamıyor.' },
   GIB_PACKAGE_MISSING: {
     kind: 'internal',
     tr: 'GİB şema ve kural paketi (UBL-TR XSD ve şematron) bulunamadı; “konnektor gib install” komutuyla kurun.',

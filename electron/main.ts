@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { App, BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, IpcMain, Protocol, SafeStorage, Session, WebContents } from 'electron';
-import { RENDERER_CSP } from '../cli/browser';
 import { StartupProgress, startingApi, type KonnektorApi } from '../core/api';
 import { logger } from '../core/logging';
+import { RENDERER_CSP } from '../runtime/csp';
+import { clockFromEnv, startRuntime, type Runtime } from '../runtime/runtime';
 import { registerKonnektorIpc } from './ipc';
-import { clockFromEnv, startRuntime, type Runtime } from './runtime';
 import { createDesktopVault } from './vault';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -293,6 +293,8 @@ export interface MikroJournalSource {
   /** The master database (MikroDB_V1x), for the user names. */
   master: ErpDatabase;
   fiscalYear: number;
+  /** Lines per page (default 5000); tests make it small to cut vouchers across pages. */
+  pageSize?: number;
 }
 
 async function userNames(master: ErpDatabase): Promise<Map<number, string>> {
@@ -309,6 +311,7 @@ async function userNames(master: ErpDatabase): Promise<Map<number, string>> {
  */
 export async function* readMikroJournal(source: MikroJournalSource, query: JournalQuery): AsyncGenerator<LedgerEntry> {
   const { erp, master, fiscalYear } = source;
+  const pageSize = source.pageSize ?? PAGE;
   await checkTables(erp, mikroLedgerNeeds());
   const described = await withErpErrors(erp, () => describeColumns(erp, [MIKRO_LEDGER_TABLES.line, MIKRO_LEDGER_TABLES.document]));
   const activeOnly = described.get(MIKRO_LEDGER_TABLES.line)?.has('FIS_AKTIF_PASIF') ?? false;
@@ -364,9 +367,9 @@ export async function* readMikroJournal(source: MikroJournalSource, query: Journ
   let after: MikroJournalKeyset | undefined;
   let carried: Row[] = [];
   for (;;) {
-    const lines = (await withErpErrors(erp, () => mikroJournalLinesQuery(erp.db, fiscalYear, query, after, PAGE, { activeOnly }))) as Row[];
+    const lines = (await withErpErrors(erp, () => mikroJournalLinesQuery(erp.db, fiscalYear, query, after, pageSize, { activeOnly }))) as Row[];
     const all = [...carried, ...lines];
-    const done = lines.length < PAGE;
+    const done = lines.length < pageSize;
     // The last voucher of a full page may go on in the next one: hold it back.
     let cut = all.length;
     if (!done && all.length > 0) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import type { ConnectorContext } from '../../connectors/contract';
-import { connectorRegistry, createConnectorRegistry, type ConnectorRegistry } from '../../connectors/registry';
+import type { ConnectorContext, ConnectorRegistry } from '../../connectors/contract';
+import { createConnectorRegistry } from '../../connectors/shared/registry';
 import type { LocalStore } from '../../db/local';
 import { appendAudit } from '../../db/audit';
 import { recipientDirectory } from '../../db/registry';
@@ -47,7 +47,7 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     sd: deps.session ?? {},
     sessions: sessionsFor(deps),
     kinds: deps.kinds ?? documentKinds,
-    connectors: deps.connectors ? createConnectorRegistry(deps.connectors) : connectorRegistry,
+    connectors: createConnectorRegistry(deps.connectors),
     now,
     store: () => deps.store(),
     erp: { connections: deps.connections, recipients: recipientDirectory(() => deps.store()) },

@@ -1,10 +1,12 @@
 import type { ErpConnector } from '../../connectors/contract';
+import type { DemoSummary } from '../../sandbox/demo';
 import type { ErpConnections } from '../../db/erp';
 import type { LocalStore } from '../../db/local';
 import type { SessionRegistry, Vault } from '../auth';
 import type { DocumentKindRegistry } from '../documents/kinds';
 import type { Module } from '../modules';
 import type { SendRunOptions } from '../outbox';
+import type { ParsedInput } from './input';
 
 /**
  * What an API instance runs on. The desktop app, browser mode, the CLI and the tests each build one; nothing in
@@ -25,8 +27,10 @@ export interface ApiDeps {
   session?: SessionDeps;
   /** The document kinds this API builds and sends (default: core/documents/kinds' registry). */
   kinds?: DocumentKindRegistry;
-  /** The accounting programs this API reads (default: connectors/registry's list). */
-  connectors?: readonly ErpConnector[];
+  /** The accounting programs this API reads: the shipped list (runtime/shipped.ts), or what a test or embedder gives. */
+  connectors: readonly ErpConnector[];
+  /** Creates the embedded demo databases (`demo.init`); sandbox/demo's generator in the shipped app. */
+  demo?: (input: ParsedInput<'demo.init'>) => Promise<DemoSummary>;
 }
 
 /** What the desktop app and browser mode add to the API: where secrets and logs go, and the embedded defaults. */

@@ -67,6 +67,7 @@ export function createEdefterHandlers(ctx: ApiContext): EdefterHandlers {
   const edefterDeps = async (): Promise<EdefterDeps> => ({
     store: await deps.store(),
     connections: deps.connections,
+    connectors: ctx.connectors,
     now: deps.now,
     version: VERSION,
     dataDir: dataDir(),

@@ -81,7 +81,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
     ...createReceiptHandlers(ctx),
-    ...createDemoHandlers(),
+    ...createDemoHandlers(ctx),
   };
   // Every call is logged without secrets; failures keep their English detail in the log.
   const wrapped = Object.fromEntries(

@@ -91,7 +91,7 @@ export function createYearEndHandlers(ctx: ApiContext): YearEndHandlers {
       store: await deps.store(),
       connections: deps.connections,
       now: now(),
-      connectorOf: (id: string) => ctx.connectors.get(id),
+      connectors: ctx.connectors,
       kinds: ctx.kinds,
       ...(deps.session?.vault ? { vault: deps.session.vault } : {}),
       // The session holds the server with its password; profiles on that server use it.

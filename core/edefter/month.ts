@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { getConnector } from '../../connectors/registry';
-import type { ErpConnector } from '../../connectors/contract';
+import type { ConnectorRegistry, ErpConnector } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
 import { buildLedger, type BuiltPart, type LedgerBuildResult } from '../documents/xbrl/ledger';
 import { runEdefterSchematron, type SchematronIssue } from '../documents/xbrl/schematron';
@@ -29,6 +28,8 @@ import { getMonth, getNumbering, loadSettings, setNumbering, transition, updateM
 export interface EdefterDeps {
   store: Knex;
   connections: ErpConnections;
+  /** The accounting programs (the API's), found by the id of the month's target. */
+  connectors: Pick<ConnectorRegistry, 'get'>;
   now: () => Date;
   /** Konnektör's version (the default sourceApplication). */
   version: string;
@@ -65,8 +66,8 @@ async function settingsOf(deps: EdefterDeps, vkn: string): Promise<EdefterSettin
   return s;
 }
 
-function journalConnector(id: string): ErpConnector & Required<Pick<ErpConnector, 'readJournal' | 'readChartOfAccounts'>> {
-  const c = getConnector(id);
+function journalConnector(deps: EdefterDeps, id: string): ErpConnector & Required<Pick<ErpConnector, 'readJournal' | 'readChartOfAccounts'>> {
+  const c = deps.connectors.get(id);
   // A program whose capability map refuses e-Defter says why (ETA: no madde number), not "not yet".
   const refusal = c.documentKinds.edefter?.refusal;
   if (refusal) throw new KonnektorError(refusal.code, `${c.title}: ${refusal.detail}`, { program: c.title, module: 'e-Defter' });
@@ -97,7 +98,7 @@ export function monthFolder(deps: EdefterDeps, ref: MonthRef, settings: EdefterS
 
 function journal(deps: EdefterDeps, ref: MonthRef): AsyncIterable<LedgerEntry> {
   const { first, last } = monthBounds(ref.month);
-  return journalConnector(ref.target.connector).readJournal({ connections: deps.connections }, ref.target, { from: first, to: last });
+  return journalConnector(deps, ref.target.connector).readJournal({ connections: deps.connections }, ref.target, { from: first, to: last });
 }
 
 /** Reads the month's journal and runs every check; the month becomes `checked`, or stays `read` with the findings. */
@@ -110,7 +111,7 @@ export async function checkMonth(deps: EdefterDeps, ref: MonthRef): Promise<Mont
     throw new KonnektorError('EDEFTER_STATE_INVALID', `${ref.month} is already ${existing.state}; its journal can no longer change`, { month: ref.month, state: existing.state });
   }
   const before = await numberingBefore(deps, ref, settings);
-  const connector = journalConnector(ref.target.connector);
+  const connector = journalConnector(deps, ref.target.connector);
   const chart = await connector.readChartOfAccounts({ connections: deps.connections }, ref.target);
   const checker = new JournalChecker({ month: ref.month, previousJournalNo: before.journalNo, chart, numberingJob: connector.journalNumberingJob ?? 'yevmiye madde numaralama' });
   for await (const e of journal(deps, ref)) checker.check(e);
@@ -145,7 +146,7 @@ export async function buildMonth(deps: EdefterDeps, ref: MonthRef, options: { ou
   if (!row || row.state === 'read') throw new KonnektorError('EDEFTER_CHECKS_FAILED', `${ref.month} has not passed the checks; run the checks first`, { month: ref.month });
   const settings = await settingsOf(deps, ref.vkn);
   const before = await numberingBefore(deps, ref, settings);
-  const connector = journalConnector(ref.target.connector);
+  const connector = journalConnector(deps, ref.target.connector);
   const chart = await connector.readChartOfAccounts({ connections: deps.connections }, ref.target);
   const folder = options.outDir ? path.resolve(options.outDir) : path.join(monthFolder(deps, ref, settings), 'defter');
   fs.mkdirSync(folder, { recursive: true });
@@ -236,7 +237,7 @@ export async function advanceMonth(deps: EdefterDeps, ref: MonthRef, o: AdvanceO
         if (!parts) {
           // The CSV parts are written once and recorded before the first upload, so a restart uploads the same bytes.
           fs.rmSync(csvDir, { recursive: true, force: true });
-          const connector = journalConnector(ref.target.connector);
+          const connector = journalConnector(deps, ref.target.connector);
           const chart = await connector.readChartOfAccounts({ connections: deps.connections }, ref.target);
           const written = await writeQnbCsv(journal(deps, ref), { settings, month: ref.month, chart, outDir: csvDir, ...(ref.branch ? { branchCode: ref.branch } : {}) });
           parts = written.map((p) => ({ name: p.zipName, uploaded: false }));

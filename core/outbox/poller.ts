@@ -21,11 +21,16 @@ export const RESEND_CODES = new Set([1215, 1230]);
 /** Still on the way: queued, being processed, at GİB, GİB retrying, waiting for the receiver's system answer. */
 const WAIT_CODES = new Set([0, 1000, 1100, 1200, 1210, 1220]);
 
+/** Whether some shipped kind waits for the receiver's answer to a document of this profile (profiles are per kind). */
+function profileAwaitsAnswer(profile: string | undefined): boolean {
+  return documentKinds.list().some((k) => documentKinds.awaitsAnswer(k.id, profile));
+}
+
 /**
  * What a connectorService status means for the outbox. `awaitsAnswer`: the document's kind and profile expect the
- * receiver's answer (by default the e-Fatura kind's rule for `profile`).
+ * receiver's answer (the poller knows the kind; by default the profile alone decides).
  */
-export function interpretStatus(s: OutgoingStatus, profile?: string, awaitsAnswer = documentKinds.awaitsAnswer('efatura', profile)): StatusOutcome {
+export function interpretStatus(s: OutgoingStatus, profile?: string, awaitsAnswer = profileAwaitsAnswer(profile)): StatusOutcome {
   const code = s.gonderimCevabiKodu ? String(s.gonderimCevabiKodu) : undefined;
   const message = s.gonderimCevabiDetayi ?? s.aciklama;
   const withCode = <T extends object>(o: T) => ({ ...o, ...(code ? { code } : {}), ...(message ? { message } : {}) });

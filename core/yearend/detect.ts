@@ -1,5 +1,4 @@
 import type { ErpConnector, FirmPeriod } from '../../connectors/contract';
-import { getConnector } from '../../connectors/registry';
 import { listProfiles, type Profile } from '../../db/profiles';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { isKonnektorError } from '../errors';
@@ -8,7 +7,7 @@ import { turkeyDateTime } from '../time';
 import type { YearEndCheck, YearEndContext, YearEndItem, YearEndProposal, YearEndReason, YearEndScope, YearEndWarning } from './types';
 
 export function connectorFor(ctx: YearEndContext, id: string): ErpConnector {
-  return (ctx.connectorOf ?? getConnector)(id);
+  return ctx.connectors.get(id);
 }
 
 /** The profile's target as a connection can use it: the store keeps the server URL without its password. */

@@ -1,5 +1,4 @@
 import type { ConnectionTestResult, ErpConnector } from '../../connectors/contract';
-import { listConnectors } from '../../connectors/registry';
 import { planErpMigrations } from '../../db/erpMigrate';
 import { listProfiles, type Profile } from '../../db/profiles';
 import { documentKinds } from '../documents/kinds';
@@ -75,7 +74,7 @@ export function chooseTarget(connector: ErpConnector, current: ErpTarget, choice
 }
 
 async function databaseOwner(ctx: YearEndContext, connector: ErpConnector, target: ErpTarget): Promise<ErpConnector | undefined> {
-  for (const other of listConnectors()) {
+  for (const other of ctx.connectors.list()) {
     if (other.id === connector.id) continue;
     try {
       const list = await other.listDatabases({ connections: ctx.connections }, target.server);

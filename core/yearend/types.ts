@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CompanyIdentity, ConnectionCheck, ConnectionWarning, ErpConnector } from '../../connectors/contract';
+import type { CompanyIdentity, ConnectionCheck, ConnectionWarning, ConnectorRegistry } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
 import type { DocumentKindRegistry } from '../documents/kinds';
 import type { Profile } from '../../db/profiles';
@@ -20,8 +20,8 @@ export interface YearEndContext {
   connections: ErpConnections;
   /** Today, read as a Türkiye date. */
   now: Date;
-  /** The connector a profile names; tests swap in one whose helper objects fail half-way. */
-  connectorOf?: (id: string) => ErpConnector;
+  /** The accounting programs, found by the id a profile names (the API's; tests swap in one that fails half-way). */
+  connectors: ConnectorRegistry;
   /** The document kinds, which say with the connector's capability map what a program serves (default: the shipped ones). */
   kinds?: DocumentKindRegistry;
   /**

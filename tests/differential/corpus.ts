@@ -12,6 +12,7 @@ import type { ErpTarget } from '../../core/erp/target';
 import { locateGibPackage } from '../../core/validation/gibPackage';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore } from '../../db/local';
+import { SHIPPED } from '../../runtime/shipped';
 
 export type SchematronType = 'efatura' | 'earchive';
 
@@ -61,7 +62,7 @@ export async function demoDocuments(invoices: number): Promise<CorpusDocument[]>
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-diff-demo-'));
   const store = await openLocalStore(':memory:');
   const connections = new ErpConnections();
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   try {
     const demo = await api['demo.init']({ dir: path.join(root, 'demo'), invoices, seed: 11 });
     await api['registry.import']({ file: demo.userList });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserServer, type BrowserServer } from '../../cli/browser';
 import { RENDERER_DIST } from '../../cli/start';
-import { clockFromEnv, startRuntime, type Runtime } from '../../electron/runtime';
+import { clockFromEnv, startRuntime, type Runtime } from '../../runtime/runtime';
 
 /**
  * Browser mode end to end: a temp Konnektör home with the embedded demo (demo databases + sandbox), the real

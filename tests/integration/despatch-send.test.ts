@@ -14,6 +14,7 @@ import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { SEED_KONTOR } from '../../sandbox/server/seed';
+import { SHIPPED } from '../../runtime/shipped';
 
 let root: string;
 let store: LocalStore;
@@ -26,7 +27,7 @@ const connections = new ErpConnections();
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-despatch-send-'));
   store = await openLocalStore(':memory:');
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   const demo = await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 40 });
   await api['registry.import']({ file: demo.userList });
   server = demo.server;

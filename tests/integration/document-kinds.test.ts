@@ -14,6 +14,7 @@ import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
 import { SUPPLIER, invoice } from '../fixtures/invoices';
+import { SHIPPED } from '../../runtime/shipped';
 
 describe('document-kind registry', () => {
   it('holds e-Fatura, e-Arşiv, e-İrsaliye, e-SMM and e-MM, each named by its module, with its own checks, service and series', () => {
@@ -95,7 +96,7 @@ describe('a module the program cannot serve', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-kinds-'));
     store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-    api = createKonnektorApi({ connections, store: async () => store });
+    api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   });
   afterAll(async () => {
     await api.close();
@@ -214,7 +215,7 @@ describe('a document kind added through the registry alone', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-fake-kind-'));
     store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-    api = createKonnektorApi({
+    api = createKonnektorApi({ ...SHIPPED,
       connections,
       store: async () => store,
       // The shipped e-SMM kind is replaced by the stand-in: nothing but the registry entry tells them apart.

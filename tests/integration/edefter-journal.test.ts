@@ -10,6 +10,7 @@ import type { ErpTarget } from '../../core/erp/target';
 import { ErpConnections } from '../../db/erp';
 import { createDemoDatabases } from '../../sandbox/demo';
 import { demoJournal } from '../../sandbox/demo/journal';
+import { readMikroJournal } from '../../connectors/mikro/ledger';
 import { demoWorld } from '../../sandbox/demo/scenario';
 
 /** Journal reading (Logo EMFICHE/EMFLINE, Netsis TBLMUHMAS/TBLMUHFIS, Mikro MUHASEBE_FISLERI) and the checks, on the demo databases. */
@@ -107,5 +108,41 @@ describe.each(targets)('journal of %s', (id, target) => {
     expect(summary.issues[0]).toMatchObject({ code: 'LEDGER_NUMBER_OVERLAP', journalNo: 1, field: 'journalNo' });
     const gap = await checkMonth(connector, target, `${YEAR}-02`, 3);
     expect(gap.issues.map((i) => i.code)).toContain('LEDGER_NUMBER_GAP');
+  });
+});
+
+describe('Mikro journal paging', () => {
+  it('reads the same vouchers, lines and order whether a page holds 5000 lines or 7 (vouchers cut across pages)', async () => {
+    const target: ErpTarget = { connector: 'mikro', server, database: 'MikroDB_V17_ORNEK', fiscalYear: YEAR };
+    const erp = await connections.database(server, 'MikroDB_V17_ORNEK');
+    const master = await connections.database(server, 'MikroDB_V17');
+    const query = { from: `${YEAR}-01-01`, to: `${YEAR}-03-31` };
+    const whole: LedgerEntry[] = [];
+    for await (const e of getConnector('mikro').readJournal!(ctx, target, query)) whole.push(e);
+    const paged: LedgerEntry[] = [];
+    for await (const e of readMikroJournal({ erp, master, fiscalYear: YEAR, pageSize: 7 }, query)) paged.push(e);
+    expect(whole).toHaveLength(72);
+    expect(paged).toEqual(whole);
+    // Unnumbered first, then book order.
+    expect(whole[0]!.journalNo).toBeNull();
+    const numbered = whole.slice(1).map((e) => [e.date, e.journalNo!] as const);
+    expect(numbered).toEqual([...numbered].sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1]));
+  });
+
+  it('reads only the target’s fiscal year: the same dates booked under another fiscal year stay out', async () => {
+    const target: ErpTarget = { connector: 'mikro', server, database: 'MikroDB_V17_ORNEK', fiscalYear: YEAR };
+    const erp = await connections.database(server, 'MikroDB_V17_ORNEK');
+    await erp.db('MUHASEBE_FISLERI').insert({
+      fis_Guid: '00000000-0000-4000-a000-00000000f15c', fis_maliyil: YEAR - 1, fis_tarih: `${YEAR}-01-05`, fis_sira_no: 99999, fis_satir_no: 0,
+      fis_hesap_kod: '100.01', fis_meblag0: 5, fis_yevmiye_no: 1, fis_create_user: 1,
+    });
+    try {
+      const read: LedgerEntry[] = [];
+      for await (const e of getConnector('mikro').readJournal!(ctx, target, { from: `${YEAR}-01-01`, to: `${YEAR}-01-31` })) read.push(e);
+      expect(read).toHaveLength(24);
+      expect(read.map((e) => e.voucherNo)).not.toContain('99999');
+    } finally {
+      await erp.db('MUHASEBE_FISLERI').where('fis_Guid', '00000000-0000-4000-a000-00000000f15c').delete();
+    }
   });
 });

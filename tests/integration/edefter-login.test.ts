@@ -10,6 +10,7 @@ import { createDemoDatabases } from '../../sandbox/demo';
 import { demoEdefterSettings } from '../../sandbox/demo/ledger';
 import { demoWorld } from '../../sandbox/demo/scenario';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SHIPPED } from '../../runtime/shipped';
 
 /** The e-Defter login with Logo, Netsis and Mikro (ETA refused), and the screen's session-based calls (months, check). */
 let dir: string;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-edefter-login-'));
   sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), port: 0, validate: false });
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections, store: async () => store, session: { vault: new MemoryVault(), defaultIntegrator: sandbox.url, registry: new SessionRegistry({}) } });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store, session: { vault: new MemoryVault(), defaultIntegrator: sandbox.url, registry: new SessionRegistry({}) } });
   await createDemoDatabases({ dir: path.join(dir, 'demo'), invoices: 12, seed: 1, year: YEAR });
   const world = demoWorld(1);
   for (const i of [0, 1] as const) await api['edefter.settings.save']({ settings: demoEdefterSettings(world, i, YEAR) });

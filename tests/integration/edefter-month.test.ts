@@ -12,6 +12,7 @@ import { demoEdefterSettings } from '../../sandbox/demo/ledger';
 import { demoWorld } from '../../sandbox/demo/scenario';
 import type { TestToken } from '../../core/signing/softhsm';
 import { testToken, xmlsecVerify } from '../support/edefter';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * A whole month through the integrator: `konnektor edefter send` against the sandbox, killed with SIGKILL in every
@@ -44,7 +45,7 @@ beforeAll(async () => {
   fs.mkdirSync(home);
   process.env.KONNEKTOR_HOME = home;
   store = await openLocalStore(path.join(home, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   const { createDemoDatabases } = await import('../../sandbox/demo');
   await createDemoDatabases({ dir: demoDir, invoices: 12, seed: SEED, year: YEAR });
   await api['edefter.settings.save']({ settings });

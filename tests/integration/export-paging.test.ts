@@ -12,6 +12,7 @@ import { readDefaultInvoiceXslt } from '../../core/documents/preview';
 import { createValidator, locateGibPackage, type DocumentValidator } from '../../core/validation';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * Export reads, builds and checks a page of ERP documents at a time, so its memory does not grow with the batch.
@@ -28,7 +29,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-export-paging-'));
   const setup = await openLocalStore(':memory:');
   stores.push(setup);
-  const api = createKonnektorApi({ connections, store: async () => setup });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => setup });
   server = (await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 60, seed: 5 })).server;
   await api.close();
   validator = await createValidator();
@@ -61,7 +62,7 @@ async function run(name: string, pageSize: number | undefined, reads: OutgoingFi
   // Each run numbers in its own store, so both start from the same empty series.
   const store = await openLocalStore(':memory:');
   stores.push(store);
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   await api['registry.import']({ file: path.join(root, 'demo', 'gib-kullanici-listesi.xml') });
   await api.close();
   const opts: ExportOptions = {

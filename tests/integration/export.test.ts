@@ -9,6 +9,7 @@ import { getConnector } from '../../connectors/registry';
 import { GIB_ID } from '../../core/documents/numbering';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * The export pipeline on the demo databases: every demo invoice comes out XSD- and schematron-valid; each kind of
@@ -23,7 +24,7 @@ const connections = new ErpConnections();
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-export-'));
   store = await openLocalStore(':memory:');
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
 }, 60_000);
 afterAll(async () => {
   await api.close();

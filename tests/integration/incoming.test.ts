@@ -15,6 +15,7 @@ import { openLocalStore, type LocalStore } from '../../db/local';
 import { demoWorld } from '../../sandbox/demo/scenario';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { incomingInvoiceXml, SEED_INCOMING_PER_COMPANY } from '../../sandbox/server/seed';
+import { SHIPPED } from '../../runtime/shipped';
 
 const world = demoWorld(1);
 const [ORNEK, ANADOLU] = world.companies.map((c) => c.vkn) as [string, string];
@@ -28,7 +29,7 @@ let clock = new Date();
 beforeAll(async () => {
   sb = await startSandbox({ dataDir: path.join(dir, 'sandbox'), stepMs: 5 });
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections: new ErpConnections(), store: async () => store, now: () => clock });
+  api = createKonnektorApi({ ...SHIPPED, connections: new ErpConnections(), store: async () => store, now: () => clock });
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -134,7 +135,7 @@ describe('incoming e-Fatura', () => {
     const crashed = await openLocalStore(storeFile);
     try {
       expect((await crashed('incoming_documents').count({ n: '*' }))[0]).toMatchObject({ n: 0 });
-      const crashApi = createKonnektorApi({ connections: new ErpConnections(), store: async () => crashed });
+      const crashApi = createKonnektorApi({ ...SHIPPED, connections: new ErpConnections(), store: async () => crashed });
       const r = await crashApi['incoming.fetch']({ module: 'efatura', vkn: ANADOLU, ...access() });
       await crashApi.close();
       expect(r.stored).toBe(SEED_INCOMING_PER_COMPANY + 3);

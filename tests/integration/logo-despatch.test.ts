@@ -16,6 +16,7 @@ import type { ErpTarget } from '../../core/erp/target';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { DEMO_CARRIER, DEMO_DRIVERS } from '../../sandbox/demo/despatch';
+import { SHIPPED } from '../../runtime/shipped';
 
 let root: string;
 let server: string;
@@ -28,7 +29,7 @@ let year: number;
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-logo-despatch-'));
   store = await openLocalStore(':memory:');
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   const summary = await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 40, seed: 5 });
   await api['registry.import']({ file: summary.userList });
   server = summary.server;

@@ -18,6 +18,7 @@ import { logoErpMigrations } from '../../migrations/erp/logo';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { LOGO_DEMO_PRODUCER_BASE, createLogoDemo } from '../../sandbox/demo/logo';
 import { demoWorld } from '../../sandbox/demo/scenario';
+import { SHIPPED } from '../../runtime/shipped';
 
 const YEAR = 2026;
 const now = () => new Date(`${YEAR}-03-10T09:00:00+03:00`);
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await applyErpMigrations(await connections.database(server, 'LOGODB'), logoErpMigrations);
   sb = await startSandbox({ dataDir: path.join(dir, 'sandbox'), stepMs: 5, clock: { now } });
   store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
-  api = createKonnektorApi({ connections, store: async () => store, now });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store, now });
 }, 120_000);
 afterAll(async () => {
   await api?.close();

@@ -10,6 +10,7 @@ import { ErpConnections } from '../../db/erp';
 import { openLocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { seededRandom } from '../../sandbox/server/faults';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * "Nothing lost, nothing sent twice" under the worst interruption there is: the sending process is killed with
@@ -57,7 +58,7 @@ beforeAll(async () => {
   fs.mkdirSync(home);
   const connections = new ErpConnections();
   const store = await openLocalStore(path.join(home, 'konnektor.sqlite'));
-  const api = createKonnektorApi({ connections, store: async () => store });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   try {
     const demo = await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 2200 });
     server = demo.server;

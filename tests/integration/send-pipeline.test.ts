@@ -11,6 +11,7 @@ import { entriesIn } from '../../core/outbox/store';
 import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SHIPPED } from '../../runtime/shipped';
 
 /**
  * The whole send pipeline — demo ERP → export → outbox → eFinans sandbox over SOAP → status poll → write-back —
@@ -44,7 +45,7 @@ async function world(opts: { stepMs?: number } = {}): Promise<World> {
   const store = await openLocalStore(':memory:');
   const w = {} as World;
   w.onEvent = () => {};
-  const api = createKonnektorApi({ connections, store: async () => store, onSendEvent: (e) => w.onEvent(e) });
+  const api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store, onSendEvent: (e) => w.onEvent(e) });
   const demo = await api['demo.init']({ dir: path.join(root, 'demo') });
   await api['registry.import']({ file: demo.userList });
   const sandboxOptions = { dataDir: path.join(root, 'sandbox'), stepMs: opts.stepMs ?? 15 };
@@ -259,7 +260,7 @@ describe('send pipeline against the eFinans sandbox', () => {
     }
     db.close();
     const fresh2 = await openLocalStore(':memory:');
-    const api2 = createKonnektorApi({ connections: w.connections, store: async () => fresh2 });
+    const api2 = createKonnektorApi({ ...SHIPPED, connections: w.connections, store: async () => fresh2 });
     try {
       await api2['registry.import']({ file: path.join(w.demoDir, 'gib-kullanici-listesi.xml') });
       const dup = await api2['documents.send']({

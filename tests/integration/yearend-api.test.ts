@@ -11,6 +11,7 @@ import { saveProfile } from '../../db/profiles';
 import { createDemoDatabases } from '../../sandbox/demo';
 import { logoConnector } from '../../connectors/logo';
 import { logger } from '../../core/logging';
+import { SHIPPED } from '../../runtime/shipped';
 
 const NOW = new Date('2026-01-05T07:30:00Z');
 let dir: string;
@@ -39,9 +40,9 @@ beforeAll(async () => {
     await saveProfile(store, { module, companyVkn: ornek, fiscalYear: 2025, branch: '', target: target('001'), integrator: { endpoint: 'http://127.0.0.1:8480', user: 'ornek' } });
   }
   await saveProfile(store, { module: 'efatura', companyVkn: anadolu, fiscalYear: 2025, branch: '', target: target('002'), integrator: {} });
-  const deps = { connections, store: async () => store, now: () => NOW, session: { registry } };
+  const deps = { ...SHIPPED, connections, store: async () => store, now: () => NOW, session: { registry } };
   api = createKonnektorApi(deps);
-  cliApi = createKonnektorApi({ ...deps, localActor: { user: 'admin', staff: false } });
+  cliApi = createKonnektorApi({ ...SHIPPED, ...deps, localActor: { user: 'admin', staff: false } });
 });
 afterAll(async () => {
   await api.close();

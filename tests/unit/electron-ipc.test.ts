@@ -2,7 +2,8 @@ import Decimal from 'decimal.js';
 import { describe, expect, it, vi } from 'vitest';
 import type { KonnektorApi } from '../../core/api';
 import { KonnektorError } from '../../core/errors';
-import { INVOKE_CHANNEL, handleInvoke, registerKonnektorIpc } from '../../electron/ipc';
+import { INVOKE_CHANNEL, registerKonnektorIpc } from '../../electron/ipc';
+import { handleInvoke } from '../../runtime/invoke';
 
 const api = {
   'connectors.list': vi.fn(async () => [{ id: 'logo', amount: new Decimal('10.005') }]),

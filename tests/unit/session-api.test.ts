@@ -9,6 +9,7 @@ import { ErpConnections } from '../../db/erp';
 import { openLocalStore, type LocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
+import { SHIPPED } from '../../runtime/shipped';
 
 /** The login and session methods against the demo databases and a sandbox, without a browser. */
 describe('session API', () => {
@@ -27,7 +28,7 @@ describe('session API', () => {
     sandbox = await startSandbox({ dataDir: path.join(dir, 'sandbox'), port: 0, validate: false });
     store = await openLocalStore(path.join(dir, 'konnektor.sqlite'));
     connections = new ErpConnections();
-    api = createKonnektorApi({ connections, store: async () => store, session: { vault, defaultIntegrator: sandbox.url, registry } });
+    api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store, session: { vault, defaultIntegrator: sandbox.url, registry } });
     await api['demo.init']({ dir: path.join(dir, 'demo') });
   });
   afterAll(async () => {

@@ -9,9 +9,11 @@ import { ErpConnections } from '../db/erp';
 import { openLocalStore, type LocalStore } from '../db/local';
 import { listProfiles } from '../db/profiles';
 import { startSandbox, type SandboxHandle } from '../sandbox/server';
+import { SHIPPED } from './shipped';
 
 /**
- * Everything the desktop app runs on, shared by Electron's main process and browser mode: the local store, the
+ * Everything the desktop app runs on, shared by Electron's main process and browser mode (so it lives here, not in
+ * electron/): the local store, the
  * vault, rotating logs and the API. On a first run (no saved settings, or only the demo's) it brings the embedded
  * defaults up: demo accounting databases and the eFinans sandbox on the loopback, with the sandbox login offered.
  */
@@ -80,6 +82,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.printToPdf ? { printToPdf: options.printToPdf } : {}),
   };
   const api = createKonnektorApi({
+    ...SHIPPED,
     connections,
     store: () => storePromise,
     session,
