@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netsisConnector } from '../../connectors/netsis';
 import { createKonnektorApi, type KonnektorService } from '../../core/api';
+import { SHIPPED } from '../../runtime/shipped';
 import type { DespatchDocument } from '../../core/documents/model';
 import type { ErpTarget } from '../../core/erp/target';
 import { ErpConnections } from '../../db/erp';
@@ -26,7 +27,7 @@ const ctx = { connections };
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'knk-netsis-despatch-'));
   store = await openLocalStore(':memory:');
-  api = createKonnektorApi({ connections, store: async () => store });
+  api = createKonnektorApi({ ...SHIPPED, connections, store: async () => store });
   const summary = await api['demo.init']({ dir: path.join(root, 'demo'), invoices: 40, seed: 7 });
   await api['registry.import']({ file: summary.userList });
   server = summary.server;
