@@ -9,6 +9,7 @@ import { netsisErpMigrations } from '../../migrations/erp/netsis';
 import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapabilities, OutgoingFilter, WriteBackResult } from '../contract';
 import { checkTables, inspectTables, mergeChecks, type TableNeed } from '../shared/checks';
 import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
+import { NETSIS_DESPATCH, despatchModuleNeeds, readNetsisDespatches, writeBackNetsisDespatch } from './despatch';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { mapRows } from '../shared/rows';
 import { chunks, intOf, textOf } from '../shared/values';
@@ -36,8 +37,10 @@ import {
 const NETSIS_KINDS = {
   efatura: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   earsiv: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
+  // Sales despatches (TBLFATUIRS FTIRSIP '3' + TBLEIRSMAS): the GİB number into GIB_FATIRS_NO, everything into KNK_EBELGE.
+  eirsaliye: { read: true, writeBack: ['ettn', 'number', 'status', 'gibCode', 'message'] },
   edefter: { read: true, writeBack: [] },
-} as const satisfies Record<NetsisInvoiceKind | 'edefter', KindCapabilities[string]>;
+} as const satisfies Record<NetsisInvoiceKind | 'eirsaliye' | 'edefter', KindCapabilities[string]>;
 
 const invoiceModule = (module: Module): NetsisInvoiceKind => invoiceKindOf('Netsis', NETSIS_KINDS, EBELGE_BY_KIND, module);
 
@@ -45,6 +48,7 @@ const invoiceModule = (module: Module): NetsisInvoiceKind => invoiceKindOf('Nets
 const NEEDS_BY_KIND: Record<keyof typeof NETSIS_KINDS, () => TableNeed[]> = {
   efatura: invoiceModuleNeeds,
   earsiv: invoiceModuleNeeds,
+  eirsaliye: despatchModuleNeeds,
   edefter: netsisLedgerNeeds,
 };
 
@@ -231,6 +235,13 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     },
 
     async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+      if (module === 'eirsaliye') {
+        readableKind('Netsis', NETSIS_KINDS, module);
+        checkFilter(filter);
+        const { erp, company } = await openCompany(ctx, target.server, requireDatabase(target));
+        await checkTables(erp, despatchModuleNeeds());
+        return readNetsisDespatches(erp, filter, company.supplier ? { supplier: company.supplier } : {});
+      }
       const m = invoiceModule(module);
       checkFilter(filter);
       const { erp, system, company } = await openCompany(ctx, target.server, requireDatabase(target));
@@ -289,7 +300,11 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
 
     async writeBack(ctx, target, ref: ErpDocumentRef, result: WriteBackResult) {
       const key = parseInvoiceKey(ref.key);
-      // Only outgoing sales invoices are ever handed out, so only they are written to.
+      if (key.ftirsip === NETSIS_DESPATCH.ftirsip) {
+        const { erp } = await openCompany(ctx, target.server, ref.database || requireDatabase(target));
+        return writeBackNetsisDespatch(erp, key, result);
+      }
+      // Only outgoing sales invoices and sales despatches are ever handed out, so only they are written to.
       if (key.ftirsip !== OUTGOING_FTIRSIP) {
         throw new KonnektorError('ERP_DOCUMENT_NOT_FOUND', `Not an outgoing Netsis invoice: ${ref.key}`, { value: ref.key });
       }

@@ -80,8 +80,13 @@ const SHIP_TO = [
 
 export function demoDespatches(world: DemoWorld, opts: { company: DemoCompany; fiscalYear: number; current: boolean }): DemoDespatch[] {
   const goods = world.items.filter((i) => i.kind === 'goods');
-  const withAlias = despatchCustomers(world);
-  const invoiceOnly = world.customers.find((c) => c.registered && c.despatchAliases.length === 0)!;
+  // Customers whose card address GİB accepts (a program that takes the delivery address from the card sends it).
+  const postalOk = (c: DemoCustomer) => /^(0[1-9]|[1-7][0-9]|8[01])[0-9]{3}$/.test(c.postalCode);
+  const eligible = despatchCustomers(world).filter(postalOk);
+  const withAlias = eligible.length > 0 ? eligible : despatchCustomers(world);
+  const receiver = (i: number) => withAlias[i % withAlias.length]!;
+  const invoiceOnlyAll = world.customers.filter((c) => c.registered && c.despatchAliases.length === 0);
+  const invoiceOnly = invoiceOnlyAll.find(postalOk) ?? invoiceOnlyAll[0]!;
   const companyNo = opts.company.key === 'ornek' ? 1 : 2;
   const y = opts.fiscalYear;
   const base = (seq: number, scenario: DespatchScenario, customer: DemoCustomer, over: Partial<DemoDespatch> = {}): DemoDespatch => {
@@ -108,22 +113,22 @@ export function demoDespatches(world: DemoWorld, opts: { company: DemoCompany; f
     };
   };
   if (!opts.current) {
-    return [base(1, 'lastYear', withAlias[5]!, { drivers: [DEMO_DRIVERS[0]!], plate: '34 KNK 101' })];
+    return [base(1, 'lastYear', receiver(5), { drivers: [DEMO_DRIVERS[0]!], plate: '34 KNK 101' })];
   }
   return [
-    base(1, 'carrier', withAlias[0]!, {
+    base(1, 'carrier', receiver(0), {
       carrier: DEMO_CARRIER,
       // A priced despatch: the goods' value travels with them.
       lines: [{ item: goods[0]!, quantity: new Decimal(120), unitPrice: goods[0]!.price }, { item: goods[1]!, quantity: new Decimal(40), unitPrice: goods[1]!.price }],
     }),
-    base(2, 'ownVehicle', withAlias[1]!, { drivers: DEMO_DRIVERS, plate: '34 KNK 202', trailers: ['34 DR 2020'] }),
-    base(3, 'matbudan', withAlias[2]!, { drivers: [DEMO_DRIVERS[0]!], plate: '06 KNK 303', paper: { number: 'A-004512', date: `${y}-01-11` } }),
+    base(2, 'ownVehicle', receiver(1), { drivers: DEMO_DRIVERS, plate: '34 KNK 202', trailers: ['34 DR 2020'] }),
+    base(3, 'matbudan', receiver(2), { drivers: [DEMO_DRIVERS[0]!], plate: '06 KNK 303', paper: { number: 'A-004512', date: `${y}-01-11` } }),
     base(4, 'noDespatchAlias', invoiceOnly, { carrier: DEMO_CARRIER }),
-    base(5, 'cancelled', withAlias[3]!, { carrier: DEMO_CARRIER, cancelled: true }),
-    base(6, 'sent', withAlias[4]!, {
+    base(5, 'cancelled', receiver(3), { carrier: DEMO_CARRIER, cancelled: true }),
+    base(6, 'sent', receiver(4), {
       carrier: DEMO_CARRIER,
       sent: { ettn: `d35a7c1e-0000-4000-8000-00000000000${companyNo}`, gibNumber: `${opts.company.gibPrefix}${y}000000001` },
     }),
-    base(7, 'noTransport', withAlias[6]!, {}),
+    base(7, 'noTransport', receiver(6), {}),
   ];
 }

@@ -9,6 +9,8 @@ import { damageToCp1252 } from '../../connectors/shared/encoding';
 import { ErpConnections } from '../../db/erp';
 import { applyErpMigrations } from '../../db/erpMigrate';
 import { netsisErpMigrations } from '../../migrations/erp/netsis';
+import { NETSIS_DESPATCH } from '../../connectors/netsis/despatch';
+import { demoDespatches } from './despatch';
 import { demoInvoices, type DemoInvoice, type DemoWorld } from './scenario';
 
 /**
@@ -71,6 +73,12 @@ CREATE TABLE TBLSTHAR (INCKEYNO INTEGER PRIMARY KEY, STOK_KODU TEXT NOT NULL, FI
   I_YEDEK8 INTEGER, L_YEDEK9 INTEGER DEFAULT 0, D_YEDEK10 TEXT, PROJE_KODU TEXT, FIYATTARIHI TEXT, KOSULTARIHI TEXT,
   EXPORTTYPE INTEGER DEFAULT 0, EXPORTMIK REAL DEFAULT 0, ONAYTIPI TEXT NOT NULL DEFAULT 'A', ONAYNUM INTEGER, KKMALF REAL DEFAULT 0,
   STRA_IRSKONT INTEGER DEFAULT 0, YAPKOD TEXT, MAMYAPKOD TEXT, OTVFIYAT REAL DEFAULT 0, IRS_INCKEYNO INTEGER, DUZELTMETARIHI TEXT);
+CREATE TABLE TBLEIRSMAS (INCKEYNO INTEGER PRIMARY KEY, FATIRS_NO TEXT, UUID TEXT, TARIH TEXT, TIPI INTEGER, SUPP_CARI_VERGINUMARASI TEXT,
+  CUST_CARI_VERGINUMARASI TEXT, CUST_CARI_TCKIMLIKNO TEXT, SHIP_SEVKTAR TEXT, SHIP_LICENSEPLATEID TEXT, SHIPDORSEPLAKA1 TEXT,
+  SHIPDORSEPLAKA2 TEXT, SHIPDORSEPLAKA3 TEXT, SHIP_CARRIERVKN TEXT, SHIP_CARRIERNAME TEXT, SHIP_CARRIERCITY TEXT, SHIP_CARRIERSUBCITY TEXT,
+  SHIP_CARRIERCOUNTRY TEXT, SHIP_CARRIERPOSTAL TEXT, SHIP_DPERSON1FIRSTNAME TEXT, SHIP_DPERSON1FAMILYNAME TEXT, SHIP_DPERSON1NID TEXT,
+  SHIP_DPERSON2FIRSTNAME TEXT, SHIP_DPERSON2FAMILYNAME TEXT, SHIP_DPERSON2NID TEXT, SHIP_DPERSON3FIRSTNAME TEXT, SHIP_DPERSON3FAMILYNAME TEXT,
+  SHIP_DPERSON3NID TEXT);
 CREATE TABLE TBLEFATCARI (IDENTIFIER TEXT NOT NULL, ALIAS TEXT NOT NULL, TITLE TEXT, EFATTYPE INTEGER, TARIH TEXT, PROFILEID TEXT,
   PRIMARY KEY (IDENTIFIER, ALIAS));
 `;
@@ -272,8 +280,52 @@ export async function createNetsisDemo(
     // The book of demoBook(world, sameOptions), generated one invoice at a time so 100 000 invoices fit in memory.
     const book = demoInvoices(world, { seed: opts.seed, company, fiscalYear: c.fiscalYear, count: c.count, sentShare: c.sentShare });
     const written = writeCompanyDatabase(path.join(dir, `${c.database}.sqlite`), world, c.fiscalYear, book);
+    writeNetsisDespatches(path.join(dir, `${c.database}.sqlite`), world, c, opts.year);
     invoices += written.invoices;
     lines += written.lines;
   }
   return { databases: [NETSIS_SYSTEM_DATABASE, ...plan.map((c) => c.database)], invoices, lines };
+}
+
+/**
+ * The company-year's despatch scenarios (sandbox/demo/despatch.ts) as Netsis keeps them: TBLFATUIRS FTIRSIP '3',
+ * TBLSTHAR lines, transport in TBLEIRSMAS. Netsis has no column Konnektör knows for MATBUDAN or a cancelled despatch,
+ * so those two scenarios are Logo's only.
+ */
+function writeNetsisDespatches(file: string, world: DemoWorld, c: NetsisDemoCompany, year: number): void {
+  const despatches = demoDespatches(world, { company: world.companies[c.companyIndex]!, fiscalYear: c.fiscalYear, current: c.fiscalYear === year }).filter(
+    (d) => d.scenario !== 'matbudan' && d.scenario !== 'cancelled',
+  );
+  const db = new Database(file);
+  try {
+    const ftirsip = NETSIS_DESPATCH.ftirsip;
+    const insHeader = db.prepare(`INSERT INTO TBLFATUIRS (SUBE_KODU, FTIRSIP, FATIRS_NO, CARI_KODU, TARIH, TIPI, ACIKLAMA, FATKALEM_ADEDI, KAYITYAPANKUL,
+      KAYITTARIHI, ISLETME_KODU, GIB_FATIRS_NO, EBELGE) VALUES (0, ?, ?, ?, ?, 1, ?, ?, 'NETSIS', ?, 1, ?, 0)`);
+    const insLine = db.prepare(`INSERT INTO TBLSTHAR (STOK_KODU, FISNO, STHAR_GCMIK, STHAR_GCKOD, STHAR_TARIH, STHAR_ACIKLAMA, STHAR_FTIRSIP,
+      STHAR_HTUR, SIRA, OLCUBR, SUBE_KODU) VALUES (?, ?, ?, 'C', ?, ?, ?, 'J', ?, ?, 0)`);
+    const insTransport = db.prepare(`INSERT INTO TBLEIRSMAS (FATIRS_NO, UUID, TARIH, CUST_CARI_VERGINUMARASI, SHIP_SEVKTAR, SHIP_LICENSEPLATEID,
+      SHIPDORSEPLAKA1, SHIP_CARRIERVKN, SHIP_CARRIERNAME, SHIP_CARRIERCITY, SHIP_CARRIERSUBCITY, SHIP_CARRIERCOUNTRY, SHIP_CARRIERPOSTAL,
+      SHIP_DPERSON1FIRSTNAME, SHIP_DPERSON1FAMILYNAME, SHIP_DPERSON1NID, SHIP_DPERSON2FIRSTNAME, SHIP_DPERSON2FAMILYNAME, SHIP_DPERSON2NID)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'TR', ?, ?, ?, ?, ?, ?, ?)`);
+    const insEbelge = db.prepare(`INSERT INTO KNK_EBELGE (FIRMA, DONEM, MODUL, ERP_ANAHTAR, ETTN, BELGE_NO, DURUM, GIB_KODU, ACIKLAMA, GUNCELLEME)
+      VALUES ('', '', 'eirsaliye', ?, ?, ?, 'accepted', '1300', 'Başarıyla tamamlandı', ?)`);
+    db.transaction(() => {
+      for (const d of despatches) {
+        const cari = d.customer.code;
+        insHeader.run(ftirsip, d.erpNumber, cari, d.date, damaged(d.note), d.lines.length, d.date, d.sent?.gibNumber ?? null);
+        d.lines.forEach((l, i) => insLine.run(l.item.code, d.erpNumber, l.quantity.toNumber(), d.date, cari, ftirsip, i + 1, PACKAGED_UNITS.has(l.item.unit) ? 2 : 1));
+        const [a, b] = d.drivers;
+        const k = d.carrier;
+        insTransport.run(d.erpNumber, d.sent?.ettn.toUpperCase() ?? null, d.date, d.customer.vkn ?? d.customer.tckn ?? null, `${d.shipDate} ${d.shipTime}`,
+          d.plate ?? null, d.trailers[0] ?? null, k?.vkn ?? null, damaged(k?.title), damaged(k?.city), damaged(k?.district), k?.postalCode ?? null,
+          damaged(a?.firstName), damaged(a?.familyName), a?.tckn ?? null, damaged(b?.firstName), damaged(b?.familyName), b?.tckn ?? null);
+        if (d.sent) {
+          const key = serializeInvoiceKey({ sube: 0, ftirsip, fatirsNo: d.erpNumber, cariKodu: cari });
+          insEbelge.run(key, d.sent.ettn, d.sent.gibNumber, `${d.date}T12:00:00.000Z`);
+        }
+      }
+    })();
+  } finally {
+    db.close();
+  }
 }

@@ -173,7 +173,7 @@ describe('year-end wizard: Logo from last year’s period to this year’s', () 
     const old = await logoProfile(w, 'efatura');
     // Period left empty: the proposal (next period) fills it; firm "1" is padded to 001.
     const plan = await planYearEnd(w.ctx, { module: 'efatura', target: { firm: '1' } });
-    expect(plan.to).toEqual({ fiscalYear: 2026, target: { connector: 'logo', server: w.server, database: 'LOGODB', firm: '001', period: '02' } });
+    expect(plan.to).toEqual({ fiscalYear: 2026, targetYear: 2026, target: { connector: 'logo', server: w.server, database: 'LOGODB', firm: '001', period: '02' } });
     expect(plan.test.checks.map((c) => c.name)).toEqual(['reachable', 'login', 'database', 'tables', 'columns', 'read']);
     expect(plan.test.tables).toContain('LG_001_02_INVOICE');
     expect(plan.company.taxId).toBe(ornekVkn);
@@ -263,7 +263,7 @@ describe('year-end wizard: Netsis from last year’s company database to this ye
     dropHelperObjects(w, 'ORNEKTEKSTIL2026');
     await netsisProfile(w, 'efatura');
     const plan = await planYearEnd(w.ctx, { module: 'efatura', target: {} });
-    expect(plan.to).toEqual({ fiscalYear: 2026, target: { connector: 'netsis', server: w.server, database: 'ORNEKTEKSTIL2026' } });
+    expect(plan.to).toEqual({ fiscalYear: 2026, targetYear: 2026, target: { connector: 'netsis', server: w.server, database: 'ORNEKTEKSTIL2026' } });
     expect(plan.test.tables).toContain('TBLFATUIRS');
     expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge']);
 
