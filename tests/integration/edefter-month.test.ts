@@ -104,6 +104,8 @@ async function killWhen(when: (row: { state: string; upload_json: string | null 
 }
 
 describe('an e-Defter month through the sandbox, killed in every state', () => {
+  // Each step starts the command line (a SIGKILLed send, then the rest of the month): on 2 busy cores one start
+  // takes 10–20 s, so the default minute is too little for the whole walk.
   it('checks January, then survives SIGKILL mid-upload, uploaded, built, signed and submitted, and ends GİB-approved', async () => {
     const checked = await api['edefter.check']({ target: target(), vkn, month: `${YEAR}-01` });
     expect(checked.state).toBe('checked');
@@ -144,7 +146,7 @@ describe('an e-Defter month through the sandbox, killed in every state', () => {
     fs.writeFileSync(pem, token.certificatePem);
     for (const f of sealed) expect(xmlsecVerify(path.join(folder, 'qnb', 'muhurlu', f), pem).ok).toBe(true);
     expect(fs.readdirSync(path.join(folder, 'gib')).sort()).toEqual([`GIB-${vkn}-${YEAR}01-KB-000000.xml`, `GIB-${vkn}-${YEAR}01-YB-000000.xml`]);
-  });
+  }, 300_000);
 
   it('February continues from January’s numbers and is blocked by its unnumbered voucher', async () => {
     const feb = await api['edefter.check']({ target: target(), vkn, month: `${YEAR}-02` });
@@ -152,7 +154,7 @@ describe('an e-Defter month through the sandbox, killed in every state', () => {
     expect(feb.checks!.firstJournalNo).toBe(25);
     expect(feb.checks!.issues.map((i) => i.code)).toEqual(['LEDGER_ENTRY_UNNUMBERED']);
     await expect(api['edefter.build']({ target: target(), vkn, month: `${YEAR}-02` })).rejects.toMatchObject({ code: 'EDEFTER_CHECKS_FAILED' });
-  });
+  }, 180_000);
 
   it('a month after an open one is refused: months are never skipped', async () => {
     await expect(api['edefter.check']({ target: target(), vkn, month: `${YEAR}-03` })).rejects.toMatchObject({ code: 'EDEFTER_PREVIOUS_MONTH_OPEN' });
