@@ -36,6 +36,7 @@ import { parseTree, TreeUnsupported } from '../core/validation/schematron/tree';
 import { ensureSef } from '../core/validation/sefCache';
 import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
+import { recipientDirectory } from '../db/registry';
 import { SHIPPED } from '../runtime/shipped';
 
 if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
@@ -95,9 +96,17 @@ const canonical: { doc: InvoiceDocument; module: 'efatura' | 'earsiv' }[] = [];
       const target: ErpTarget =
         connector.shape === 'firm-period'
           ? { connector: connector.id, server: demo.server, database: 'LOGODB', firm: fp.firm, period: fp.period }
-          : { connector: connector.id, server: demo.server, database: fp.database! };
+          : {
+              connector: connector.id,
+              server: demo.server,
+              database: fp.database!,
+              // Mikro: the fiscal year lives inside the company database.
+              ...(connector.shape === 'database-per-company' && fp.fiscalYear !== undefined ? { fiscalYear: fp.fiscalYear } : {}),
+            };
       for (const module of ['efatura', 'earsiv'] as const) {
-        for (const doc of (await connector.readOutgoing({ connections }, target, module)) as InvoiceDocument[]) canonical.push({ doc, module });
+        // ETA records neither e-Fatura nor e-Arşiv on the invoice: it splits them by the registered-user list.
+        const ctx = { connections, recipients: recipientDirectory(() => store) };
+        for (const doc of (await connector.readOutgoing(ctx, target, module)) as InvoiceDocument[]) canonical.push({ doc, module });
         const outDir = path.join(tmp, 'out', `${docs.length}`);
         const report = await api['documents.export']({ target, module, outDir, iban: 'TR330006100519786457841326' });
         for (const d of report.documents) {
