@@ -38,6 +38,7 @@ import { ErpConnections } from '../db/erp';
 import { openLocalStore } from '../db/local';
 import { recipientDirectory } from '../db/registry';
 import { SHIPPED } from '../runtime/shipped';
+import type { InvoiceModule } from '../core/documents/kinds/types';
 
 if (!process.env.KONNEKTOR_LOG_LEVEL) logger.level = 'error';
 
@@ -75,7 +76,7 @@ interface Doc {
   kind: DocumentKind;
 }
 const docs: Doc[] = [];
-const canonical: { doc: InvoiceDocument; module: 'efatura' | 'earsiv' }[] = [];
+const canonical: { doc: InvoiceDocument; module: InvoiceModule }[] = [];
 {
   const store = await openLocalStore(':memory:');
   const connections = new ErpConnections();
@@ -125,7 +126,7 @@ say(`documents: ${docs.length} built from a demo of ${invoices} invoices per pro
 // ---- 2. building -------------------------------------------------------------------------------------------
 
 const view = { name: 'konnektor-fatura', content: readDefaultInvoiceXslt() };
-const profileOf = (doc: InvoiceDocument, module: 'efatura' | 'earsiv'): InvoiceProfile => {
+const profileOf = (doc: InvoiceDocument, module: InvoiceModule): InvoiceProfile => {
   if (module === 'earsiv') return 'EARSIVFATURA';
   const hint = doc.profileHint as InvoiceProfile | undefined;
   return hint === 'TICARIFATURA' || hint === 'KAMU' || (hint === 'IHRACAT' && doc.exportInfo) ? hint : 'TEMELFATURA';

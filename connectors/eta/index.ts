@@ -15,9 +15,9 @@ import { databaseNameOf } from './codes';
 import { etaText, mapInvoice, supplierOf, type Row } from './map';
 import { companiesQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { ETA_MASTER_DATABASE, ETA_MASTER_TABLES, ETA_TABLES, companyListNeed, identityNeed, invoiceModuleNeeds } from './tables';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 /** The invoice modules; both are read from the same invoice rows. */
-type InvoiceModule = 'efatura' | 'earsiv';
 
 /**
  * What ETA serves, per document kind: e-Fatura and e-Arşiv invoices are the same FATFIS rows, split by GİB's

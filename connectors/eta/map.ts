@@ -7,6 +7,7 @@ import { isoCurrencyOf } from '../shared/currency';
 import { decodeCp1254, repairDecodedCp1254 } from '../shared/encoding';
 import { dateOf, decimalOf, intOf } from '../shared/values';
 import { KODTIP, STORED_TOTALS, VAT_INCLUDED_FLAG, isReturnType } from './codes';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 export type Row = Record<string, unknown>;
 
@@ -88,7 +89,7 @@ export function supplierOf(c: Row | undefined): Party | undefined {
 
 export interface MapContext {
   database: string;
-  module: 'efatura' | 'earsiv';
+  module: InvoiceModule;
   supplier?: Party;
 }
 

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import type { InvoiceProfileHint } from '../../core/documents/model';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 /**
  * Mikro's coded columns and what they mean for e-documents, in one place so a correction after checking a live
@@ -25,7 +26,7 @@ export const RETURN_FLAG = 1;
 /** cha_e_islem_turu: 1 e-Belge (e-Fatura), 2 e-Arşiv [C]; 0 (tanımsız) is a paper invoice Konnektör leaves alone. */
 export const E_ISLEM_BY_MODULE = { efatura: 1, earsiv: 2 } as const;
 
-export function moduleOfEIslem(value: number): 'efatura' | 'earsiv' | undefined {
+export function moduleOfEIslem(value: number): InvoiceModule | undefined {
   if (value === E_ISLEM_BY_MODULE.efatura) return 'efatura';
   if (value === E_ISLEM_BY_MODULE.earsiv) return 'earsiv';
   return undefined;

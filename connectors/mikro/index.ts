@@ -27,9 +27,9 @@ import {
 } from './read';
 import { MIKRO_JOURNAL_NUMBERING_JOB, MIKRO_LEDGER_TABLES, mikroLedgerDocumentNeed, mikroLedgerNeeds, readMikroChartOfAccounts, readMikroJournal } from './ledger';
 import { MIKRO_MASTER, MIKRO_MASTER_TABLES, MIKRO_TABLES, companyDatabaseOf, invoiceModuleNeeds, masterNeeds, optionalTableNeeds, writeBackNeeds, yearsNeed } from './tables';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 /** The invoice modules; both are read from the same invoice rows. */
-type InvoiceModule = 'efatura' | 'earsiv';
 
 /**
  * What Mikro serves, per document kind: e-Fatura and e-Arşiv invoices are CARI_HESAP_HAREKETLERI rows told apart by

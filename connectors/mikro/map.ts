@@ -4,6 +4,7 @@ import { unitCodeFor } from '../../core/documents/units';
 import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { RETURN_FLAG, STORED_TOTALS, WITHHOLDING_PERCENT, currencyOfDCins, profileOfEbelgeTuru } from './codes';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 export type Row = Record<string, unknown>;
 
@@ -82,7 +83,7 @@ export function supplierOf(firm: Row | undefined, branch: Row | undefined): Part
 
 export interface MapContext {
   database: string;
-  module: 'efatura' | 'earsiv';
+  module: InvoiceModule;
   /** VAT pointer → percent (dbo.fn_VergiYuzde). */
   vatRates: ReadonlyMap<number, Decimal>;
   supplier?: Party;

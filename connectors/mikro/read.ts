@@ -5,6 +5,7 @@ import { ColumnSet } from '../shared/checks';
 import { dateBinding } from '../shared/values';
 import { CUSTOMER_CARI_CINS, E_ISLEM_BY_MODULE, EBELGE_CARI_HAREKET, HEADER_SATIR_NO, NOTES_DOSYA_NO, SALES_INVOICE_EVRAK_TIP } from './codes';
 import { MIKRO_MASTER_TABLES, MIKRO_TABLES, invoiceModuleNeeds, masterNeeds, mikroOptionalColumns, optionalTableNeeds } from './tables';
+import type { InvoiceModule } from '../../core/documents/kinds/types';
 
 /**
  * Query builders of the Mikro connector. They take any knex instance, so tests compile them with the `mssql`
@@ -85,7 +86,7 @@ export interface HeaderOptions {
  */
 export function outgoingHeadersQuery(
   db: Knex,
-  module: 'efatura' | 'earsiv',
+  module: InvoiceModule,
   span: { begin: string; end: string },
   filter: OutgoingFilter = {},
   options: HeaderOptions = {},

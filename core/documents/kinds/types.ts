@@ -8,6 +8,12 @@ import type { GibCodelists } from '../gibCodelists';
 import type { DocumentIssue } from '../issues';
 import type { CanonicalDocument } from '../model';
 import type { RegistryView } from './invoiceRouting';
+
+/**
+ * The modules whose documents are invoices (the efatura and earsiv kinds): what a program that records one invoice
+ * table for both (Mikro, ETA) splits its invoices into.
+ */
+export type InvoiceModule = Extract<Module, 'efatura' | 'earsiv'>;
 import type { UblRoot } from '../ubl/read';
 import type { ViewStylesheet } from '../ubl/invoice';
 
