@@ -164,7 +164,7 @@ describe('first start', () => {
       'session.defaults': () => ({ module: 'efatura', modules: [], connectors: [], prefill: { connector: '', server: '' }, pdf: false }),
     });
     render(<App />);
-    expect((await screen.findByTestId('startup')).textContent).toContain('GİB şematron kuralları derleniyor (40 sn)');
+    await waitFor(() => expect(screen.getByTestId('startup').textContent).toContain('GİB şematron kuralları derleniyor (40 sn)'));
     ready = true;
     await waitFor(() => expect(screen.queryByTestId('startup')).toBeNull(), { timeout: 3000 });
     expect(screen.getByRole('button', { name: 'Giriş' })).toBeTruthy();
