@@ -131,6 +131,30 @@ describe('invoice-level discounts and charges', () => {
     expect(money(c.totals.lineExtension)).toBe('100.00');
   });
 
+  it('spreads over each line’s net after its own discounts and charges', () => {
+    const c = computeInvoice(
+      invoice({
+        lines: [
+          line(1, { quantity: d(1), unitPrice: d('100'), allowances: [{ isCharge: false, amount: d('20') }] }), // net 80
+          line(2, { quantity: d(1), unitPrice: d('100'), allowances: [{ isCharge: true, amount: d('20') }] }), // net 120
+        ],
+        allowances: [{ isCharge: false, amount: d('10.00') }],
+      }),
+    );
+    const shares = c.lines.map((l) => l.allowances.filter((a) => a.reason === 'Fatura altı iskonto').map((a) => [money(a.amount), money(a.baseAmount!)]));
+    expect(shares).toEqual([[['4.00', '80.00']], [['6.00', '120.00']]]);
+    expect(c.lines.map((l) => money(l.lineExtension))).toEqual(['76.00', '114.00']);
+    // The names GİB's viewers show for the spread amounts.
+    expect([INVOICE_DISCOUNT_REASON, INVOICE_CHARGE_REASON]).toEqual(['Fatura altı iskonto', 'Fatura altı masraf']);
+  });
+
+  it('gives a line an exemption only when the ERP line has one', () => {
+    const c = computeInvoice(invoice({ type: 'ISTISNA', lines: [line(1, { vatRate: d(20) }), line(2, { vatRate: d(0), exemption: { code: '350', reason: 'Diğerleri' } })] }));
+    expect(c.lines[0]).not.toHaveProperty('exemption');
+    expect(c.lines[1]!.exemption).toEqual({ code: '350', reason: 'Diğerleri' });
+    expect(c.taxGroups[0]).not.toHaveProperty('exemption');
+  });
+
   it('keeps the ERP’s own reason, rounds the amount first and states the percent on each share', () => {
     const c = computeInvoice(
       invoice({
