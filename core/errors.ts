@@ -181,6 +181,8 @@ export const ERROR_CATALOG = {
   INCOMING_ANSWER_REASON_REQUIRED: { kind: 'input', tr: 'Red yanıtı için gerekçe yazmalısınız.' },
   INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: belge entegratöre ulaştıktan sonraki 8 gün içinde yanıtlanabilir.' },
   INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
+  INCOMING_COMPANY_UNKNOWN: { kind: 'input', tr: 'Oturumun şirketi (VKN) belli değil; gelen belgeler listelenemez. Bağlantı Ayarları’nı kontrol edip yeniden giriş yapın.' },
+  INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },

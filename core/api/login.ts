@@ -4,6 +4,7 @@ import { verifyIntegratorLogin, type Session } from '../auth';
 import type { KindSummary } from '../documents/kinds';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
+import { incomingKindsOf } from '../incoming/kinds';
 import { logger } from '../logging';
 import { MODULE_TITLES, MODULES, type Module } from '../modules';
 import { fiscalYearOfPeriod } from '../yearend/detect';
@@ -30,6 +31,8 @@ export interface SessionView extends Omit<Session, 'target'> {
   moduleTitle: string;
   /** The module's document kinds the session's program reads: what its screens offer. */
   documentKinds: KindSummary[];
+  /** The module's incoming kinds (e-Fatura: received invoices): the Gelen Belgeler screen is offered for these. */
+  incomingKinds: { id: string; labels: { tr: string; en: string } }[];
   /** The accounting program's name as users know it ("Logo Tiger / Go", "Netsis"), for the status bar. */
   connectorTitle: string;
 }
@@ -58,6 +61,7 @@ export function sessionView(ctx: ApiContext, s: Session): SessionView {
     moduleTitle: MODULE_TITLES[s.module],
     connectorTitle: connector?.title ?? s.target.connector,
     documentKinds: connector ? ctx.kinds.readableBy(connector, s.module).map((k) => ctx.kinds.summary(k)) : [],
+    incomingKinds: incomingKindsOf(s.module).map((k) => ({ id: k.id, labels: k.labels })),
     target: { ...s.target, server: redactServer(s.target.server) },
   };
 }

@@ -4,6 +4,7 @@ import { yearendSchemas } from './yearendSchemas';
 import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 import { integratorAccessSchema } from './integratorAccess';
+import { incomingSessionSchemas } from './incomingSessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -123,6 +124,7 @@ export const apiSchemas = {
   ...yearendSchemas,
   ...edefterSchemas,
   ...sessionSchemas,
+  ...incomingSessionSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;

@@ -3,6 +3,16 @@ import type { MessageKey } from './tr';
 /** English, the second language. Keys missing here fall back to Turkish. */
 export const en: Partial<Record<MessageKey, string>> = {
   'lang.switch': 'Türkçe',
+  'nav.incoming': 'Incoming documents',
+  'incoming.fetch': 'Fetch new documents',
+  'incoming.fetched': 'new documents fetched',
+  'incoming.sender': 'Sender',
+  'incoming.profile': 'Profile',
+  'incoming.answerCol': 'Answer',
+  'incoming.deadline': 'Answer deadline',
+  'incoming.kabul': 'Accept',
+  'incoming.red': 'Reject',
+  'incoming.reason': 'Reason for rejection',
   'login.title': 'Log in',
   'login.module': 'Module',
   'login.integrator': 'Integrator (eFinans) login',
