@@ -26,6 +26,11 @@ export const ERROR_CATALOG = {
   },
   ERP_FIRM_CODE_INVALID: { kind: 'input', tr: 'Firma kodu en fazla 3 rakamdan oluşmalıdır (ör. 2 → 002).' },
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
+  ERP_BRANCH_CODE_INVALID: { kind: 'input', tr: 'Şube kodu yalnızca rakamlardan oluşmalıdır (en fazla 4 hane; ör. 0 merkez, 1, 12).' },
+  ERP_BRANCH_NOT_SUPPORTED: {
+    kind: 'input',
+    tr: 'Bu muhasebe programının faturalarında şube bilgisi tutulmuyor; Konnektör belgeleri şubeye göre ayıramaz. Şube kodunu boş bırakın.',
+  },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
   ERP_PERIOD_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için dönem kodu gereklidir.' },
   ERP_FISCAL_YEAR_INVALID: { kind: 'input', tr: 'Mali yıl 4 rakamdan oluşmalıdır (ör. 2026).' },
@@ -196,6 +201,10 @@ export const ERROR_CATALOG = {
   SETTINGS_OTHER_COMPANY: {
     kind: 'input',
     tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
+  },
+  EARSIV_PLACE_INVALID: {
+    kind: 'input',
+    tr: 'e-Arşiv şube ve kasa kodları eFinans portalındaki tanımlarla aynı olmalıdır: en fazla 20 harf, rakam, - veya _ (ör. DFLT).',
   },
   SETTINGS_INTEGRATOR_STAFF_ONLY: { kind: 'input', tr: 'Entegratör adresini yalnızca eFinans personeli değiştirebilir.' },
   SETTINGS_ERP_PENDING: { kind: 'input', tr: 'Muhasebe programı bağlantısı henüz tamamlanmadı; Bağlantı Ayarları’ndan firma ve dönemi seçip GÜNCELLE’ye basın.' },

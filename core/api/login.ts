@@ -19,7 +19,7 @@ export interface LoginDefaults {
   /** Every module with its title: each has its own login and settings. */
   modules: { id: Module; title: string }[];
   connectors: ConnectorSummary[];
-  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; fiscalYear?: number; user?: string; integrator?: string };
+  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; fiscalYear?: number; branch?: string; user?: string; integrator?: string };
   /** Present when the embedded demo runs: the sandbox login the screen offers. */
   demo?: { user: string; password: string };
   /** The desktop app saves previews as PDF itself; browser mode prints through the browser. */
@@ -94,6 +94,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
             ...(profile.target.firm ? { firm: profile.target.firm } : {}),
             ...(profile.target.period ? { period: profile.target.period } : {}),
             ...(profile.target.fiscalYear !== undefined ? { fiscalYear: profile.target.fiscalYear } : {}),
+            ...(profile.target.branch ? { branch: profile.target.branch } : {}),
             ...(profile.integrator.user ? { user: profile.integrator.user } : {}),
             ...(profile.integrator.endpoint ? { integrator: profile.integrator.endpoint } : {}),
           }
