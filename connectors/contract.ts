@@ -157,6 +157,12 @@ export interface ErpConnector {
   readonly documentKinds: KindCapabilities;
   /** The modules a user of this program can log into: those of its readable kinds (`modulesOf(documentKinds)`). */
   readonly modules: readonly Module[];
+  /**
+   * The column of the program's document headers that names the branch (şube), when it keeps one (Logo `BRANCH`,
+   * Netsis `SUBE_KODU`, Mikro `cha_subeno`): a target with a branch reads only that branch's documents. Absent: the
+   * program keeps no branch, and a target naming one is refused (ERP_BRANCH_NOT_SUPPORTED).
+   */
+  readonly branchColumn?: string;
   /** The program's own name of the job that gives vouchers their yevmiye madde numbers (named as the fix). */
   readonly journalNumberingJob?: string;
   /** Konnektör's helper objects in this program's databases (migrations/erp/<connector>/). */

@@ -26,6 +26,11 @@ export const ERROR_CATALOG = {
   },
   ERP_FIRM_CODE_INVALID: { kind: 'input', tr: 'Firma kodu en fazla 3 rakamdan oluşmalıdır (ör. 2 → 002).' },
   ERP_PERIOD_CODE_INVALID: { kind: 'input', tr: 'Dönem kodu en fazla 2 rakamdan oluşmalıdır (ör. 1 → 01).' },
+  ERP_BRANCH_CODE_INVALID: { kind: 'input', tr: 'Şube kodu yalnızca rakamlardan oluşmalıdır (en fazla 4 hane; ör. 0 merkez, 1, 12).' },
+  ERP_BRANCH_NOT_SUPPORTED: {
+    kind: 'input',
+    tr: 'Bu muhasebe programının faturalarında şube bilgisi tutulmuyor; Konnektör belgeleri şubeye göre ayıramaz. Şube kodunu boş bırakın.',
+  },
   ERP_FIRM_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için firma kodu gereklidir.' },
   ERP_PERIOD_REQUIRED: { kind: 'input', tr: 'Bu muhasebe programı için dönem kodu gereklidir.' },
   ERP_FISCAL_YEAR_INVALID: { kind: 'input', tr: 'Mali yıl 4 rakamdan oluşmalıdır (ör. 2026).' },
@@ -192,6 +197,8 @@ export const ERROR_CATALOG = {
   INCOMING_ANSWER_REASON_REQUIRED: { kind: 'input', tr: 'Red yanıtı için gerekçe yazmalısınız.' },
   INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: belge entegratöre ulaştıktan sonraki 8 gün içinde yanıtlanabilir.' },
   INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
+  INCOMING_COMPANY_UNKNOWN: { kind: 'input', tr: 'Oturumun şirketi (VKN) belli değil; gelen belgeler listelenemez. Bağlantı Ayarları’nı kontrol edip yeniden giriş yapın.' },
+  INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor: oluşturulamıyor ya da yazılamıyor (ör. sistem klasörleri).' },
@@ -211,6 +218,10 @@ export const ERROR_CATALOG = {
   SETTINGS_OTHER_COMPANY: {
     kind: 'input',
     tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
+  },
+  EARSIV_PLACE_INVALID: {
+    kind: 'input',
+    tr: 'e-Arşiv şube ve kasa kodları eFinans portalındaki tanımlarla aynı olmalıdır: en fazla 20 harf, rakam, - veya _ (ör. DFLT).',
   },
   SETTINGS_INTEGRATOR_STAFF_ONLY: { kind: 'input', tr: 'Entegratör adresini yalnızca eFinans personeli değiştirebilir.' },
   SETTINGS_ERP_PENDING: { kind: 'input', tr: 'Muhasebe programı bağlantısı henüz tamamlanmadı; Bağlantı Ayarları’ndan firma ve dönemi seçip GÜNCELLE’ye basın.' },

@@ -13,6 +13,7 @@ import { modulesOf, readableKind } from '../shared/capabilities';
 import { chunks, intOf } from '../shared/values';
 import { databaseNameOf } from './codes';
 import { etaText, mapInvoice, supplierOf, type Row } from './map';
+import { refuseBranch } from '../shared/branch';
 import { companiesQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { ETA_MASTER_DATABASE, ETA_MASTER_TABLES, ETA_TABLES, companyListNeed, identityNeed, invoiceModuleNeeds } from './tables';
 import type { InvoiceModule } from '../../core/documents/kinds/types';
@@ -152,6 +153,7 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
     },
 
     async testConnection(ctx, target, module) {
+      refuseBranch('ETA', target);
       invoiceModule(module);
       const { erp, master, company } = await openCompany(ctx, target.server, requireDatabase(target));
       const masterInspection = await inspectTables(master, [companyListNeed]);
@@ -180,6 +182,8 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
      * (codes.ts MODULE_FROM_REGISTRY): the outgoing invoices are split by GİB's registered-user list.
      */
     async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+      // FATFIS keeps no branch: a target naming one is refused rather than read whole.
+      refuseBranch('ETA', target);
       const m = invoiceModule(module);
       if (!ctx.recipients) {
         throw new KonnektorError('REGISTRY_REQUIRED', 'ETA invoices are split into e-Fatura and e-Arşiv by GİB’s registered-user list, which this call lacks');

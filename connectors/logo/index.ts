@@ -17,6 +17,7 @@ import { LOGO_EMM, mapProducerReceipt, producerReceiptHeadersQuery, producerRece
 import { mapInvoice, supplierOf, unreadableInvoice, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
+import { withBranch, type BranchFilter } from '../shared/branch';
 
 /**
  * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE, whose
@@ -69,7 +70,7 @@ async function openChecked(ctx: ConnectorContext, target: ErpTarget): Promise<{ 
 }
 
 /** Unsent müstahsil makbuzları (TRCODE 26) with their lines, the firm as the buyer who issues them. */
-async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, filter: OutgoingFilter): Promise<CanonicalDocument[]> {
+async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, filter: BranchFilter): Promise<CanonicalDocument[]> {
   const { erp, firm, period } = await openChecked(ctx, target);
   await checkTables(erp, producerReceiptNeeds(firm, period));
   const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
@@ -92,6 +93,7 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
+  branchColumn: 'BRANCH',
   documentKinds: LOGO_KINDS,
   modules: modulesOf(LOGO_KINDS),
   // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
@@ -154,7 +156,9 @@ export const logoConnector: ErpConnector = {
     return { name: supplier?.name ?? firm, ...(supplier?.taxId.value ? { taxId: supplier.taxId.value } : {}) };
   },
 
-  async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+  async readOutgoing(ctx, target, module, outgoing: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    // A target with a branch (şube) reads that branch's documents only (INVOICE.BRANCH, STFICHE.BRANCH).
+    const filter = withBranch(target, outgoing);
     if (module === 'emm') return readProducerReceipts(ctx, target, filter);
     if (module === 'eirsaliye') {
       readableKind('Logo', LOGO_KINDS, module);

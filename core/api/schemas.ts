@@ -5,6 +5,7 @@ import { yearendSchemas } from './yearendSchemas';
 import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 import { integratorAccessSchema } from './integratorAccess';
+import { incomingSessionSchemas } from './incomingSessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 /** A YYYY-MM-DD day that exists in the calendar; anything else is ERP_DATE_INVALID (core/api/input.ts), not INPUT_INVALID. */
@@ -125,6 +126,7 @@ export const apiSchemas = {
   ...yearendSchemas,
   ...edefterSchemas,
   ...sessionSchemas,
+  ...incomingSessionSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;

@@ -67,6 +67,8 @@ export const sessionSchemas = {
       integrator: z.string().max(512).optional(),
       /** Warn in the status bar when the kontör balance falls below this (0 or absent: never). */
       kontorThreshold: z.number().int().min(0).max(10_000_000).optional(),
+      /** e-Arşiv / e-MM: the portal's sube and kasa (core/integrator/earsivPlace.ts checks the codes). */
+      earsivPlace: z.object({ branch: z.string().max(64), till: z.string().max(64) }).strict().optional(),
     })
     .strict(),
   /** "Firma/Dönem Ara" / "Veri tabanı Ara" in Bağlantı Ayarları, on the typed server or the session's own. */

@@ -17,6 +17,9 @@ import type { EarsivClient, EarsivCreateRequest, EarsivResult } from './types';
 export interface EarsivOptions {
   url: URL;
   erpCode: string;
+  /** The module's `sube` / `kasa` (settings); a request's own values win, `DFLT` when neither names one. */
+  branch?: string;
+  till?: string;
 }
 
 export const EARSIV_OK = 'AE00000';
@@ -66,8 +69,8 @@ export function createEarsivClient(caller: SoapCaller, options: EarsivOptions): 
       const input = {
         islemId: req.islemId,
         vkn: req.senderVkn,
-        sube: req.branch || DEFAULT_BRANCH,
-        kasa: req.till || DEFAULT_BRANCH,
+        sube: req.branch || options.branch || DEFAULT_BRANCH,
+        kasa: req.till || options.till || DEFAULT_BRANCH,
         erpKodu: options.erpCode,
         donenBelgeFormati: DONEN_BELGE_FORMATI_NONE,
       };

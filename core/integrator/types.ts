@@ -74,6 +74,17 @@ export interface IntegratorClientOptions {
   belgeHashCase?: 'lower' | 'upper';
   /** Upper bound of one answer; the GİB user list is the largest. Default 256 MiB. */
   maxResponseBytes?: number;
+  /**
+   * e-Arşiv and e-MM: the `sube` and `kasa` of the portal's configuration record the company chose in the module's
+   * settings (number series, template, mailing; efinans-despatch-receipts-ledger.md §4.1). Absent: QNB's `DFLT`.
+   */
+  place?: EarsivPlace;
+}
+
+/** The `sube` / `kasa` pair that picks an e-Arşiv configuration record in QNB's portal. */
+export interface EarsivPlace {
+  branch: string;
+  till: string;
 }
 
 /** belgeGonderExt for FATURA_UBL: the raw, unsigned UBL bytes; `localDocNo` is belgeNo (Konnektör uses the ETTN). */

@@ -15,7 +15,7 @@ import { useSession } from '../store/session';
 type History = Output<'session.history'>;
 
 /** Saves data as a file the browser way: no Node, no file dialog of our own. */
-function download(fileName: string, data: BlobPart, type: string) {
+export function download(fileName: string, data: BlobPart, type: string) {
   const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url;
@@ -105,7 +105,18 @@ function DocumentDetail({ row }: { row: DocumentRow }) {
 }
 
 /** "Önizle": a loading line until the first view is ready, the invoice (print, PDF), or an invalid one's problems. */
-function PreviewDialog({ preview, onClose, onPdf }: { preview: DocumentPreview | 'loading'; onClose(): void; onPdf?: (() => void) | undefined }) {
+export function PreviewDialog({
+  preview,
+  onClose,
+  onPdf,
+  problemsText = 'docs.problems',
+}: {
+  preview: DocumentPreview | 'loading';
+  onClose(): void;
+  onPdf?: (() => void) | undefined;
+  /** What the list of problems means for this screen's documents. */
+  problemsText?: MessageKey;
+}) {
   const t = useT();
   const frame = useRef<HTMLIFrameElement>(null);
   // The frame is same-origin (no scripts run in it) so the page can size it for printing and ask it to print.
@@ -123,7 +134,7 @@ function PreviewDialog({ preview, onClose, onPdf }: { preview: DocumentPreview |
         ) : null}
         {preview !== 'loading' && preview.problems ? (
           <div className="problems" data-testid="preview-problems">
-            <p>{t('docs.problems')}</p>
+            <p>{t(problemsText)}</p>
             <ul>
               {preview.problems.map((p, i) => (
                 <li key={i}>
