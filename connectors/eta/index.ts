@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
@@ -105,6 +106,7 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
     documentKinds: ETA_KINDS,
     modules: modulesOf(ETA_KINDS),
     erpMigrations: etaErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);

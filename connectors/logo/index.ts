@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase, requireFirm, requirePeriod, type ErpTarget } from '../../core/erp/target';
 import { KonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
@@ -99,6 +100,7 @@ export const logoConnector: ErpConnector = {
   // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
   journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
+  incoming: incomingHelperTable,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
     const names = await ctx.connections.listDatabases(server);

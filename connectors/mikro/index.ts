@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
 import { requireDatabase, requireFiscalYear, type ErpTarget } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
@@ -181,6 +182,7 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
     modules: modulesOf(MIKRO_KINDS),
     journalNumberingJob: MIKRO_JOURNAL_NUMBERING_JOB,
     erpMigrations: mikroErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);

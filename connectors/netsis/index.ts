@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
 import { isCalendarDate, turkeyDateTime } from '../../core/time';
@@ -171,6 +172,7 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     // RESM_YEVMNO is assigned by Netsis's "klasik fiş sıralama" (N-KB, erp-despatch-ledger-edefter.md §4).
     journalNumberingJob: 'Klasik fiş sıralama (resmi yevmiye numarası verme)',
     erpMigrations: netsisErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);

@@ -1,6 +1,7 @@
 import { actorOf, type Session } from '../auth';
 import { renderInvoiceHtml } from '../documents/preview';
-import { isKonnektorError, KonnektorError } from '../errors';
+import { errorSummary, isKonnektorError, KonnektorError } from '../errors';
+import { syncIncomingToErp } from '../incoming/erp';
 import { answerIncoming, type AnswerResult } from '../incoming/answer';
 import { fetchIncoming, type IncomingFetchResult } from '../incoming/fetch';
 import type { IncomingKind } from '../incoming/kinds';
@@ -19,10 +20,20 @@ import { withIntegrator } from './integratorAccess';
  */
 export interface IncomingSessionHandlers {
   'session.incoming'(input: ParsedInput<'session.incoming'>): Promise<IncomingRow[]>;
-  'session.incomingFetch'(input: ParsedInput<'session.incomingFetch'>): Promise<IncomingFetchResult>;
+  'session.incomingFetch'(input: ParsedInput<'session.incomingFetch'>): Promise<IncomingFetchResult & { erp?: ErpWrite }>;
   'session.incomingPreview'(input: ParsedInput<'session.incomingPreview'>): Promise<DocumentPreview>;
   'session.incomingXml'(input: ParsedInput<'session.incomingXml'>): Promise<{ fileName: string; xml: string }>;
-  'session.incomingAnswer'(input: ParsedInput<'session.incomingAnswer'>): Promise<AnswerResult>;
+  'session.incomingAnswer'(input: ParsedInput<'session.incomingAnswer'>): Promise<AnswerResult & { erp?: ErpWrite }>;
+}
+
+/**
+ * What reached the accounting database's helper table (KNK_GELEN_BELGE) after the local commit: the rows written, or
+ * why nothing could be (the table not installed, the server unreachable). The documents are safe locally either way
+ * and the next fetch or answer writes whatever is behind.
+ */
+export interface ErpWrite {
+  written: number;
+  error?: { code: string; message: string };
 }
 
 /** The session's module's incoming kind and its company; nothing is read for a session without a company VKN. */
@@ -36,6 +47,20 @@ export function createIncomingSessionHandlers(ctx: ApiContext): IncomingSessionH
   const integratorOf = (session: Session) => {
     const c = ctx.sessions.credentials(session.id);
     return { integrator: session.integrator, user: c.user, password: c.password };
+  };
+
+  /** After the local commit: the session's program's helper table catches up; its failure never undoes the commit. */
+  const toErp = async (session: Session, kind: IncomingKind, companyVkn: string): Promise<ErpWrite | undefined> => {
+    if (session.erpPending) return undefined;
+    const connector = ctx.connectors.get(session.target.connector);
+    if (!connector.incoming) return undefined;
+    try {
+      return await syncIncomingToErp({ store: await ctx.store(), kind, companyVkn, connector, ctx: ctx.erp, target: session.target, now: ctx.now() });
+    } catch (e) {
+      const { code, message, detail } = errorSummary(e);
+      logger.warn('incoming documents not written to the ERP helper table', { connector: connector.id, code, detail });
+      return { written: 0, error: { code, message } };
+    }
   };
 
   return {
@@ -72,7 +97,8 @@ export function createIncomingSessionHandlers(ctx: ApiContext): IncomingSessionH
           fetchIncoming({ store, client: clients.incoming, kind, companyVkn, validator, now: ctx.now, lock: { holder: `Gelen Belgeler ekranı (${session.user})` } }),
         );
         await ctx.audit(session, 'incoming.fetch', 'ok', { after: { stored: result.stored, invalid: result.invalid } });
-        return result;
+        const erp = await toErp(session, kind, companyVkn);
+        return { ...result, ...(erp ? { erp } : {}) };
       } catch (e) {
         await ctx.audit(session, 'incoming.fetch', 'failed', { detail: e instanceof Error ? e.message : String(e) });
         throw e;
@@ -126,7 +152,8 @@ export function createIncomingSessionHandlers(ctx: ApiContext): IncomingSessionH
           }),
         );
         await ctx.audit(session, 'incoming.answer', 'ok', { after: { ettn: result.ettn, answer: result.answer, number: result.answerNumber } });
-        return result;
+        const erp = await toErp(session, kind, companyVkn);
+        return { ...result, ...(erp ? { erp } : {}) };
       } catch (e) {
         await ctx.audit(session, 'incoming.answer', 'failed', { detail: e instanceof Error ? e.message : String(e) });
         throw e;

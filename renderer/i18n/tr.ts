@@ -156,6 +156,7 @@ export const tr = {
   'incoming.left': 'kaldı',
   'incoming.invalidHint': 'Bu belge GİB şema veya kurallarından geçmedi ya da okunamadı. Belge silinmedi, olduğu gibi saklandı; gönderen firmayla görüşün.',
   'incoming.problems': 'Bu gelen belge GİB kontrollerinden geçmedi:',
+  'incoming.erpWarning': 'Belgeler Konnektör’de saklandı, ancak muhasebe veri tabanındaki KNK_GELEN_BELGE tablosuna yazılamadı; sorun giderilince bir sonraki alımda yazılır.',
   'incoming.empty': 'Gelen belge yok. “Yeni Belgeleri Al” ile entegratördeki yeni belgeleri alın.',
   'bar.kontor': 'Kontör',
   'bar.firm': 'Firma',

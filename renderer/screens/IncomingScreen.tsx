@@ -162,7 +162,7 @@ function Detail({ row }: { row: IncomingRow }) {
 export function IncomingScreen() {
   const t = useT();
   const session = useSession((s) => s.session)!;
-  const { rows, filters, loading, fetching, error, fetched, setFilters, load, fetchNew } = useIncoming();
+  const { rows, filters, loading, fetching, error, erpWarning, fetched, setFilters, load, fetchNew } = useIncoming();
   const [focused, setFocused] = useState<string>();
   const [now, setNow] = useState(() => Date.now());
   const [preview, setPreview] = useState<DocumentPreview | 'loading'>();
@@ -277,6 +277,11 @@ export function IncomingScreen() {
       ) : null}
       <ErrorMessage error={error} />
       <ErrorMessage error={detailError} />
+      {erpWarning ? (
+        <div className="warning" role="alert" data-testid="erp-warning" data-code={erpWarning.code}>
+          {t('incoming.erpWarning')} {erpWarning.message} <code className="error-code">{erpWarning.code}</code>
+        </div>
+      ) : null}
 
       <div className="documents-body">
         <div className="table-scroll">

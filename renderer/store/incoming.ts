@@ -20,6 +20,8 @@ interface IncomingState {
   loading: boolean;
   fetching: boolean;
   error?: ApiErrorView;
+  /** The documents are stored, but the accounting database's helper table could not take them (yet). */
+  erpWarning?: ApiErrorView;
   /** What the last "Yeni Belgeleri Al" brought. */
   fetched?: Output<'session.incomingFetch'>;
   setFilters(changes: Partial<IncomingFilters>): void;
@@ -53,11 +55,11 @@ export const useIncoming = create<IncomingState>((set, get) => ({
     }
   },
   async fetchNew(sessionId) {
-    set({ fetching: true, error: undefined, fetched: undefined });
+    set({ fetching: true, error: undefined, fetched: undefined, erpWarning: undefined });
     let failed: ApiErrorView | undefined;
     try {
       const fetched = await invoke('session.incomingFetch', { sessionId });
-      set({ fetching: false, fetched });
+      set({ fetching: false, fetched, ...(fetched.erp?.error ? { erpWarning: fetched.erp.error } : {}) });
     } catch (e) {
       failed = errorText(e);
       set({ fetching: false });
@@ -67,8 +69,10 @@ export const useIncoming = create<IncomingState>((set, get) => ({
     if (failed) set({ error: failed });
   },
   async answer(sessionId, ettn, answer, reason) {
+    set({ erpWarning: undefined });
     try {
-      await invoke('session.incomingAnswer', { sessionId, ettn, answer, ...(reason !== undefined ? { reason } : {}) });
+      const sent = await invoke('session.incomingAnswer', { sessionId, ettn, answer, ...(reason !== undefined ? { reason } : {}) });
+      if (sent.erp?.error) set({ erpWarning: sent.erp.error });
     } catch (e) {
       // The list may be stale (answered meanwhile, window closed): show it as it is now.
       await get().load(sessionId);
@@ -77,5 +81,5 @@ export const useIncoming = create<IncomingState>((set, get) => ({
     await get().load(sessionId);
     return undefined;
   },
-  reset: () => set({ ...initial, error: undefined, fetched: undefined }),
+  reset: () => set({ ...initial, error: undefined, fetched: undefined, erpWarning: undefined }),
 }));

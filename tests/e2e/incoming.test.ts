@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startApp, type AppHarness } from './harness';
 
@@ -23,6 +25,16 @@ describe('Gelen Belgeler: fetch, preview, KABUL and RED reach the integrator', (
       .map((d) => ({ ...d, xml: sandbox.admin.document(d.belgeOid)!.xml }));
   };
 
+  /** What the accountant's program finds in Konnektör's helper table of the Logo demo database. */
+  const helperTable = () => {
+    const db = new Database(path.join(app.home, 'demo', 'LOGODB.sqlite'), { readonly: true });
+    try {
+      return db.prepare('SELECT ETTN, DURUM, YANIT, YANIT_GEREKCE FROM KNK_GELEN_BELGE').all() as { ETTN: string; DURUM: string; YANIT: string | null; YANIT_GEREKCE: string | null }[];
+    } finally {
+      db.close();
+    }
+  };
+
   it('fetches, previews and answers with KABUL, then RED with a reason', async () => {
     const { page } = app;
     await login(page, { user: 'demo', password: 'demo123', firm: '2', period: '2' });
@@ -34,6 +46,7 @@ describe('Gelen Belgeler: fetch, preview, KABUL and RED reach the integrator', (
     await expect.poll(() => ticari.count()).toBeGreaterThanOrEqual(2);
     expect(await ticari.first().getByTestId('countdown').textContent()).toMatch(/gün \d+ saat kaldı|saat \d+ dakika kaldı/);
     await app.screenshot('incoming-01-list');
+    expect(helperTable()).toHaveLength(await page.locator('.incoming-table tbody tr').count());
 
     // A TEMELFATURA gets no answer, and the screen says why.
     await page.locator('.incoming-table tbody tr', { hasText: 'TEMELFATURA' }).first().click();
@@ -86,6 +99,10 @@ describe('Gelen Belgeler: fetch, preview, KABUL and RED reach the integrator', (
     const red = both.find((d) => d.belgeNo === secondEttn)!;
     expect(red.xml).toContain('<cbc:ResponseCode>RED</cbc:ResponseCode>');
     expect(red.xml).toContain('Fiyatlar siparişle uyuşmuyor.');
+    // Both answers are in the accounting database's helper table as well.
+    const rows = helperTable();
+    expect(rows.find((r) => r.ETTN === firstEttn)).toMatchObject({ DURUM: 'answered', YANIT: 'KABUL' });
+    expect(rows.find((r) => r.ETTN === secondEttn)).toMatchObject({ DURUM: 'answered', YANIT: 'RED', YANIT_GEREKCE: 'Fiyatlar siparişle uyuşmuyor.' });
     await app.screenshot('incoming-03-answered');
   }, 300_000);
 });

@@ -256,3 +256,27 @@ describe('Gelen Belgeler', () => {
     expect(screen.queryByTestId('answer-sent')).toBeNull();
   });
 });
+
+describe('the accounting database’s helper table', () => {
+  it('warns when the fetched documents could not be written there, keeping them listed', async () => {
+    fakeBridge({
+      'session.incoming': () => [doc(1)],
+      'session.incomingFetch': () => ({
+        pages: 1,
+        stored: 1,
+        duplicates: 0,
+        invalid: 0,
+        acknowledged: 1,
+        cursor: '3',
+        erp: { written: 0, error: { code: 'ERP_HELPER_OBJECTS_MISSING', message: 'Konnektör’ün yardımcı tabloları bu veri tabanında yok.' } },
+      }),
+    });
+    render(<IncomingScreen />);
+    fireEvent.click(screen.getByRole('button', { name: 'Yeni Belgeleri Al' }));
+    const warning = await screen.findByTestId('erp-warning');
+    expect(warning.getAttribute('data-code')).toBe('ERP_HELPER_OBJECTS_MISSING');
+    expect(warning.textContent).toContain('KNK_GELEN_BELGE tablosuna yazılamadı');
+    expect(rowOf(1)).not.toBeNull();
+    expect(screen.getByTestId('fetch-result').textContent).toBe('1 yeni belge alındı');
+  });
+});
