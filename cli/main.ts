@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -9,8 +8,9 @@ import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import { ErpConnections } from '../db/erp';
-import { openLocalStore, type LocalStore } from '../db/local';
+import { openHomeStore, type LocalStore } from '../db/local';
 import { KonnektorError } from '../core/errors';
+import { writeOutputFile } from '../core/folders';
 import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
@@ -383,8 +383,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (_out, cmd) => {
         const { html } = await api['documents.preview']({ file: cmd.args[0]!, ...(cmd.opts<{ defaultView?: boolean }>().defaultView ? { defaultView: true } : {}) });
         const target = cmd.opts<{ out: string }>().out;
-        fs.writeFileSync(target, html);
-        process.stdout.write(`${path.resolve(target)}\n`);
+        process.stdout.write(`${writeOutputFile(target, html)}\n`);
       }),
     );
 
@@ -609,7 +608,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (out, cmd) => {
         const o = cmd.opts<{ module: string; ettn: string; xml?: string }>();
         const r = await api['incoming.show']({ module: o.module, ettn: o.ettn });
-        if (o.xml) fs.writeFileSync(o.xml, r.xml);
+        if (o.xml) writeOutputFile(o.xml, r.xml);
         const { xml: _xml, answerXml: _answer, ...summary } = r;
         printResult(out, summary, () =>
           [
@@ -684,8 +683,7 @@ export async function main(argv: string[]): Promise<number> {
   let store: Promise<LocalStore> | undefined;
   const openStore = () => {
     if (!store) {
-      fs.mkdirSync(konnektorHome(), { recursive: true });
-      store = openLocalStore(path.join(konnektorHome(), 'konnektor.sqlite'));
+      store = openHomeStore(konnektorHome());
     }
     return store;
   };

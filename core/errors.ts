@@ -42,7 +42,7 @@ export const ERROR_CATALOG = {
     kind: 'input',
     tr: 'Veri tabanı şifresini komut satırına yazmayın (bu bilgisayarın her kullanıcısı görebilir); şifreyi bir ortam değişkenine koyup --erp-password-env ile adını verin.',
   },
-  ERP_DATE_INVALID: { kind: 'input', tr: 'Tarih geçersiz; YYYY-AA-GG biçiminde girin.' },
+  ERP_DATE_INVALID: { kind: 'input', tr: 'Tarih geçersiz: YYYY-AA-GG biçiminde, takvimde bulunan bir gün girin (ör. 2026-02-28).' },
   ERP_SERVER_UNREACHABLE: { kind: 'target', tr: 'Veri tabanı sunucusuna ulaşılamıyor.' },
   ERP_LOGIN_FAILED: { kind: 'target', tr: 'Veri tabanı kullanıcı adı veya şifresi hatalı.' },
   ERP_DATABASE_NOT_FOUND: { kind: 'target', tr: 'Veri tabanı bulunamadı.' },
@@ -92,7 +92,20 @@ export const ERROR_CATALOG = {
     kind: 'internal',
     tr: 'Yerel veri deposu bu sürümden daha yeni bir Konnektör ile güncellenmiş; lütfen Konnektör’ü güncelleyin.',
   },
+  LOCAL_STORE_CORRUPT: {
+    kind: 'internal',
+    tr: 'Yerel veri deposu (konnektor.sqlite) bozuk ya da bir veri tabanı dosyası değil; dosyaya dokunulmadı. Yedekten geri yükleyin ya da destek ekibine başvurun.',
+  },
+  LOCAL_STORE_UNAVAILABLE: { kind: 'internal', tr: 'Yerel veri deposu (konnektor.sqlite) açılamadı (dosya izni veya disk sorunu); dosyaya dokunulmadı.' },
+  LOCAL_HOME_INVALID: {
+    kind: 'input',
+    tr: 'Konnektör’ün veri klasörü kullanılamıyor: verilen yol bir klasör değil ya da bu kullanıcı oraya yazamıyor (KONNEKTOR_HOME).',
+  },
   DEMO_DIR_INVALID: { kind: 'input', tr: 'Örnek veri tabanları için klasör kullanılamıyor.' },
+  DEMO_DIR_FOREIGN_FILES: {
+    kind: 'input',
+    tr: 'Klasörde Konnektör’ün örnek verilerine ait olmayan veri tabanı dosyaları var; --force yalnızca örnek verilerin kendi dosyalarını siler. Boş ya da yalnızca örnek verilerin bulunduğu bir klasör seçin.',
+  },
   DEMO_UNAVAILABLE: { kind: 'internal', tr: 'Bu Konnektör kurulumunda örnek veri tabanları oluşturulamıyor.' },
   GIB_PACKAGE_MISSING: {
     kind: 'internal',
@@ -116,6 +129,9 @@ export const ERROR_CATALOG = {
     kind: 'input',
     tr: 'Faturanın görüntüleme şablonu (XSLT) güvenlik nedeniyle reddedildi: yalnızca XSLT 1.0 ve faturanın kendi verisini okuyan işlevler kullanılabilir. Konnektör’ün varsayılan görünümüyle açabilirsiniz.',
   },
+  SANDBOX_PORT_INVALID: { kind: 'input', tr: 'Port 0 ile 65535 arasında bir tam sayı olmalıdır (0: boş bir port).' },
+  SANDBOX_PORT_IN_USE: { kind: 'input', tr: 'Bu port başka bir program tarafından kullanılıyor ya da açılamıyor; başka bir port seçin.' },
+  SANDBOX_OPTION_INVALID: { kind: 'input', tr: 'Deneme sunucusu seçeneklerinden biri geçersiz (--step-ms, --generated-users 0 veya daha büyük bir sayı olmalıdır).' },
   INTEGRATOR_AUTH_FAILED: { kind: 'target', tr: 'Entegratör (eFinans) kullanıcı adı veya şifresi hatalı.' },
   INTEGRATOR_UNREACHABLE: { kind: 'target', tr: 'Entegratöre (eFinans) ulaşılamıyor.' },
   INTEGRATOR_URL_INSECURE: {
@@ -185,7 +201,8 @@ export const ERROR_CATALOG = {
   INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
-  OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor.' },
+  OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor: oluşturulamıyor ya da yazılamıyor (ör. sistem klasörleri).' },
+  OUTPUT_FILE_INVALID: { kind: 'input', tr: 'Çıktı dosyası yazılamıyor: verilen yol bir klasör ya da yazılamayan bir yer; bir dosya adı verin (ör. fatura.html).' },
   AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },
   AUTH_SESSION_EXPIRED: { kind: 'input', tr: 'Oturumunuzun süresi doldu; lütfen yeniden giriş yapın.' },
   AUTH_STAFF_REQUIRED: { kind: 'input', tr: 'Bu ekranı yalnızca eFinans personeli oturumu açabilir.' },
@@ -228,6 +245,7 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_REPORTED_KIND: { kind: 'input', tr: 'Bu belge türü entegratör tarafından GİB’e raporlanmıyor.' },
   CANCEL_WINDOW_PASSED: { kind: 'input', tr: 'İptal süresi geçti: makbuz ancak {until} tarihine kadar iptal edilebilirdi.' },
   BRIDGE_FORBIDDEN: { kind: 'input', tr: 'Bu adres Konnektör’e bağlanamaz.' },
+  BRIDGE_METHOD_NOT_EXPOSED: { kind: 'input', tr: 'Bu işlem Konnektör ekranlarına açık değil.' },
   APP_START_FAILED: { kind: 'internal', tr: 'Konnektör başlatılamadı; ayrıntı günlük dosyasında.' },
   BRIDGE_UNREACHABLE: { kind: 'internal', tr: 'Konnektör’e ulaşılamıyor; uygulama kapanmış olabilir.' },
 } as const satisfies Record<string, CatalogEntry>;

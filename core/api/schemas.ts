@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../time';
 import { erpTargetInputSchema } from '../erp/target';
 import { yearendSchemas } from './yearendSchemas';
 import { edefterSchemas } from './edefterSchemas';
@@ -7,7 +8,8 @@ import { integratorAccessSchema } from './integratorAccess';
 import { incomingSessionSchemas } from './incomingSessionSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A YYYY-MM-DD day that exists in the calendar; anything else is ERP_DATE_INVALID (core/api/input.ts), not INPUT_INVALID. */
+const isoDate = z.string().refine(isCalendarDate, { params: { konnektorCode: 'ERP_DATE_INVALID' } });
 
 export const apiSchemas = {
   /** The window's first call: how far the start-up has got (answered while the rest of the API is not there yet). */
