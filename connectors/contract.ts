@@ -157,10 +157,19 @@ export interface ErpConnector {
   readonly documentKinds: KindCapabilities;
   /** The modules a user of this program can log into: those of its readable kinds (`modulesOf(documentKinds)`). */
   readonly modules: readonly Module[];
+  /**
+   * The column of the program's document headers that names the branch (şube), when it keeps one (Logo `BRANCH`,
+   * Netsis `SUBE_KODU`, Mikro `cha_subeno`): a target with a branch reads only that branch's documents. Absent: the
+   * program keeps no branch, and a target naming one is refused (ERP_BRANCH_NOT_SUPPORTED).
+   */
+  readonly branchColumn?: string;
   /** The program's own name of the job that gives vouchers their yevmiye madde numbers (named as the fix). */
   readonly journalNumberingJob?: string;
   /** Konnektör's helper objects in this program's databases (migrations/erp/<connector>/). */
   readonly erpMigrations: readonly ErpMigration[];
+
+  /** Received e-documents go into Konnektör's own helper table in this program's database (never its own tables). */
+  readonly incoming?: IncomingHelperTable;
 
   /** "Veri tabanı Ara": the databases of this program on the server. */
   listDatabases(ctx: ConnectorContext, server: string): Promise<DatabaseInfo[]>;
@@ -188,6 +197,51 @@ export interface ErpConnector {
 
   /** e-Defter: the chart of accounts (hesap planı) of the target. */
   readChartOfAccounts?(ctx: ConnectorContext, target: ErpTarget): Promise<ChartAccount[]>;
+}
+
+/**
+ * A received e-document as Konnektör hands it to the accounting database's helper table: plain facts, decimals as
+ * strings, the original XML as text. Connectors store it; they never read or build UBL.
+ */
+export interface IncomingErpRecord {
+  module: Module;
+  ettn: string;
+  number?: string;
+  senderTaxId?: string;
+  senderName?: string;
+  profile?: string;
+  typeCode?: string;
+  /** YYYY-MM-DD */
+  issueDate?: string;
+  /** At the integrator (ISO). */
+  arrivedAt?: string;
+  lineExtension?: string;
+  taxExclusive?: string;
+  taxInclusive?: string;
+  taxTotal?: string;
+  payable?: string;
+  currency?: string;
+  /** received | invalid | answering | answered */
+  state: string;
+  /** KABUL | RED */
+  answer?: string;
+  answerReason?: string;
+  answeredAt?: string;
+  xml: string;
+}
+
+/** What a helper table already holds of a document: enough to skip what is up to date. */
+export interface IncomingErpState {
+  state: string;
+  answer?: string;
+}
+
+/** Konnektör's helper table for received e-documents in the program's database (migrations/erp: KNK_GELEN_BELGE). */
+export interface IncomingHelperTable {
+  /** The documents of the target's firm already in the table, by ETTN (lower case). */
+  recorded(ctx: ConnectorContext, target: ErpTarget): Promise<Map<string, IncomingErpState>>;
+  /** Inserts or updates the document's row by its ETTN; the same record twice changes nothing. */
+  upsert(ctx: ConnectorContext, target: ErpTarget, record: IncomingErpRecord): Promise<void>;
 }
 
 /** A set of programs, found by id: the shipped ones (connectors/registry.ts), or those an API instance is given. */

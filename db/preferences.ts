@@ -24,3 +24,6 @@ export async function writePreference(db: Knex, key: string, value: unknown): Pr
 
 /** The kontör balance under which the status bar warns, per module and company. */
 export const kontorThresholdKey = (module: string, companyVkn: string | undefined) => `kontorThreshold:${module}:${companyVkn ?? ''}`;
+
+/** e-Arşiv / e-MM: the portal's `sube` and `kasa` the module's documents are made under, per module and company. */
+export const earsivPlaceKey = (module: string, companyVkn: string | undefined) => `earsivPlace:${module}:${companyVkn ?? ''}`;

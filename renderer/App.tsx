@@ -6,12 +6,14 @@ import { formatDateTime, formatTime } from './format';
 import { useT } from './i18n';
 import { DocumentsScreen } from './screens/DocumentsScreen';
 import { EdefterScreen } from './screens/EdefterScreen';
+import { IncomingScreen } from './screens/IncomingScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { LogsScreen } from './screens/LogsScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { StartupScreen } from './screens/StartupScreen';
 import { YearEndWizard } from './screens/yearend';
 import { useDocuments } from './store/documents';
+import { useIncoming } from './store/incoming';
 import { useSession, type Screen } from './store/session';
 
 /** How often a logged-in screen checks that its session is still alive (expiry, especially of staff sessions). */
@@ -74,7 +76,12 @@ export function App() {
 function ReadyApp() {
   const t = useT();
   const { session, screen, setScreen, loggedOut } = useSession();
-  const resetDocuments = useDocuments((s) => s.reset);
+  const resetDocumentList = useDocuments((s) => s.reset);
+  const resetIncoming = useIncoming((s) => s.reset);
+  const resetDocuments = useCallback(() => {
+    resetDocumentList();
+    resetIncoming();
+  }, [resetDocumentList, resetIncoming]);
 
   const logout = useCallback(
     async (notice?: string) => {
@@ -112,6 +119,7 @@ function ReadyApp() {
   // An integrator-only first login has no ERP side yet: Bağlantı Ayarları first.
   const tabs: [Screen, string][] = [
     ...(session.erpPending ? [] : ([['documents', t('nav.documents')]] as [Screen, string][])),
+    ...((session.incomingKinds ?? []).length > 0 ? ([['incoming', t('nav.incoming')]] as [Screen, string][]) : []),
     ['settings', t('nav.settings')],
     ...(session.staff ? ([['logs', t('nav.logs')]] as [Screen, string][]) : []),
   ];
@@ -132,6 +140,7 @@ function ReadyApp() {
       </nav>
       <div className="content">
         {screen === 'documents' && !session.erpPending ? session.module === 'edefter' ? <EdefterScreen /> : <DocumentsScreen /> : null}
+        {screen === 'incoming' && (session.incomingKinds ?? []).length > 0 ? <IncomingScreen /> : null}
         {screen === 'settings' ? <SettingsScreen /> : null}
         {screen === 'logs' && session.staff ? <LogsScreen /> : null}
       </div>

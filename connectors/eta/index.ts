@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
@@ -13,6 +14,7 @@ import { modulesOf, readableKind } from '../shared/capabilities';
 import { chunks, intOf } from '../shared/values';
 import { databaseNameOf } from './codes';
 import { etaText, mapInvoice, supplierOf, type Row } from './map';
+import { refuseBranch } from '../shared/branch';
 import { companiesQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { ETA_MASTER_DATABASE, ETA_MASTER_TABLES, ETA_TABLES, companyListNeed, identityNeed, invoiceModuleNeeds } from './tables';
 import type { InvoiceModule } from '../../core/documents/kinds/types';
@@ -104,6 +106,7 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
     documentKinds: ETA_KINDS,
     modules: modulesOf(ETA_KINDS),
     erpMigrations: etaErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);
@@ -152,6 +155,7 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
     },
 
     async testConnection(ctx, target, module) {
+      refuseBranch('ETA', target);
       invoiceModule(module);
       const { erp, master, company } = await openCompany(ctx, target.server, requireDatabase(target));
       const masterInspection = await inspectTables(master, [companyListNeed]);
@@ -180,6 +184,8 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
      * (codes.ts MODULE_FROM_REGISTRY): the outgoing invoices are split by GİB's registered-user list.
      */
     async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+      // FATFIS keeps no branch: a target naming one is refused rather than read whole.
+      refuseBranch('ETA', target);
       const m = invoiceModule(module);
       if (!ctx.recipients) {
         throw new KonnektorError('REGISTRY_REQUIRED', 'ETA invoices are split into e-Fatura and e-Arşiv by GİB’s registered-user list, which this call lacks');

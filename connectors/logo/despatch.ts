@@ -5,7 +5,8 @@ import { unitCodeFor } from '../../core/documents/units';
 import { assertFirmCode, assertPeriodCode } from '../../core/erp/codes';
 import { KonnektorError } from '../../core/errors';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
-import type { OutgoingFilter, WriteBackResult } from '../contract';
+import type { WriteBackResult } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import { ColumnSet, type TableNeed } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateBinding, dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
@@ -98,7 +99,7 @@ export function despatchRefOf(key: string): number | undefined {
 }
 
 /** Unsent sales despatches marked for e-İrsaliye (not cancelled), oldest first, with customer, carrier and address. */
-export function despatchHeadersQuery(db: Knex, firm: string, period: string, filter: OutgoingFilter = {}, columns: ColumnSet = ColumnSet.everything(despatchModuleNeeds(firm, period))): Knex.QueryBuilder {
+export function despatchHeadersQuery(db: Knex, firm: string, period: string, filter: BranchFilter = {}, columns: ColumnSet = ColumnSet.everything(despatchModuleNeeds(firm, period))): Knex.QueryBuilder {
   const t = logoDespatchTables(firm, period);
   const has = (c: string) => columns.has(t.stfiche, c);
   const q = db
@@ -124,6 +125,7 @@ export function despatchHeadersQuery(db: Knex, firm: string, period: string, fil
   if (has('EDESPSTATUS')) q.andWhere('F.EDESPSTATUS', LOGO_DESPATCH.status.unsent);
   if (filter.from) q.andWhere('F.DATE_', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('F.DATE_', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('F.BRANCH', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) q.offset(filter.offset);
   return q;
@@ -284,7 +286,7 @@ export function mapDespatch(h: Row, lines: readonly Row[], transport: Row | unde
 }
 
 /** Reads the period's unsent sales despatches with lines and transport data. */
-export async function readLogoDespatches(erp: ErpDatabase, firm: string, period: string, columns: ColumnSet, filter: OutgoingFilter, ctx: Omit<DespatchMapContext, 'firm' | 'period' | 'database'>): Promise<DespatchDocument[]> {
+export async function readLogoDespatches(erp: ErpDatabase, firm: string, period: string, columns: ColumnSet, filter: BranchFilter, ctx: Omit<DespatchMapContext, 'firm' | 'period' | 'database'>): Promise<DespatchDocument[]> {
   const headers = (await withErpErrors(erp, () => despatchHeadersQuery(erp.db, firm, period, filter, columns))) as Row[];
   const refs = headers.map((h) => intOf(h.LOGICALREF));
   const lines = new Map<number, Row[]>();

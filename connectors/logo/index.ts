@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase, requireFirm, requirePeriod, type ErpTarget } from '../../core/erp/target';
 import { KonnektorError } from '../../core/errors';
 import type { Module } from '../../core/modules';
@@ -17,6 +18,7 @@ import { LOGO_EMM, mapProducerReceipt, producerReceiptHeadersQuery, producerRece
 import { mapInvoice, supplierOf, unreadableInvoice, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
+import { withBranch, type BranchFilter } from '../shared/branch';
 
 /**
  * What Logo serves, per document kind: e-Fatura and e-Arşiv invoices are INVOICE rows told apart by EINVOICE, whose
@@ -69,7 +71,7 @@ async function openChecked(ctx: ConnectorContext, target: ErpTarget): Promise<{ 
 }
 
 /** Unsent müstahsil makbuzları (TRCODE 26) with their lines, the firm as the buyer who issues them. */
-async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, filter: OutgoingFilter): Promise<CanonicalDocument[]> {
+async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, filter: BranchFilter): Promise<CanonicalDocument[]> {
   const { erp, firm, period } = await openChecked(ctx, target);
   await checkTables(erp, producerReceiptNeeds(firm, period));
   const firmRow = ((await run(erp, () => firmQuery(erp.db, Number(firm)))) as Row[])[0];
@@ -92,11 +94,13 @@ export const logoConnector: ErpConnector = {
   id: 'logo',
   title: 'Logo Tiger / Go',
   shape: 'firm-period',
+  branchColumn: 'BRANCH',
   documentKinds: LOGO_KINDS,
   modules: modulesOf(LOGO_KINDS),
   // Muhasebe → İşlemler → "Yevmiye madde numaralama" (erp-despatch-ledger-edefter.md §3).
   journalNumberingJob: 'Yevmiye madde numaralama',
   erpMigrations: logoErpMigrations,
+  incoming: incomingHelperTable,
 
   async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
     const names = await ctx.connections.listDatabases(server);
@@ -154,7 +158,9 @@ export const logoConnector: ErpConnector = {
     return { name: supplier?.name ?? firm, ...(supplier?.taxId.value ? { taxId: supplier.taxId.value } : {}) };
   },
 
-  async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+  async readOutgoing(ctx, target, module, outgoing: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    // A target with a branch (şube) reads that branch's documents only (INVOICE.BRANCH, STFICHE.BRANCH).
+    const filter = withBranch(target, outgoing);
     if (module === 'emm') return readProducerReceipts(ctx, target, filter);
     if (module === 'eirsaliye') {
       readableKind('Logo', LOGO_KINDS, module);

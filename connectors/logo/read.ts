@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { OutgoingFilter } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import { ColumnSet } from '../shared/checks';
 import { dateBinding } from '../shared/values';
 import { EINVOICE_BY_KIND, OUTGOING_TRCODES, type LogoInvoiceKind } from './codes';
@@ -39,7 +39,7 @@ export function outgoingHeadersQuery(
   firm: string,
   period: string,
   module: LogoInvoiceKind,
-  filter: OutgoingFilter = {},
+  filter: BranchFilter = {},
   columns: ColumnSet = ColumnSet.everything(invoiceModuleNeeds(firm, period)),
 ): Knex.QueryBuilder {
   const t = logoTables(firm, period);
@@ -63,6 +63,7 @@ export function outgoingHeadersQuery(
     .orderBy('I.LOGICALREF');
   if (filter.from) q.andWhere('I.DATE_', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('I.DATE_', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('I.BRANCH', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) {
     q.offset(filter.offset);

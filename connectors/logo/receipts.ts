@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import type { Knex } from 'knex';
 import type { Party, ProducerReceiptDocument, ProducerReceiptLine, ReceiptTax } from '../../core/documents/model';
 import { unitCodeFor } from '../../core/documents/units';
-import type { OutgoingFilter } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import type { TableNeed } from '../shared/checks';
 import { dateBinding, dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { customerOf, type Row } from './map';
@@ -47,7 +47,7 @@ export function producerReceiptNeeds(firm: string, period: string): TableNeed[] 
 }
 
 /** Unsent müstahsil makbuzları, oldest first, a page at a time. */
-export function producerReceiptHeadersQuery(db: Knex, firm: string, period: string, filter: OutgoingFilter = {}): Knex.QueryBuilder {
+export function producerReceiptHeadersQuery(db: Knex, firm: string, period: string, filter: BranchFilter = {}): Knex.QueryBuilder {
   const t = logoTables(firm, period);
   const q = db
     .from({ I: t.invoice })
@@ -66,6 +66,7 @@ export function producerReceiptHeadersQuery(db: Knex, firm: string, period: stri
     .orderBy('I.LOGICALREF');
   if (filter.from) q.andWhere('I.DATE_', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('I.DATE_', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('I.BRANCH', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) q.offset(filter.offset);
   return q;

@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
 import { requireDatabase, requireFiscalYear, type ErpTarget } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
@@ -14,6 +15,7 @@ import { modulesOf, readableKind } from '../shared/capabilities';
 import { chunks, decimalOf, intOf, textOf } from '../shared/values';
 import { GUID, fiscalYearSpan, moduleOfEIslem, splitGibNumber } from './codes';
 import { guidOf, mapInvoice, supplierOf, type Row } from './map';
+import { withBranch } from '../shared/branch';
 import {
   branchesQuery,
   companiesQuery,
@@ -175,10 +177,12 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
     id: 'mikro',
     title: 'Mikro',
     shape: 'database-per-company',
+    branchColumn: 'cha_subeno',
     documentKinds: MIKRO_KINDS,
     modules: modulesOf(MIKRO_KINDS),
     journalNumberingJob: MIKRO_JOURNAL_NUMBERING_JOB,
     erpMigrations: mikroErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);
@@ -285,8 +289,10 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
       return { name: supplier?.name ?? erp.name, ...(supplier?.taxId.value ? { taxId: supplier.taxId.value } : {}) };
     },
 
-    async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    async readOutgoing(ctx, target, module, outgoing: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
       const m = invoiceModule(module);
+      // A target with a branch (şube) reads that branch's invoices only (CARI_HESAP_HAREKETLERI.cha_subeno).
+      const filter = withBranch(target, outgoing);
       const { erp, span } = await openYear(ctx, target);
       const { columns } = await inspectTables(erp, invoiceModuleNeeds());
       const optional = await presentTables(erp);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
-import type { OutgoingFilter } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import { ColumnSet } from '../shared/checks';
 import { dateBinding } from '../shared/values';
 import { CUSTOMER_CARI_CINS, E_ISLEM_BY_MODULE, EBELGE_CARI_HAREKET, HEADER_SATIR_NO, NOTES_DOSYA_NO, SALES_INVOICE_EVRAK_TIP } from './codes';
@@ -88,7 +88,7 @@ export function outgoingHeadersQuery(
   db: Knex,
   module: InvoiceModule,
   span: { begin: string; end: string },
-  filter: OutgoingFilter = {},
+  filter: BranchFilter = {},
   options: HeaderOptions = {},
 ): Knex.QueryBuilder {
   const t = MIKRO_TABLES;
@@ -158,6 +158,7 @@ export function outgoingHeadersQuery(
   }
   if (filter.from) q.andWhere('H.cha_tarihi', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('H.cha_tarihi', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('H.cha_subeno', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) q.offset(filter.offset);
   return q;

@@ -4,7 +4,8 @@ import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { unitCodeFor } from '../../core/documents/units';
 import { KonnektorError } from '../../core/errors';
 import { withErpErrors, type ErpDatabase } from '../../db/erp';
-import type { OutgoingFilter, WriteBackResult } from '../contract';
+import type { WriteBackResult } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import type { TableNeed } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { chunks, dateBinding, dateOf, decimalOf, textOf } from '../shared/values';
@@ -54,7 +55,7 @@ export function despatchModuleNeeds(): TableNeed[] {
   ];
 }
 
-export function despatchHeadersQuery(db: Knex, filter: OutgoingFilter = {}): Knex.QueryBuilder {
+export function despatchHeadersQuery(db: Knex, filter: BranchFilter = {}): Knex.QueryBuilder {
   const t = NETSIS_TABLES;
   const q = db
     .from({ F: t.header })
@@ -73,6 +74,7 @@ export function despatchHeadersQuery(db: Knex, filter: OutgoingFilter = {}): Kne
     .orderBy([{ column: 'F.TARIH' }, { column: 'F.FATIRS_NO' }, { column: 'F.CARI_KODU' }, { column: 'F.SUBE_KODU' }]);
   if (filter.from) q.andWhere('F.TARIH', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('F.TARIH', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('F.SUBE_KODU', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) q.offset(filter.offset);
   return q;
@@ -172,7 +174,7 @@ export function mapNetsisDespatch(h: Row, lines: readonly Row[], ctx: { database
   };
 }
 
-export async function readNetsisDespatches(erp: ErpDatabase, filter: OutgoingFilter, ctx: { supplier?: Party }): Promise<DespatchDocument[]> {
+export async function readNetsisDespatches(erp: ErpDatabase, filter: BranchFilter, ctx: { supplier?: Party }): Promise<DespatchDocument[]> {
   const headers = (await withErpErrors(erp, () => despatchHeadersQuery(erp.db, filter))) as Row[];
   const lineKey = (fisno: unknown, cari: unknown) => `${codeOf(fisno)}\u0000${codeOf(cari)}`;
   const byDespatch = new Map<string, Row[]>();

@@ -1,4 +1,5 @@
 import type { CanonicalDocument, ErpDocumentRef, Party } from '../../core/documents/model';
+import { incomingHelperTable } from '../shared/incomingHelper';
 import { requireDatabase } from '../../core/erp/target';
 import { KonnektorError, isKonnektorError } from '../../core/errors';
 import { isCalendarDate, turkeyDateTime } from '../../core/time';
@@ -16,6 +17,7 @@ import { chunks, intOf, textOf } from '../shared/values';
 import { OUTGOING_FTIRSIP, companyOfDatabase, fiscalYearOf, kindOfEbelge, sameDatabase, EBELGE_BY_KIND, type NetsisInvoiceKind } from './codes';
 import { netsisLedgerNeeds, readNetsisChartOfAccounts, readNetsisJournal } from './ledger';
 import { codeOf, invoiceKeyOf, mapInvoice, netsisText, optionalNetsisText, parseInvoiceKey, serializeInvoiceKey, supplierOf, unreadableInvoice, type Row } from './map';
+import { withBranch } from '../shared/branch';
 import { companiesQuery, currenciesQuery, invoiceByKeyQuery, linesQuery, outgoingHeadersQuery, recordedEttnsQuery, setGibNumberQuery } from './read';
 import {
   NETSIS_SYSTEM_DATABASE,
@@ -164,11 +166,13 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
     id: 'netsis',
     title: 'Netsis 3',
     shape: 'database-per-year',
+    branchColumn: 'SUBE_KODU',
     documentKinds: NETSIS_KINDS,
     modules: modulesOf(NETSIS_KINDS),
     // RESM_YEVMNO is assigned by Netsis's "klasik fiş sıralama" (N-KB, erp-despatch-ledger-edefter.md §4).
     journalNumberingJob: 'Klasik fiş sıralama (resmi yevmiye numarası verme)',
     erpMigrations: netsisErpMigrations,
+    incoming: incomingHelperTable,
 
     async listDatabases(ctx, server): Promise<DatabaseInfo[]> {
       const names = await ctx.connections.listDatabases(server);
@@ -234,7 +238,9 @@ export function createNetsisConnector(options: NetsisConnectorOptions = {}): Erp
       return { name: company.title ?? company.company, ...(taxId ? { taxId } : {}) };
     },
 
-    async readOutgoing(ctx, target, module, filter: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+    async readOutgoing(ctx, target, module, outgoing: OutgoingFilter = {}): Promise<CanonicalDocument[]> {
+      // A target with a branch (şube) reads that branch's documents only (TBLFATUIRS.SUBE_KODU).
+      const filter = withBranch(target, outgoing);
       if (module === 'eirsaliye') {
         readableKind('Netsis', NETSIS_KINDS, module);
         checkFilter(filter);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { dateBinding } from '../shared/values';
 import { EBELGE_TABLE } from '../../migrations/erp/common';
-import type { OutgoingFilter } from '../contract';
+import type { BranchFilter } from '../shared/branch';
 import { ColumnSet } from '../shared/checks';
 import { EBELGE_BY_KIND, FATUEK_FIELDS, INVOICE_LINE_GCKOD, INVOICE_LINE_HTUR, OUTGOING_FTIRSIP, type NetsisInvoiceKind } from './codes';
 import type { NetsisInvoiceKey } from './map';
@@ -30,7 +30,7 @@ export function currenciesQuery(db: Knex): Knex.QueryBuilder {
 export function outgoingHeadersQuery(
   db: Knex,
   module: NetsisInvoiceKind,
-  filter: OutgoingFilter = {},
+  filter: BranchFilter = {},
   options: { extension: boolean; columns?: ColumnSet } = { extension: true },
 ): Knex.QueryBuilder {
   const t = NETSIS_TABLES;
@@ -61,6 +61,7 @@ export function outgoingHeadersQuery(
   }
   if (filter.from) q.andWhere('F.TARIH', '>=', dateBinding(db, filter.from));
   if (filter.to) q.andWhere('F.TARIH', '<=', dateBinding(db, filter.to));
+  if (filter.branch !== undefined) q.andWhere('F.SUBE_KODU', filter.branch);
   if (filter.limit !== undefined) q.limit(filter.limit);
   if (filter.offset !== undefined) q.offset(filter.offset);
   return q;

@@ -81,6 +81,12 @@ export async function checkTarget(ctx: ApiContext, module: Module, raw: Partial<
     ...(!blank(raw.branch) ? { branch: raw.branch } : {}),
   };
   const target = normalizeTarget(input);
+  if (target.branch !== undefined && !connector.branchColumn) {
+    throw new KonnektorError('ERP_BRANCH_NOT_SUPPORTED', `${connector.title} keeps no branch on its documents; branch ${target.branch} cannot be read apart`, {
+      value: target.branch,
+      program: connector.title,
+    });
+  }
   if (connector.shape === 'firm-period') {
     if (!target.database) throw new KonnektorError('ERP_DATABASE_REQUIRED', `${connector.title} needs the database that holds its firms`);
     if (!target.firm) throw new KonnektorError('ERP_FIRM_REQUIRED', `${connector.title} needs a firm code`);

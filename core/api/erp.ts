@@ -11,6 +11,8 @@ export interface ConnectorSummary {
   id: string;
   title: string;
   shape: ConnectorShape;
+  /** Whether the program's documents carry a branch (şube) the login and settings may name. */
+  branches: boolean;
   /** The modules a user of this program can log into (registry + the program's capability map). */
   modules: readonly Module[];
   /** Per document kind the program reads: the kind, and what it writes back. */
@@ -29,6 +31,7 @@ export function connectorSummary(ctx: ApiContext, c: ErpConnector): ConnectorSum
     id: c.id,
     title: c.title,
     shape: c.shape,
+    branches: c.branchColumn !== undefined,
     modules: MODULES.filter((m) => ctx.kinds.serves(c, m)),
     documentKinds: ctx.kinds
       .list()

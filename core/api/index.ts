@@ -10,6 +10,7 @@ import { createErpHandlers, type ErpHandlers } from './erp';
 import { parseInput } from './input';
 import { createLoginHandlers, type LoginHandlers } from './login';
 import { createIncomingHandlers, type IncomingHandlers } from './incoming';
+import { createIncomingSessionHandlers, type IncomingSessionHandlers } from './incomingSession';
 import { createReceiptHandlers, type ReceiptHandlers } from './receipts';
 import { createRegistryHandlers, type RegistryHandlers } from './registry';
 import type { ApiInput, ApiMethod } from './schemas';
@@ -22,6 +23,7 @@ import { createGibHandlers, type GibHandlers } from './gib';
 
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
+export type { IncomingRow } from '../incoming/list';
 export type { DocumentPreview, DocumentProblem, DocumentRow, FileValidation } from './documents';
 export type { LoginDefaults, SessionStatus, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
@@ -42,6 +44,7 @@ export type Handlers = AppHandlers &
   EdefterHandlers &
   RegistryHandlers &
   IncomingHandlers &
+  IncomingSessionHandlers &
   ReceiptHandlers &
   GibHandlers &
   DemoHandlers;
@@ -80,6 +83,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createRegistryHandlers(ctx),
     ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
+    ...createIncomingSessionHandlers(ctx),
     ...createReceiptHandlers(ctx),
     ...createDemoHandlers(ctx),
   };

@@ -4,6 +4,7 @@ import { verifyIntegratorLogin, type Session } from '../auth';
 import type { KindSummary } from '../documents/kinds';
 import { redactServer, type ErpTarget } from '../erp/target';
 import { KonnektorError, isKonnektorError } from '../errors';
+import { incomingKindsOf } from '../incoming/kinds';
 import { logger } from '../logging';
 import { MODULE_TITLES, MODULES, type Module } from '../modules';
 import { fiscalYearOfPeriod } from '../yearend/detect';
@@ -18,7 +19,7 @@ export interface LoginDefaults {
   /** Every module with its title: each has its own login and settings. */
   modules: { id: Module; title: string }[];
   connectors: ConnectorSummary[];
-  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; fiscalYear?: number; user?: string; integrator?: string };
+  prefill: { connector: string; server: string; database?: string; firm?: string; period?: string; fiscalYear?: number; branch?: string; user?: string; integrator?: string };
   /** Present when the embedded demo runs: the sandbox login the screen offers. */
   demo?: { user: string; password: string };
   /** The desktop app saves previews as PDF itself; browser mode prints through the browser. */
@@ -30,6 +31,8 @@ export interface SessionView extends Omit<Session, 'target'> {
   moduleTitle: string;
   /** The module's document kinds the session's program reads: what its screens offer. */
   documentKinds: KindSummary[];
+  /** The module's incoming kinds (e-Fatura: received invoices): the Gelen Belgeler screen is offered for these. */
+  incomingKinds: { id: string; labels: { tr: string; en: string } }[];
   /** The accounting program's name as users know it ("Logo Tiger / Go", "Netsis"), for the status bar. */
   connectorTitle: string;
 }
@@ -58,6 +61,7 @@ export function sessionView(ctx: ApiContext, s: Session): SessionView {
     moduleTitle: MODULE_TITLES[s.module],
     connectorTitle: connector?.title ?? s.target.connector,
     documentKinds: connector ? ctx.kinds.readableBy(connector, s.module).map((k) => ctx.kinds.summary(k)) : [],
+    incomingKinds: incomingKindsOf(s.module).map((k) => ({ id: k.id, labels: k.labels })),
     target: { ...s.target, server: redactServer(s.target.server) },
   };
 }
@@ -90,6 +94,7 @@ export function createLoginHandlers(ctx: ApiContext): LoginHandlers {
             ...(profile.target.firm ? { firm: profile.target.firm } : {}),
             ...(profile.target.period ? { period: profile.target.period } : {}),
             ...(profile.target.fiscalYear !== undefined ? { fiscalYear: profile.target.fiscalYear } : {}),
+            ...(profile.target.branch ? { branch: profile.target.branch } : {}),
             ...(profile.integrator.user ? { user: profile.integrator.user } : {}),
             ...(profile.integrator.endpoint ? { integrator: profile.integrator.endpoint } : {}),
           }

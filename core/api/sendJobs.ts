@@ -12,6 +12,8 @@ import { DOCUMENT_STATUSES, documentStatusOf, type DocumentStatus } from '../doc
 import { entryOfSession, isResendable, messageOf, prepareDocumentRun, sameTarget, type DocumentRow } from './documents';
 import { moduleOf, type ParsedInput } from './input';
 import { onlyDocuments } from './onlyDocuments';
+import { companyVknOf } from './connection';
+import { earsivPlaceOf, usesEarsivPlace } from './earsivPlace';
 
 export { onlyDocuments };
 
@@ -62,9 +64,12 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
   const { sd, sessions } = ctx;
   const jobs = new Map<string, SendJob>();
 
-  const send = async (input: ParsedInput<'documents.send'>, lock?: { holder: string; waitMs: number }): Promise<SendRunSummary> => {
+  const send = async (input: ParsedInput<'documents.send'>, lock?: { holder: string; waitMs: number }, companyVkn?: string): Promise<SendRunSummary> => {
     const { kind, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input);
+    // e-Arşiv and e-MM are made under the portal record (sube/kasa) saved in the module's settings for the company.
+    const place = usesEarsivPlace(kind) ? await earsivPlaceOf(ctx, kind.module, companyVkn ?? (await companyVknOf(ctx, kind.module, target))) : undefined;
     const clients = createIntegratorClients({
+      ...(place ? { place } : {}),
       endpoints: endpointsFromBase(input.integrator),
       credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
       erpCode: input.erpCode ?? 'KONNEKTOR',
@@ -114,7 +119,7 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
       refs: keys,
       wait: true,
       deadlineSec: sd.sendOptions?.deadlineSec ?? 120,
-    }, { holder: `Belgeler ekranı (${session.user})`, waitMs: SCREEN_JOB_LOCK_WAIT_MS })
+    }, { holder: `Belgeler ekranı (${session.user})`, waitMs: SCREEN_JOB_LOCK_WAIT_MS }, session.companyVkn)
       .then(
         (summary) => {
           job.summary = summary;

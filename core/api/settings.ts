@@ -1,6 +1,9 @@
 import type { ConnectionWarning, DatabaseInfo, FirmPeriod } from '../../connectors/contract';
 import { appendAudit } from '../../db/audit';
-import { kontorThresholdKey, readPreference, writePreference } from '../../db/preferences';
+import { earsivPlaceKey, kontorThresholdKey, readPreference, writePreference } from '../../db/preferences';
+import { normalizeEarsivPlace } from '../integrator/earsivPlace';
+import type { EarsivPlace } from '../integrator/types';
+import { earsivPlaceOf, usesEarsivPlace } from './earsivPlace';
 import { listProfiles, saveProfile } from '../../db/profiles';
 import { actorOf, type Session } from '../auth';
 import { normalizeTarget, redactServer, type ErpTarget } from '../erp/target';
@@ -21,6 +24,11 @@ export interface ConnectionSettings {
   connector: ConnectorSummary;
   /** The kontör balance under which the status bar warns; absent: never. */
   kontorThreshold?: number;
+  /**
+   * e-Arşiv and e-MM: the `sube` / `kasa` of QNB's portal record the documents are made under (DFLT until the
+   * company saves its own). Absent for modules without one.
+   */
+  earsivPlace?: EarsivPlace;
   /** The ERP side is still to be chosen (an integrator-only first login). */
   erpPending?: boolean;
   /** Whether this session may change the integrator address (staff only). */
@@ -75,6 +83,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
 
   const view = async (session: Session): Promise<ConnectionSettings> => {
     const threshold = await readPreference<number>(await ctx.store(), kontorThresholdKey(session.module, session.companyVkn));
+    const place = usesEarsivPlace(ctx.kinds.find(session.module)) ? ((await earsivPlaceOf(ctx, session.module, session.companyVkn)) ?? normalizeEarsivPlace({})) : undefined;
     return {
       module: session.module,
       target: sessionView(ctx, session).target,
@@ -82,6 +91,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       user: session.user,
       connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
       ...(threshold ? { kontorThreshold: threshold } : {}),
+      ...(place ? { earsivPlace: place } : {}),
       ...(session.erpPending ? { erpPending: true } : {}),
       integratorEditable: session.staff,
     };
@@ -133,6 +143,11 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       const session = sessions.require(input.sessionId);
       const store = await ctx.store();
       const changedIntegrator = integratorOf(session, input.integrator);
+      // Checked before anything is tested or saved: a bad code changes nothing.
+      if (input.earsivPlace && !usesEarsivPlace(ctx.kinds.find(session.module))) {
+        throw new KonnektorError('INPUT_INVALID', `${session.module} documents are not made under an e-Arşiv sube/kasa`, { field: 'earsivPlace' });
+      }
+      const place = input.earsivPlace ? normalizeEarsivPlace(input.earsivPlace) : undefined;
       const profile = await latestProfile(ctx, session.module);
       const typed = { ...input.target, server: serverOf(session, input.target.server) };
       const { target, period } = await checkTarget(ctx, session.module, typed, profile);
@@ -175,8 +190,9 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
         ...(company?.name ? { companyName: company.name } : {}),
       });
       if (input.kontorThreshold !== undefined) await writePreference(store, kontorThresholdKey(session.module, companyVkn), input.kontorThreshold || undefined);
+      if (place) await writePreference(store, earsivPlaceKey(session.module, companyVkn), place);
       const who = actorOf(session);
-      await appendAudit(store, { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator }, outcome: 'ok' }, ctx.now());
+      await appendAudit(store, { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator, ...(place ? { earsivPlace: place } : {}) }, outcome: 'ok' }, ctx.now());
       return view(sessions.require(session.id));
     },
   };

@@ -43,6 +43,27 @@ export function assertPeriodCode(code: string): string {
 }
 
 /**
+ * A branch (şube) of the company in the accounting program: Logo `BRANCH`, Netsis `SUBE_KODU`, Mikro `cha_subeno`
+ * are small integers (0 is the head office). Users type "1" or "01"; both mean branch 1, so the code is kept as the
+ * number it names ("007" → "7"). Letters, signs or more than four digits are refused: the value filters documents.
+ */
+const BRANCH_INPUT = /^\d{1,4}$/;
+
+export function normalizeBranchCode(input: string): string {
+  const value = input.trim();
+  if (!BRANCH_INPUT.test(value)) {
+    throw new KonnektorError('ERP_BRANCH_CODE_INVALID', `Branch code must be 1 to 4 digits, got ${JSON.stringify(input)}`, { value: input });
+  }
+  return String(Number(value));
+}
+
+/** The branch number a connector filters by, re-checked where the query is built (CLI and tests skip normalizing). */
+export function branchNumberOf(code: string | undefined): number | undefined {
+  if (code === undefined || code.trim() === '') return undefined;
+  return Number(normalizeBranchCode(code));
+}
+
+/**
  * A fiscal year inside a company database (Mikro): four digits. It never reaches a table name, only a binding, but
  * a typo ("226", "2O26") is refused here with its own message rather than reading nothing.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { KonnektorError } from '../errors';
 import { redactUrl } from '../secrets';
-import { assertFirmCode, assertPeriodCode, padFirmCode, padPeriodCode, parseFiscalYear, validateDatabaseName } from './codes';
+import { assertFirmCode, assertPeriodCode, normalizeBranchCode, padFirmCode, padPeriodCode, parseFiscalYear, validateDatabaseName } from './codes';
 
 /**
  * Where a module's documents live in the accounting program. `server` is `mssql://user:pass@host:port/instance?…`
@@ -15,6 +15,7 @@ export interface ErpTarget {
   period?: string;
   /** Programs that keep every fiscal year inside one company database (Mikro): the year read. */
   fiscalYear?: number;
+  /** The branch (şube) whose documents are read, as digits ("0" head office); absent: every branch. */
   branch?: string;
 }
 
@@ -38,7 +39,7 @@ export function normalizeTarget(input: ErpTargetInput): ErpTarget {
   if (!blank(input.firm)) target.firm = padFirmCode(input.firm);
   if (!blank(input.period)) target.period = padPeriodCode(input.period);
   if (input.fiscalYear !== undefined && String(input.fiscalYear).trim() !== '') target.fiscalYear = parseFiscalYear(input.fiscalYear);
-  if (!blank(input.branch)) target.branch = input.branch.trim();
+  if (!blank(input.branch)) target.branch = normalizeBranchCode(input.branch);
   return target;
 }
 

@@ -61,8 +61,9 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     erpCode: options.erpCode,
     belgeHashCase: options.belgeHashCase ?? 'lower',
   });
-  const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode });
-  const mustahsil = createReceiptServiceClient(caller, { url: new URL(receipts.mustahsil), erpCode: options.erpCode, operations: MUSTAHSIL_OPERATIONS });
+  const place = options.place ? { branch: options.place.branch, till: options.place.till } : {};
+  const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode, ...place });
+  const mustahsil = createReceiptServiceClient(caller, { url: new URL(receipts.mustahsil), erpCode: options.erpCode, operations: MUSTAHSIL_OPERATIONS, ...place });
   const esmm = createReceiptServiceClient(caller, { url: new URL(receipts.esmm), erpCode: options.erpCode, operations: ESMM_CONTRACT.operations, namespace: ESMM_CONTRACT.namespace });
   return {
     efatura,

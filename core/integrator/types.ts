@@ -74,6 +74,17 @@ export interface IntegratorClientOptions {
   belgeHashCase?: 'lower' | 'upper';
   /** Upper bound of one answer; the GİB user list is the largest. Default 256 MiB. */
   maxResponseBytes?: number;
+  /**
+   * e-Arşiv and e-MM: the `sube` and `kasa` of the portal's configuration record the company chose in the module's
+   * settings (number series, template, mailing; efinans-despatch-receipts-ledger.md §4.1). Absent: QNB's `DFLT`.
+   */
+  place?: EarsivPlace;
+}
+
+/** The `sube` / `kasa` pair that picks an e-Arşiv configuration record in QNB's portal. */
+export interface EarsivPlace {
+  branch: string;
+  till: string;
 }
 
 /** belgeGonderExt for FATURA_UBL: the raw, unsigned UBL bytes; `localDocNo` is belgeNo (Konnektör uses the ETTN). */
@@ -234,4 +245,19 @@ export interface EarsivClient {
   /** faturaSorgula by ETTN; undefined when unknown. */
   queryInvoice(senderVkn: string, uuid: string): Promise<EarsivResult | undefined>;
   cancelInvoice(senderVkn: string, uuid: string, faturaNo: string): Promise<EarsivResult>;
+  /** faturaIptaliKaldir: undoes a cancellation not yet in a report. */
+  undoCancelInvoice(senderVkn: string, uuid: string, faturaNo?: string): Promise<EarsivResult>;
+  /**
+   * rapordaFaturaSorgula: whether the invoice (and its cancellation) is in a report sent to GİB; undefined when the
+   * service does not know the invoice.
+   */
+  reportStatus(senderVkn: string, uuid: string): Promise<EarsivReportStatus | undefined>;
+}
+
+/** rapordaFaturaSorgula's answer (efinans-despatch-receipts-ledger.md §4.3). */
+export interface EarsivReportStatus {
+  reported: boolean;
+  cancellationReported?: boolean;
+  /** The report part (bolumRaporNo) holding the invoice, when the service names it. */
+  reportPart?: string;
 }

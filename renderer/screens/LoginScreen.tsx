@@ -56,7 +56,7 @@ export function LoginScreen() {
         password: form.password,
         staff: form.staff,
         ...(form.integrator ? { integrator: form.integrator } : {}),
-        target: loginTarget(form, shape),
+        target: loginTarget(form, shape, connector?.branches === true),
       });
       set({ password: '' });
       loggedIn(result.session, result.kontor, result.kontorThreshold);
@@ -165,6 +165,15 @@ export function LoginScreen() {
                 {t('login.fiscalYear')}
                 <input name="fiscalYear" inputMode="numeric" maxLength={4} value={form.fiscalYear} onChange={(e) => set({ fiscalYear: e.target.value })} />
               </label>
+            </div>
+          ) : null}
+          {connector?.branches ? (
+            <div className="codes">
+              <label>
+                {t('login.branch')}
+                <input name="branch" inputMode="numeric" maxLength={8} value={form.branch} onChange={(e) => set({ branch: e.target.value })} />
+              </label>
+              <p className="hint">{t('login.branchHint')}</p>
             </div>
           ) : null}
           <p className="hint">{t('login.optionalCodes')}</p>

@@ -18,8 +18,11 @@ interface Form {
   firm: string;
   period: string;
   fiscalYear: string;
+  branch: string;
   integrator: string;
   kontorThreshold: string;
+  earsivBranch: string;
+  earsivTill: string;
 }
 
 /**
@@ -33,7 +36,7 @@ export function SettingsScreen() {
   const setSession = useSession((s) => s.setSession);
   const setKontor = useSession((s) => s.setKontor);
   const [settings, setSettings] = useState<Settings>();
-  const [form, setForm] = useState<Form>({ server: '', database: '', firm: '', period: '', fiscalYear: '', integrator: '', kontorThreshold: '' });
+  const [form, setForm] = useState<Form>({ server: '', database: '', firm: '', period: '', fiscalYear: '', branch: '', integrator: '', kontorThreshold: '', earsivBranch: '', earsivTill: '' });
   const [error, setError] = useState<{ code: string; message: string }>();
   const [test, setTest] = useState<TestResult>();
   const [saved, setSaved] = useState(false);
@@ -49,8 +52,11 @@ export function SettingsScreen() {
           firm: s.target.firm ?? '',
           period: s.target.period ?? '',
           fiscalYear: s.target.fiscalYear !== undefined ? String(s.target.fiscalYear) : '',
+          branch: s.target.branch ?? '',
           integrator: s.integrator,
           kontorThreshold: s.kontorThreshold ? String(s.kontorThreshold) : '',
+          earsivBranch: s.earsivPlace?.branch ?? '',
+          earsivTill: s.earsivPlace?.till ?? '',
         });
       },
       (e: unknown) => setError(errorText(e)),
@@ -59,7 +65,13 @@ export function SettingsScreen() {
 
   const shape = settings?.connector.shape;
   const fields = targetFieldsOf(shape);
-  const target = { connector: settings?.connector.id ?? session.target.connector, server: form.server, ...Object.fromEntries(fields.map((f) => [f, form[f]])) };
+  const branches = settings?.connector.branches === true;
+  const target = {
+    connector: settings?.connector.id ?? session.target.connector,
+    server: form.server,
+    ...Object.fromEntries(fields.map((f) => [f, form[f]])),
+    ...(branches && form.branch.trim() !== '' ? { branch: form.branch } : {}),
+  };
   const change = (changes: Partial<Form>) => {
     setForm((f) => ({ ...f, ...changes }));
     setSaved(false);
@@ -104,7 +116,8 @@ export function SettingsScreen() {
             return;
           }
           try {
-            const next = await invoke('settings.save', { sessionId: session.id, target, ...integrator, kontorThreshold: threshold });
+            const place = settings?.earsivPlace ? { earsivPlace: { branch: form.earsivBranch, till: form.earsivTill } } : {};
+            const next = await invoke('settings.save', { sessionId: session.id, target, ...integrator, kontorThreshold: threshold, ...place });
             setSettings(next);
             setSession(await invoke('session.get', { sessionId: session.id }));
             const status = await invoke('session.status', { sessionId: session.id }).catch(() => undefined);
@@ -124,6 +137,8 @@ export function SettingsScreen() {
           </div>
         ) : null}
         {fields.includes('fiscalYear') ? field('fiscalYear', t('login.fiscalYear'), { inputMode: 'numeric' }) : null}
+        {branches ? field('branch', t('login.branch'), { inputMode: 'numeric' }) : null}
+        {branches ? <p className="hint">{t('login.branchHint')}</p> : null}
         <div className="buttons">
           {shape === 'database-per-year' ? (
             <button type="button" onClick={() => setPicker('database')}>
@@ -137,6 +152,13 @@ export function SettingsScreen() {
         </div>
         {settings?.integratorEditable ? field('integrator', t('settings.integratorUrl')) : null}
         {field('kontorThreshold', t('settings.kontorThreshold'), { inputMode: 'numeric' })}
+        {settings?.earsivPlace ? (
+          <div className="codes" data-testid="earsiv-place">
+            {field('earsivBranch', t('settings.earsivBranch'))}
+            {field('earsivTill', t('settings.earsivTill'))}
+            <p className="hint">{t('settings.earsivPlaceHint')}</p>
+          </div>
+        ) : null}
         <div className="buttons">
           <button
             type="button"

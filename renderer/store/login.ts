@@ -20,6 +20,8 @@ export interface LoginForm {
   period: string;
   /** Mikro: the fiscal year inside the company database. */
   fiscalYear: string;
+  /** The branch (şube) whose documents are read; empty: every branch. Only for programs that keep branches. */
+  branch: string;
   integrator?: string;
 }
 
@@ -39,12 +41,13 @@ interface LoginState {
   useDemo(): void;
 }
 
-const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '' };
+const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: false, connector: '', server: '', database: '', firm: '', period: '', fiscalYear: '', branch: '' };
 
 /** The ERP fields a login sends: only those of the chosen program's layout, never a hidden one. */
-export function loginTarget(form: LoginForm, shape: string | undefined): Record<string, string> {
+export function loginTarget(form: LoginForm, shape: string | undefined, branches = false): Record<string, string> {
   const target: Record<string, string> = { connector: form.connector, server: form.server };
   for (const f of targetFieldsOf(shape)) target[f] = form[f];
+  if (branches && form.branch.trim() !== '') target.branch = form.branch;
   return target;
 }
 
@@ -63,6 +66,7 @@ export const useLogin = create<LoginState>((set, get) => ({
         firm: d.prefill.firm ?? '',
         period: d.prefill.period ?? '',
         fiscalYear: d.prefill.fiscalYear !== undefined ? String(d.prefill.fiscalYear) : '',
+        branch: d.prefill.branch ?? '',
         user: d.prefill.user ?? s.form.user,
         password: '',
         ...(d.prefill.integrator ? { integrator: d.prefill.integrator } : {}),
@@ -82,6 +86,7 @@ export const useLogin = create<LoginState>((set, get) => ({
           firm: own ? (saved.firm ?? '') : '',
           period: own ? (saved.period ?? '') : '',
           fiscalYear: '',
+          branch: own ? (saved.branch ?? '') : '',
         },
       };
     }),

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { SessionView } from '../../core/api';
 
-export type Screen = 'login' | 'yearend' | 'documents' | 'settings' | 'logs';
+export type Screen = 'login' | 'yearend' | 'documents' | 'incoming' | 'settings' | 'logs';
 
 interface SessionState {
   session?: SessionView;

@@ -76,7 +76,16 @@ export function seedSandbox(db: SandboxDb, options: SeedOptions): void {
 
 const VIEW = {
   name: 'sandbox-fatura',
-  content: '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><html/></xsl:template></xsl:stylesheet>',
+  // The supplier's own view, as senders embed one: what the receiver's preview shows.
+  content:
+    '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><html><body>' +
+    '<h1>e-FATURA</h1>' +
+    '<p>Fatura No: <b data-field="id"><xsl:value-of select="/*/*[local-name()=\'ID\']"/></b></p>' +
+    '<p>Tarih: <xsl:value-of select="/*/*[local-name()=\'IssueDate\']"/></p>' +
+    '<p>Gönderen: <b data-field="supplier"><xsl:value-of select="/*/*[local-name()=\'AccountingSupplierParty\']//*[local-name()=\'PartyName\']/*[local-name()=\'Name\']"/></b></p>' +
+    '<p>Senaryo: <xsl:value-of select="/*/*[local-name()=\'ProfileID\']"/></p>' +
+    '<p>Ödenecek Tutar: <b data-field="payable"><xsl:value-of select="/*/*[local-name()=\'LegalMonetaryTotal\']/*[local-name()=\'PayableAmount\']"/></b></p>' +
+    '</body></html></xsl:template></xsl:stylesheet>',
 };
 
 /** A stable UUID from a text, so the same seed gives the same incoming documents. */

@@ -78,7 +78,7 @@ async function netsisProfile(w: World, module: Module, database = `ORNEKTEKSTIL$
 function dropHelperObjects(w: World, database: string): void {
   const db = new Database(path.join(w.dir, `${database}.sqlite`));
   try {
-    db.exec('DROP TABLE IF EXISTS KNK_EBELGE; DROP TABLE IF EXISTS KNK_MIGRATIONS;');
+    db.exec('DROP TABLE IF EXISTS KNK_EBELGE; DROP TABLE IF EXISTS KNK_GELEN_BELGE; DROP TABLE IF EXISTS KNK_MIGRATIONS;');
   } finally {
     db.close();
   }
@@ -177,14 +177,14 @@ describe('year-end wizard: Logo from last year’s period to this year’s', () 
     expect(plan.test.checks.map((c) => c.name)).toEqual(['reachable', 'login', 'database', 'tables', 'columns', 'read']);
     expect(plan.test.tables).toContain('LG_001_02_INVOICE');
     expect(plan.company.taxId).toBe(ornekVkn);
-    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge']);
+    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge']);
     // The plan changes nothing.
     expect(tablesOf(w, 'LOGODB')).toEqual([]);
     expect(await listYearProfiles(w.ctx, { module: 'efatura' })).toHaveLength(1);
 
     const result = await applyYearEnd(w.ctx, accountant, { module: 'efatura', target: { period: '2' } });
-    expect(result.results).toEqual([expect.objectContaining({ module: 'efatura', outcome: 'applied', appliedSteps: ['0001_knk_ebelge'] })]);
-    expect(tablesOf(w, 'LOGODB')).toEqual(['KNK_EBELGE', 'KNK_MIGRATIONS']);
+    expect(result.results).toEqual([expect.objectContaining({ module: 'efatura', outcome: 'applied', appliedSteps: ['0001_knk_ebelge', '0002_knk_gelen_belge'] })]);
+    expect(tablesOf(w, 'LOGODB')).toEqual(['KNK_EBELGE', 'KNK_GELEN_BELGE', 'KNK_MIGRATIONS']);
 
     const years = await listYearProfiles(w.ctx, { module: 'efatura' });
     expect(years.map((p) => [p.fiscalYear, p.target.period])).toEqual([[2026, '02'], [2025, '01']]);
@@ -198,13 +198,13 @@ describe('year-end wizard: Logo from last year’s period to this year’s', () 
     const [entry] = await listAudit(w.store, 1);
     expect(entry).toMatchObject({ actor: 'muhasebe', staff: false, action: 'yearend.apply', module: 'efatura', outcome: 'ok' });
     expect(entry!.before).toMatchObject({ fiscalYear: 2025, target: { period: '01' } });
-    expect(entry!.after).toMatchObject({ fiscalYear: 2026, target: { period: '02' }, test: { ok: true }, steps: ['0001_knk_ebelge'] });
+    expect(entry!.after).toMatchObject({ fiscalYear: 2026, target: { period: '02' }, test: { ok: true }, steps: ['0001_knk_ebelge', '0002_knk_gelen_belge'] });
 
     // The next login finds nothing to do, and the helper objects are not installed twice.
     expect((await checkYearEnd(w.ctx)).items[0]).toMatchObject({ needed: false, fiscalYear: 2026 });
     const again = await planYearEnd(w.ctx, { module: 'efatura', mode: 'change', target: {} });
     expect(again.steps).toEqual([]);
-    expect(again.installed).toEqual(['0001_knk_ebelge']);
+    expect(again.installed).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge']);
   });
 
   it('applies the same choice to the other modules, testing each, and then warns no more', async () => {
@@ -265,11 +265,11 @@ describe('year-end wizard: Netsis from last year’s company database to this ye
     const plan = await planYearEnd(w.ctx, { module: 'efatura', target: {} });
     expect(plan.to).toEqual({ fiscalYear: 2026, targetYear: 2026, target: { connector: 'netsis', server: w.server, database: 'ORNEKTEKSTIL2026' } });
     expect(plan.test.tables).toContain('TBLFATUIRS');
-    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge']);
+    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge']);
 
     const result = await applyYearEnd(w.ctx, accountant, { module: 'efatura', target: { database: 'ornektekstil2026' } });
     expect(result.results[0]).toMatchObject({ outcome: 'applied', profile: { fiscalYear: 2026 } });
-    expect(tablesOf(w, 'ORNEKTEKSTIL2026')).toEqual(['KNK_EBELGE', 'KNK_MIGRATIONS']);
+    expect(tablesOf(w, 'ORNEKTEKSTIL2026')).toEqual(['KNK_EBELGE', 'KNK_GELEN_BELGE', 'KNK_MIGRATIONS']);
     const years = await listYearProfiles(w.ctx, { module: 'efatura' });
     expect(years.map((p) => [p.fiscalYear, p.target.database])).toEqual([[2026, 'ORNEKTEKSTIL2026'], [2025, 'ORNEKTEKSTIL2025']]);
     // Last year's documents stay listable through last year's profile.
@@ -372,7 +372,7 @@ describe('year-end wizard: bad input and faults change nothing', () => {
     dropHelperObjects(w, 'ORNEKTEKSTIL2026');
     await netsisProfile(w, 'efatura');
     const plan = await planYearEnd(w.ctx, { module: 'efatura', target: {} });
-    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge', '0002_broken']);
+    expect(plan.steps.map((s) => s.name)).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge', '0002_broken']);
     const before = await snapshot(w);
     const err = await expectUnchanged(w, before, () => applyYearEnd(w.ctx, accountant, { module: 'efatura', target: {} }), 'YEAREND_APPLY_FAILED');
     expect(err.userMessage).toContain('hiçbir değişiklik yapılmadı');
@@ -400,7 +400,7 @@ describe('year-end wizard: bad input and faults change nothing', () => {
     await planYearEnd(w.ctx, { module: 'efatura', target: {} });
     expect(await cancelYearEnd(w.ctx, accountant, { module: 'efatura' })).toMatchObject({ cancelled: true, fiscalYear: 2025 });
     expect(await snapshot(w)).toEqual(before);
-    expect(tablesOf(w, 'LOGODB')).toEqual(['KNK_EBELGE', 'KNK_MIGRATIONS']);
+    expect(tablesOf(w, 'LOGODB')).toEqual(['KNK_EBELGE', 'KNK_GELEN_BELGE', 'KNK_MIGRATIONS']);
     const [entry] = await listAudit(w.store, 1);
     expect(entry).toMatchObject({ action: 'yearend.cancel', outcome: 'cancelled', before: { fiscalYear: 2025 } });
     expect((await checkYearEnd(w.ctx)).items[0]!.needed).toBe(true);
@@ -458,7 +458,7 @@ describe('optional database change during the year', () => {
     dropHelperObjects(w, 'ORNEKTEKSTIL2026');
     await netsisProfile(w, 'efatura', 'ORNEKTEKSTIL2026', 2026);
     const result = await applyYearEnd(w.ctx, accountant, { module: 'efatura', mode: 'change', target: {} });
-    expect(result.results[0]).toMatchObject({ outcome: 'applied', appliedSteps: ['0001_knk_ebelge'] });
-    expect(tablesOf(w, 'ORNEKTEKSTIL2026')).toEqual(['KNK_EBELGE', 'KNK_MIGRATIONS']);
+    expect(result.results[0]).toMatchObject({ outcome: 'applied', appliedSteps: ['0001_knk_ebelge', '0002_knk_gelen_belge'] });
+    expect(tablesOf(w, 'ORNEKTEKSTIL2026')).toEqual(['KNK_EBELGE', 'KNK_GELEN_BELGE', 'KNK_MIGRATIONS']);
   });
 });

@@ -29,11 +29,12 @@ describe('ERP helper migrations', () => {
   it('show a plan, apply once, and are idempotent', async () => {
     const server = emptyDatabase('YENI2026');
     const erp = await connections.database(server, 'YENI2026');
-    expect((await planErpMigrations(erp, logoErpMigrations)).map((m) => m.name)).toEqual(['0001_knk_ebelge']);
-    expect(await applyErpMigrations(erp, logoErpMigrations)).toEqual(['0001_knk_ebelge']);
+    expect((await planErpMigrations(erp, logoErpMigrations)).map((m) => m.name)).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge']);
+    expect(await applyErpMigrations(erp, logoErpMigrations)).toEqual(['0001_knk_ebelge', '0002_knk_gelen_belge']);
     expect(await planErpMigrations(erp, logoErpMigrations)).toEqual([]);
     expect(await applyErpMigrations(erp, logoErpMigrations)).toEqual([]);
     expect(await erp.db.schema.hasTable('KNK_EBELGE')).toBe(true);
+    expect(await erp.db.schema.hasTable('KNK_GELEN_BELGE')).toBe(true);
   });
 
   it('leave nothing half-applied when a step fails', async () => {
@@ -45,6 +46,7 @@ describe('ERP helper migrations', () => {
     ];
     await expect(applyErpMigrations(erp, failing)).rejects.toMatchObject({ code: 'ERP_TABLES_MISSING' });
     expect(await erp.db.schema.hasTable('KNK_EBELGE')).toBe(false);
+    expect(await erp.db.schema.hasTable('KNK_GELEN_BELGE')).toBe(false);
     expect(await erp.db.schema.hasTable('KNK_MIGRATIONS')).toBe(false);
   });
 });

@@ -43,6 +43,8 @@ export interface UblFacts {
   currency?: string;
   /** LegalMonetaryTotal/PayableAmount, as written. */
   payable?: string;
+  /** The other amounts of LegalMonetaryTotal and the document's TaxTotal/TaxAmount, as written. */
+  totals?: { lineExtension?: string; taxExclusive?: string; taxInclusive?: string; taxTotal?: string };
   /** Invoice, CreditNote: AccountingSupplierParty; despatch: DespatchSupplierParty; ApplicationResponse: SenderParty. */
   sender: PartyFacts;
   /** Invoice, CreditNote: AccountingCustomerParty; despatch: DeliveryCustomerParty; ApplicationResponse: ReceiverParty. */
@@ -96,6 +98,14 @@ export function readUblFacts(xml: string): UblFacts {
   if (shape.total) {
     facts.currency = cbc(root, 'DocumentCurrencyCode');
     facts.payable = payable?.textContent?.trim();
+    const monetary = cac(root, shape.total);
+    const totals = {
+      lineExtension: cbc(monetary, 'LineExtensionAmount'),
+      taxExclusive: cbc(monetary, 'TaxExclusiveAmount'),
+      taxInclusive: cbc(monetary, 'TaxInclusiveAmount'),
+      taxTotal: cbc(cac(root, 'TaxTotal'), 'TaxAmount'),
+    };
+    facts.totals = Object.fromEntries(Object.entries(totals).filter(([, v]) => v !== undefined)) as NonNullable<UblFacts['totals']>;
     if (sending) facts.sendingType = cbc(sending, 'DocumentType') ?? '';
   }
   if (payable?.getAttribute('currencyID')) facts.currency ??= payable.getAttribute('currencyID')!;

@@ -1,9 +1,14 @@
-import { createEbelgeTable, type ErpMigration } from '../common';
+import { createEbelgeTable, createGelenBelgeTable, type ErpMigration } from '../common';
 
 export const netsisErpMigrations: ErpMigration[] = [
   {
     name: '0001_knk_ebelge',
     description: 'KNK_EBELGE tablosu: belge başına ETTN, GİB numarası ve durum (Netsis’in giden ETTN alanı belirsiz)',
     up: createEbelgeTable,
+  },
+  {
+    name: '0002_knk_gelen_belge',
+    description: 'KNK_GELEN_BELGE tablosu: gelen e-belgeler (ETTN, numara, gönderen, tutarlar, durum, kabul/red yanıtı, XML)',
+    up: createGelenBelgeTable,
   },
 ];
