@@ -55,7 +55,7 @@ describe('browser-mode bridge on 127.0.0.1', () => {
   });
 
   it('refuses Origin null, another loopback port or scheme, and a look-alike host, even with the token', async () => {
-    const callsBefore = vi.mocked(api['connectors.list']).mock.calls.length;
+    const callsBefore = vi.mocked(api['session.defaults']).mock.calls.length;
     const other = server.port === 65535 ? server.port - 1 : server.port + 1;
     const refusedOrigins = [
       'null', // sandboxed frames, data: and file: pages
@@ -85,7 +85,7 @@ describe('browser-mode bridge on 127.0.0.1', () => {
       const r = await invoke({ 'x-konnektor-token': server.token, host: `${name}:${server.port}`, origin: `http://${name}:${server.port}` });
       expect({ name, status: r.status }).toEqual({ name, status: 200 });
     }
-    expect(api['connectors.list']).toHaveBeenCalledTimes(callsBefore + 2);
+    expect(api['session.defaults']).toHaveBeenCalledTimes(callsBefore + 2);
   });
 
   it('validates like the IPC handler: unknown methods and bad bodies are refused', async () => {

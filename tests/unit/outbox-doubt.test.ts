@@ -103,6 +103,8 @@ function strictIntegrator() {
       return r && r.vkn === vkn ? { resultCode: 'AE00000', uuid, faturaURL: `https://earsiv.example/${uuid}` } : undefined;
     },
     cancelInvoice: async () => ({ resultCode: 'AE00000' }),
+    undoCancelInvoice: async () => ({ resultCode: 'AE00000' }),
+    reportStatus: async () => ({ reported: false }),
   };
   const submissions = () => [...received.values()].reduce((n, r) => n + r.submissions, 0);
   return { efatura, earsiv, received, earsivReceived, lookups, earsivLookups, plan, submissions };
