@@ -81,7 +81,16 @@ export const apiSchemas = {
       retryBaseMs: z.number().int().min(1).max(600_000).optional(),
     })
     .strict(),
-  'documents.cancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
+  'documents.cancel': z
+    .object({
+      ettn: z.string().uuid(),
+      /** Why (required for e-Arşiv): kept in the document's history and the audit log. */
+      reason: z.string().max(2000).optional(),
+      /** The ERP target to write the cancellation back into; without it the next send or status run writes it. */
+      target: erpTargetInputSchema.optional(),
+      ...integratorAccessSchema,
+    })
+    .strict(),
   'documents.undoCancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
   'documents.reportStatus': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
   'outbox.status': z.object({ module: z.string().optional(), limit: z.number().int().min(1).max(100000).optional() }).strict(),
