@@ -5,6 +5,7 @@ import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 import { integratorAccessSchema } from './integratorAccess';
 import { incomingSessionSchemas } from './incomingSessionSchemas';
+import { aliasChoiceSchemas } from './aliasChoiceSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -125,6 +126,7 @@ export const apiSchemas = {
   ...edefterSchemas,
   ...sessionSchemas,
   ...incomingSessionSchemas,
+  ...aliasChoiceSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;
