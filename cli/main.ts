@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -9,8 +8,9 @@ import { redactServer } from '../core/erp/target';
 import { logger } from '../core/logging';
 import { MODULE_TITLES, type Module } from '../core/modules';
 import { ErpConnections } from '../db/erp';
-import { openLocalStore, type LocalStore } from '../db/local';
+import { openHomeStore, type LocalStore } from '../db/local';
 import { KonnektorError } from '../core/errors';
+import { writeOutputFile } from '../core/folders';
 import { runSandboxCommand } from '../sandbox/server/cli';
 import { commandAction, printResult, reportError, table } from './output';
 import { runStart } from './start';
@@ -383,8 +383,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (_out, cmd) => {
         const { html } = await api['documents.preview']({ file: cmd.args[0]!, ...(cmd.opts<{ defaultView?: boolean }>().defaultView ? { defaultView: true } : {}) });
         const target = cmd.opts<{ out: string }>().out;
-        fs.writeFileSync(target, html);
-        process.stdout.write(`${path.resolve(target)}\n`);
+        process.stdout.write(`${writeOutputFile(target, html)}\n`);
       }),
     );
 
@@ -516,6 +515,55 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   receiptCommand('cancel', 'iletilmiş bir e-MM/e-SMM makbuzunu yasal süre içinde iptal eder', 'documents.cancel');
   receiptCommand('undo-cancel', 'GİB’e raporlanmamış bir makbuz iptalini geri alır', 'documents.undoCancel');
   receiptCommand('report-status', 'makbuzun (ve iptalinin) entegratör tarafından GİB’e raporlanıp raporlanmadığını gösterir', 'documents.reportStatus');
+  // e-Arşiv after delivery: cancel with a reason (never once the invoice is in a GİB report), undo, report status.
+  const earsiv = program.command('earsiv').description('e-Arşiv faturaları: iptal, iptalin geri alınması, GİB rapor durumu');
+  const earsivReport = (r: { ettn: string; number?: string; state: string; reported?: boolean; cancellationReported?: boolean; cancellableUntil?: string }) => {
+    const report = r.reported === undefined ? 'entegratörde bulunamadı' : r.reported ? 'GİB’e gönderilen rapora girdi' : 'henüz rapora girmedi';
+    const cancel = r.cancellationReported !== undefined ? `; iptal ${r.cancellationReported ? 'raporlandı' : 'henüz raporlanmadı'}` : '';
+    const until = r.cancellableUntil ? `; ${r.cancellableUntil} tarihine kadar iptal edilebilir` : '';
+    return `${r.number ?? r.ettn}: ${r.state}; ${report}${cancel}${until}`;
+  };
+  accessOptions(
+    earsiv
+      .command('cancel')
+      .description('iletilmiş bir e-Arşiv faturasını iptal eder (faturaIptalEt); neden kaydedilir, GİB raporuna girmiş fatura iptal edilmez')
+      .requiredOption('--ettn <ettn>', 'faturanın ETTN’si')
+      .option('--reason <text>', 'iptal nedeni (zorunlu; belgenin geçmişine kaydedilir)')
+      .option('--connector <id>', 'iptali geri yazmak için muhasebe programı: logo | netsis | mikro | eta')
+      .option('--server <url>', 'iptali geri yazmak için veri tabanı sunucusu (şifre: --erp-password-env)')
+      .option('--erp-password-env <VAR>', 'veri tabanı şifresini içeren ortam değişkeninin adı')
+      .option('--database <name>', 'veri tabanı adı')
+      .option('--firm <code>', 'firma kodu, 3 hane (2 → 002)')
+      .option('--period <code>', 'dönem kodu, 2 hane (1 → 01)')
+      .option('--fiscal-year <year>', 'mali yıl (Mikro)')
+      .option('--json', 'JSON çıktı'),
+  ).action(
+    run(async (out, cmd) => {
+      const o = cmd.opts<TargetOptions & { ettn: string; reason?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      const target = o.server ? { target: targetOf({ ...o, connector: o.connector ?? 'logo' }, cmd) } : {};
+      const r = await api['documents.cancel']({ ettn: o.ettn, reason: o.reason ?? '', ...target, ...integratorOptions(o) });
+      printResult(out, r, () => {
+        const back = r.writtenBack !== undefined ? `; muhasebe programına geri yazıldı (${r.writtenBack})` : '; muhasebe programına bir sonraki gönderimde geri yazılacak';
+        return `${r.number ?? r.ettn}: iptal edildi${r.detail ? ` (${r.detail})` : ''}; neden: ${r.reason ?? ''}${back}`;
+      });
+    }),
+  );
+  accessOptions(earsiv.command('undo-cancel').description('GİB raporuna girmemiş bir e-Arşiv iptalini geri alır').requiredOption('--ettn <ettn>', 'faturanın ETTN’si').option('--json', 'JSON çıktı')).action(
+    run(async (out, cmd) => {
+      const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      const r = await api['documents.undoCancel']({ ettn: o.ettn, ...integratorOptions(o) });
+      printResult(out, r, () => `${r.number ?? r.ettn}: ${r.state}`);
+    }),
+  );
+  accessOptions(
+    earsiv.command('report-status').description('faturanın (ve iptalinin) GİB’e gönderilen e-Arşiv raporuna girip girmediği (rapordaFaturaSorgula)').requiredOption('--ettn <ettn>', 'faturanın ETTN’si').option('--json', 'JSON çıktı'),
+  ).action(
+    run(async (out, cmd) => {
+      const o = cmd.opts<{ ettn: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      const r = await api['documents.reportStatus']({ ettn: o.ettn, ...integratorOptions(o) });
+      printResult(out, r, () => earsivReport(r));
+    }),
+  );
   incoming
     .command('list')
     .description('gelen belgeler: ETTN, numara, gönderen, senaryo, tarih, tutar, durum, yanıt ve son yanıt günü')
@@ -560,7 +608,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       run(async (out, cmd) => {
         const o = cmd.opts<{ module: string; ettn: string; xml?: string }>();
         const r = await api['incoming.show']({ module: o.module, ettn: o.ettn });
-        if (o.xml) fs.writeFileSync(o.xml, r.xml);
+        if (o.xml) writeOutputFile(o.xml, r.xml);
         const { xml: _xml, answerXml: _answer, ...summary } = r;
         printResult(out, summary, () =>
           [
@@ -635,8 +683,7 @@ export async function main(argv: string[]): Promise<number> {
   let store: Promise<LocalStore> | undefined;
   const openStore = () => {
     if (!store) {
-      fs.mkdirSync(konnektorHome(), { recursive: true });
-      store = openLocalStore(path.join(konnektorHome(), 'konnektor.sqlite'));
+      store = openHomeStore(konnektorHome());
     }
     return store;
   };

@@ -4,11 +4,12 @@ import type { KonnektorApi } from '../core/api';
  * The renderer's only door to Konnektör: `window.konnektor.invoke` from the Electron preload, or in browser mode
  * the same call over the loopback bridge with the run's token. Both answer `{ ok, value | error }`.
  */
-export type Method = keyof KonnektorApi;
+/** Only what the bridges answer (core/api/bridge's SCREEN_METHODS): a screen calling another method fails to build. */
+export type Method = ScreenMethod;
 export type Input<M extends Method> = Parameters<KonnektorApi[M]>[0];
 export type Output<M extends Method> = Awaited<ReturnType<KonnektorApi[M]>>;
 
-import type { InvokeReply as Reply, KonnektorBridge } from '../core/api/bridge';
+import type { InvokeReply as Reply, KonnektorBridge, ScreenMethod } from '../core/api/bridge';
 import { ERROR_CATALOG } from '../core/errors';
 
 export type { KonnektorBridge };

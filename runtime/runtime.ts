@@ -6,7 +6,7 @@ import { createFileKeyVault, type Vault } from '../core/auth';
 import { isKonnektorError } from '../core/errors';
 import { addFileLogging, logger, removeFileLogging } from '../core/logging';
 import { ErpConnections } from '../db/erp';
-import { openLocalStore, type LocalStore } from '../db/local';
+import { openHomeStore, prepareHome, type LocalStore } from '../db/local';
 import { listProfiles } from '../db/profiles';
 import { startSandbox, type SandboxHandle } from '../sandbox/server';
 import { SHIPPED } from './shipped';
@@ -66,13 +66,12 @@ async function sandboxPort(file: string): Promise<number> {
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const home = path.resolve(options.home);
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
+  const home = prepareHome(options.home);
   const step = (id: string, text: string, state: 'started' | 'done') => options.progress?.step(id, text, state);
   step('store', 'Yerel veri deposu açılıyor', 'started');
   const logDir = await addFileLogging(path.join(home, 'logs'));
   const connections = new ErpConnections();
-  const storePromise: Promise<LocalStore> = openLocalStore(path.join(home, 'konnektor.sqlite'));
+  const storePromise: Promise<LocalStore> = openHomeStore(home);
   const store = await storePromise;
   const vault = options.vault ?? createFileKeyVault(path.join(home, 'vault'));
   const session: SessionDeps = {

@@ -17,6 +17,7 @@ import { onlyDocuments } from './onlyDocuments';
 import type { Module } from '../modules';
 import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES } from '../outbox/states';
+import { lastCancellationDay } from '../outbox/cancellation';
 import { QueuedSummaries } from '../outbox/summary';
 import { trLower } from '../text/turkish';
 import { turkeyDateTime } from '../time';
@@ -46,6 +47,8 @@ export interface DocumentRow {
   cancellableUntil?: string;
   /** Reported to GİB by the integrator (kinds the integrator reports). */
   reported?: boolean;
+  /** The integrator reports this document to GİB (e-Arşiv, receipts): its report status may be asked. */
+  reportable?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
   /** The one word the screen shows (and filters by) for `state`. */
@@ -253,6 +256,16 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       byKey = await load();
     }
     const rows: DocumentRow[] = [];
+    // Delivered documents of a kind its issuer may cancel (e-Arşiv, receipts) say until when; whether the integrator
+    // has reported one to GİB is asked on demand (session.reportStatus), never for the whole list.
+    const cancellation = ctx.kinds.find(module)?.cancellation;
+    const reportedKind = ctx.kinds.find(module)?.outbox.reported === true;
+    const today = turkeyDateTime(ctx.now()).date;
+    const cancellableUntil = (e: OutboxEntry, issueDate: string | undefined): Partial<DocumentRow> => {
+      if (!cancellation || e.state !== 'delivered' || !issueDate) return {};
+      const until = lastCancellationDay(issueDate, cancellation.windowDays);
+      return today <= until ? { cancellableUntil: until } : {};
+    };
     const fromEntry = (e: OutboxEntry, base: Partial<DocumentRow>): DocumentRow => ({
       key: e.ref.key,
       erpNumber: e.erpNumber,
@@ -265,6 +278,8 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       ...messageOf(e),
       ...(e.state === 'invalid' && e.errorCode ? { rule: e.errorCode } : {}),
       resendable: isResendable(e),
+      ...cancellableUntil(e, base.issueDate),
+      ...(reportedKind && (e.state === 'delivered' || e.state === 'cancelled') ? { reportable: true } : {}),
       updatedAt: e.updatedAt,
     });
     for (const d of docs) {

@@ -18,6 +18,14 @@ function describeZod(error: ZodError): string {
 export function parseInput<M extends ApiMethod>(method: M, input: unknown): ParsedInput<M> {
   const result = apiSchemas[method].safeParse(input ?? {});
   if (!result.success) {
+    // A field whose schema names its own code (a date that is no calendar day) fails with that code and its value.
+    for (const issue of result.error.issues) {
+      const code = issue.code === 'custom' ? (issue.params as { konnektorCode?: unknown } | undefined)?.konnektorCode : undefined;
+      if (code === 'ERP_DATE_INVALID') {
+        const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey], input);
+        throw new KonnektorError('ERP_DATE_INVALID', `${method}: ${issue.path.join('.')} is not a calendar date: ${JSON.stringify(value)}`, { value: String(value) });
+      }
+    }
     throw new KonnektorError('INPUT_INVALID', `${method}: ${describeZod(result.error)}`, { fields: result.error.issues.map((i) => i.path.join('.')) });
   }
   return result.data as ParsedInput<M>;

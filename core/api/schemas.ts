@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../time';
 import { erpTargetInputSchema } from '../erp/target';
 import { yearendSchemas } from './yearendSchemas';
 import { edefterSchemas } from './edefterSchemas';
@@ -8,7 +9,8 @@ import { incomingSessionSchemas } from './incomingSessionSchemas';
 import { aliasChoiceSchemas } from './aliasChoiceSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A YYYY-MM-DD day that exists in the calendar; anything else is ERP_DATE_INVALID (core/api/input.ts), not INPUT_INVALID. */
+const isoDate = z.string().refine(isCalendarDate, { params: { konnektorCode: 'ERP_DATE_INVALID' } });
 
 export const apiSchemas = {
   /** The window's first call: how far the start-up has got (answered while the rest of the API is not there yet). */
@@ -80,7 +82,16 @@ export const apiSchemas = {
       retryBaseMs: z.number().int().min(1).max(600_000).optional(),
     })
     .strict(),
-  'documents.cancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
+  'documents.cancel': z
+    .object({
+      ettn: z.string().uuid(),
+      /** Why (required for e-Arşiv): kept in the document's history and the audit log. */
+      reason: z.string().max(2000).optional(),
+      /** The ERP target to write the cancellation back into; without it the next send or status run writes it. */
+      target: erpTargetInputSchema.optional(),
+      ...integratorAccessSchema,
+    })
+    .strict(),
   'documents.undoCancel': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
   'documents.reportStatus': z.object({ ettn: z.string().uuid(), ...integratorAccessSchema }).strict(),
   'outbox.status': z.object({ module: z.string().optional(), limit: z.number().int().min(1).max(100000).optional() }).strict(),

@@ -52,6 +52,9 @@ export const sessionSchemas = {
   'session.resend': z.object({ sessionId, ettns: z.array(z.string().uuid()).min(1).max(10_000) }).strict(),
   'session.job': z.object({ sessionId, jobId: z.string().min(1).max(64) }).strict(),
   'session.history': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  /** e-Arşiv (and receipts): cancel a delivered document with a reason; refused once it is in a GİB report. */
+  'session.cancel': z.object({ sessionId, ettn: z.string().uuid(), reason: z.string().max(2000) }).strict(),
+  'session.reportStatus': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.preview': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.exportXml': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.previewPdf': z.object({ sessionId, ettn: z.string().uuid() }).strict(),

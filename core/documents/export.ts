@@ -5,11 +5,11 @@ import type { ErpConnector, OutgoingFilter } from '../../connectors/contract';
 import type { ErpConnections } from '../../db/erp';
 import { createRegistryView, type LiveUserLookup } from '../registry/view';
 import type { ErpTarget } from '../erp/target';
-import { KonnektorError } from '../errors';
 import type { Module } from '../modules';
 import { turkeyDateTime } from '../time';
 import type { DocumentValidator } from '../validation';
 import type { GibCodelists } from './gibCodelists';
+import { prepareOutputFolder } from '../folders';
 import { readErrorIssue, type DocumentIssue } from './issues';
 import type { DocumentKindDescriptor, KindBuilt, KindCheckContext } from './kinds';
 import type { CanonicalDocument } from './model';
@@ -111,19 +111,23 @@ function runGibChecks(kind: DocumentKindDescriptor, validator: DocumentValidator
 
 export async function exportDocuments(opts: ExportOptions): Promise<ExportReport> {
   const started = performance.now();
-  const { kind } = opts;
   const now = opts.now ?? new Date();
   const { date: today, time } = turkeyDateTime(now);
   validatePrefix(opts.prefix);
   const outDir = opts.outDir;
-  if (outDir) {
-    try {
-      fs.mkdirSync(outDir, { recursive: true });
-      fs.accessSync(outDir, fs.constants.W_OK);
-    } catch (e) {
-      throw new KonnektorError('OUTPUT_DIR_INVALID', `Cannot write to ${outDir}: ${(e as Error).message}`, { value: outDir });
-    }
+  // Checked before the ERP is read; a run that then fails leaves no empty folder behind.
+  const folder = outDir ? prepareOutputFolder(outDir) : undefined;
+  try {
+    return await exportInto(opts, outDir, { started, now, today, time });
+  } catch (e) {
+    folder?.removeIfEmpty();
+    throw e;
   }
+}
+
+async function exportInto(opts: ExportOptions, outDir: string | undefined, at: { started: number; now: Date; today: string; time: string }): Promise<ExportReport> {
+  const { kind } = opts;
+  const { started, now, today, time } = at;
 
   // The cached list first; a customer missing from it is asked of the integrator (efaturaKullaniciBilgisi). A program
   // that records neither e-Fatura nor e-Arşiv on the invoice (ETA) splits its invoices by the same answer routing gets.

@@ -3,6 +3,7 @@
  * every step starts from the state the store records and asks the integrator before repeating anything that may
  * already have happened, so a run killed at any point continues where it stopped and nothing goes up twice.
  */
+import { prepareOutputFolder } from '../folders';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -149,7 +150,9 @@ export async function buildMonth(deps: EdefterDeps, ref: MonthRef, options: { ou
   const connector = journalConnector(deps, ref.target.connector);
   const chart = await connector.readChartOfAccounts({ connections: deps.connections }, ref.target);
   const folder = options.outDir ? path.resolve(options.outDir) : path.join(monthFolder(deps, ref, settings), 'defter');
-  fs.mkdirSync(folder, { recursive: true });
+  // A folder the user named is checked like an export's (never `mkdir -p` into /proc); the month's own folder is ours.
+  if (options.outDir) prepareOutputFolder(folder);
+  else fs.mkdirSync(folder, { recursive: true });
   const branch = ref.branch ? settings.branches.find((b) => b.code === ref.branch) : undefined;
   const checker = new JournalChecker({ month: ref.month, previousJournalNo: before.journalNo, chart, numberingJob: connector.journalNumberingJob ?? '' });
   // One pass over the journal feeds the checks, the XBRL-GL parts and QNB's CSV parts.

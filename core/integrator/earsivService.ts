@@ -4,7 +4,7 @@ import type { SoapCaller } from './caller';
 import { badResponse } from './faults';
 import { NS, childText, childrenNamed, entries, type Field } from './soap';
 import { endpointLabel } from './transport';
-import type { EarsivClient, EarsivCreateRequest, EarsivResult } from './types';
+import type { EarsivClient, EarsivCreateRequest, EarsivReportStatus, EarsivResult } from './types';
 
 /**
  * EarsivWebService (integrator-api.md §14): parameters travel as a JSON string in `input` — written as escaped XML
@@ -98,6 +98,28 @@ export function createEarsivClient(caller: SoapCaller, options: EarsivOptions): 
       const operation = 'faturaIptalEt';
       const response = await call(operation, [['input', JSON.stringify({ vkn: senderVkn, faturaUuid: uuid, faturaNo })]]);
       return result(response, operation);
+    },
+
+    async undoCancelInvoice(senderVkn: string, uuid: string, faturaNo?: string) {
+      const operation = 'faturaIptaliKaldir';
+      const response = await call(operation, [['input', JSON.stringify({ vkn: senderVkn, faturaUuid: uuid, ...(faturaNo ? { faturaNo } : {}) })]]);
+      return result(response, operation);
+    },
+
+    async reportStatus(senderVkn: string, uuid: string): Promise<EarsivReportStatus | undefined> {
+      const operation = 'rapordaFaturaSorgula';
+      const response = await call(operation, [['input', JSON.stringify({ vkn: senderVkn, faturaUuid: uuid })]]);
+      const r = result(response, operation);
+      if (UNKNOWN_INVOICE.has(r.resultCode)) return undefined;
+      if (r.resultCode !== EARSIV_OK) throw earsivError(r, operation);
+      const extra = r.resultExtra ?? {};
+      const flag = (v: string | undefined) => v !== undefined && /^(true|1|evet)$/i.test(v.trim());
+      if (extra.raporlandi === undefined) throw badResponse({ operation, endpoint }, 'no raporlandi in the answer', false);
+      return {
+        reported: flag(extra.raporlandi),
+        ...(extra.iptal_raporlandi !== undefined ? { cancellationReported: flag(extra.iptal_raporlandi) } : {}),
+        ...(extra.bolumRaporNo ? { reportPart: extra.bolumRaporNo } : {}),
+      };
     },
   };
 }

@@ -245,4 +245,19 @@ export interface EarsivClient {
   /** faturaSorgula by ETTN; undefined when unknown. */
   queryInvoice(senderVkn: string, uuid: string): Promise<EarsivResult | undefined>;
   cancelInvoice(senderVkn: string, uuid: string, faturaNo: string): Promise<EarsivResult>;
+  /** faturaIptaliKaldir: undoes a cancellation not yet in a report. */
+  undoCancelInvoice(senderVkn: string, uuid: string, faturaNo?: string): Promise<EarsivResult>;
+  /**
+   * rapordaFaturaSorgula: whether the invoice (and its cancellation) is in a report sent to GİB; undefined when the
+   * service does not know the invoice.
+   */
+  reportStatus(senderVkn: string, uuid: string): Promise<EarsivReportStatus | undefined>;
+}
+
+/** rapordaFaturaSorgula's answer (efinans-despatch-receipts-ledger.md §4.3). */
+export interface EarsivReportStatus {
+  reported: boolean;
+  cancellationReported?: boolean;
+  /** The report part (bolumRaporNo) holding the invoice, when the service names it. */
+  reportPart?: string;
 }

@@ -24,9 +24,16 @@ export interface CancellationOutcome {
   number?: string;
   state: OutboxEntry['state'];
   detail?: string;
+  /** The reason the user gave, as recorded. */
+  reason?: string;
+  /** ERP rows written back after the cancellation (when the call named the ERP target). */
+  writtenBack?: number;
 }
 
-async function cancellable(opts: ReceiptActionOptions, ettn: string): Promise<{ entry: OutboxEntry; client: KindClient; windowDays: number; undo: boolean }> {
+async function cancellable(
+  opts: ReceiptActionOptions,
+  ettn: string,
+): Promise<{ entry: OutboxEntry; client: KindClient; windowDays: number; undo: boolean; reasonRequired: boolean; refusedOnceReported: boolean }> {
   const entry = await entryByEttn(opts.store, ettn);
   if (!entry) throw new KonnektorError('DOCUMENT_NOT_IN_OUTBOX', `No outbox entry with ETTN ${ettn}`, { value: ettn });
   const kind = opts.kinds.get(entry.kind);
@@ -34,7 +41,14 @@ async function cancellable(opts: ReceiptActionOptions, ettn: string): Promise<{ 
   if (!kind.cancellation || !client.cancel) {
     throw new KonnektorError('DOCUMENT_NOT_CANCELLABLE', `${entry.kind} documents are not cancelled from Konnektör`, { value: ettn, state: entry.state });
   }
-  return { entry, client, windowDays: kind.cancellation.windowDays, undo: kind.cancellation.undo };
+  return {
+    entry,
+    client,
+    windowDays: kind.cancellation.windowDays,
+    undo: kind.cancellation.undo,
+    reasonRequired: kind.cancellation.reasonRequired === true,
+    refusedOnceReported: kind.cancellation.refusedOnceReported === true && client.reportStatus !== undefined,
+  };
 }
 
 const keyOf = (e: OutboxEntry) => ({ senderVkn: e.companyVkn, ettn: e.ettn, ...(e.number ? { number: e.number } : {}) });
@@ -53,9 +67,20 @@ async function issueDateOf(store: Knex, e: OutboxEntry): Promise<string> {
   return date;
 }
 
-/** Cancels a delivered receipt at the integrator within the legal window; the outbox entry becomes `cancelled`. */
-export async function cancelDocument(opts: ReceiptActionOptions, ettn: string): Promise<CancellationOutcome> {
-  const { entry, client, windowDays } = await cancellable(opts, ettn);
+/** The longest cancellation reason kept (history note and audit). */
+export const CANCEL_REASON_MAX = 500;
+
+/**
+ * Cancels a delivered document at the integrator within the legal window; the outbox entry becomes `cancelled` (and
+ * is written back to the ERP as such by the next write-back). Kinds that ask for it need a reason, which is kept in
+ * the document's history; kinds refused once reported (e-Arşiv) ask the integrator first and cancel nothing when
+ * the document is already in a report.
+ */
+export async function cancelDocument(opts: ReceiptActionOptions, ettn: string, reasonInput?: string): Promise<CancellationOutcome> {
+  const { entry, client, windowDays, reasonRequired, refusedOnceReported } = await cancellable(opts, ettn);
+  const reason = reasonInput?.replace(/\s+/g, ' ').trim() ?? '';
+  if (reasonRequired && reason === '') throw new KonnektorError('CANCEL_REASON_REQUIRED', `Cancelling ${entry.kind} ${ettn} needs a reason`, { value: ettn });
+  if (reason.length > CANCEL_REASON_MAX) throw new KonnektorError('CANCEL_REASON_TOO_LONG', `Cancellation reason is ${reason.length} characters, at most ${CANCEL_REASON_MAX}`, { value: String(reason.length) });
   if (entry.state !== 'delivered') throw new KonnektorError('DOCUMENT_NOT_CANCELLABLE', `Document ${ettn} is ${entry.state}, not delivered`, { value: ettn, state: entry.state });
   const now = opts.now?.() ?? new Date();
   const today = turkeyDateTime(now).date;
@@ -63,9 +88,19 @@ export async function cancelDocument(opts: ReceiptActionOptions, ettn: string): 
   if (today > last) {
     throw new KonnektorError('CANCEL_WINDOW_PASSED', `Document ${ettn} could be cancelled until ${last}; today is ${today}`, { ettn, until: last });
   }
+  if (refusedOnceReported) {
+    const report = await client.reportStatus!(keyOf(entry));
+    if (report?.reported) {
+      throw new KonnektorError('CANCEL_ALREADY_REPORTED', `Document ${ettn} is already in a report sent to GİB; it is not cancelled from Konnektör`, {
+        ettn,
+        ...(entry.number ? { number: entry.number } : {}),
+      });
+    }
+  }
   const r = await client.cancel!(keyOf(entry));
-  await transition(opts.store, entry.id, 'delivered', 'cancelled', { written_back_state: null }, `cancelled at the integrator${r.detail ? `: ${r.detail}` : ''}`, now);
-  return { ettn, ...(entry.number ? { number: entry.number } : {}), state: 'cancelled', ...(r.detail ? { detail: r.detail } : {}) };
+  const note = `cancelled at the integrator${r.detail ? `: ${r.detail}` : ''}${reason ? `; reason: ${reason}` : ''}`;
+  await transition(opts.store, entry.id, 'delivered', 'cancelled', { written_back_state: null }, note, now);
+  return { ettn, ...(entry.number ? { number: entry.number } : {}), state: 'cancelled', ...(r.detail ? { detail: r.detail } : {}), ...(reason ? { reason } : {}) };
 }
 
 /** Undoes a cancellation the integrator has not yet reported to GİB; the entry is `delivered` again. */
@@ -107,6 +142,6 @@ export async function reportStatusOf(opts: ReceiptActionOptions, ettn: string): 
   return {
     ...base,
     ...(r ? { reported: r.reported, ...(r.cancellationReported !== undefined ? { cancellationReported: r.cancellationReported } : {}) } : {}),
-    ...(until && today <= until ? { cancellableUntil: until } : {}),
+    ...(until && today <= until && !(kind.cancellation?.refusedOnceReported && r?.reported) ? { cancellableUntil: until } : {}),
   };
 }

@@ -14,6 +14,90 @@ import { rowsDuringJob, useDocuments, type DocumentFilters } from '../store/docu
 import { useSession } from '../store/session';
 
 type History = Output<'session.history'>;
+type Report = Output<'session.reportStatus'>;
+
+/**
+ * After delivery, for documents the integrator reports to GİB (e-Arşiv, receipts): the report status asked on
+ * demand, and "İptal et" with its reason while the document may still be cancelled. core/api refuses a cancellation
+ * once the document is in a report, with its own message.
+ */
+function AfterDelivery({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged: () => void }) {
+  const t = useT();
+  const [report, setReport] = useState<Report>();
+  const [reason, setReason] = useState('');
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string }>();
+  const [done, setDone] = useState(false);
+  if (!row.ettn || !row.reportable) return null;
+  const ettn = row.ettn;
+  const askReport = async () => {
+    setError(undefined);
+    try {
+      setReport(await invoke('session.reportStatus', { sessionId, ettn }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  const cancel = async () => {
+    setError(undefined);
+    try {
+      await invoke('session.cancel', { sessionId, ettn, reason });
+      setDone(true);
+      setAsking(false);
+      onChanged();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <div className="after-delivery" data-testid="after-delivery">
+      <div className="buttons">
+        <button type="button" onClick={() => void askReport()}>
+          {t('docs.reportStatus')}
+        </button>
+        {row.cancellableUntil && !done ? (
+          <button type="button" onClick={() => setAsking(true)}>
+            {t('docs.cancel')}
+          </button>
+        ) : null}
+      </div>
+      {report ? (
+        <p data-testid="report-status" role="status">
+          {report.reported === undefined ? t('docs.unknownAtIntegrator') : report.reported ? t('docs.reported') : t('docs.notReported')}
+          {report.cancellationReported !== undefined ? ` · ${report.cancellationReported ? t('docs.cancellationReported') : t('docs.cancellationNotReported')}` : ''}
+          {report.cancellableUntil ? ` · ${t('docs.cancellableUntil')} ${formatDate(report.cancellableUntil)}` : ''}
+        </p>
+      ) : row.cancellableUntil ? (
+        <p className="hint">
+          {t('docs.cancellableUntil')} {formatDate(row.cancellableUntil)}
+        </p>
+      ) : null}
+      {asking ? (
+        <form
+          className="cancel-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void cancel();
+          }}
+        >
+          <label>
+            {t('docs.cancelReason')}
+            <input name="cancelReason" maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" className="primary">
+            {t('docs.cancelConfirm')}
+          </button>
+        </form>
+      ) : null}
+      {done ? (
+        <p className="ok" role="status">
+          {t('docs.cancelled')}
+        </p>
+      ) : null}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
 
 /** Saves data as a file the browser way: no Node, no file dialog of our own. */
 export function download(fileName: string, data: BlobPart, type: string) {
@@ -295,7 +379,12 @@ export function DocumentsScreen() {
 
       <div className="documents-body">
         <DocumentTable rows={rows} selected={selected} focused={focusedRow?.key} onToggle={toggle} onFocus={(k) => (setFocused(k), setHistory(undefined))} />
-        {focusedRow ? <DocumentDetail key={focusedRow.key} row={focusedRow} sessionId={session.id} onChanged={() => void load(session.id)} /> : null}
+        {focusedRow ? (
+          <div>
+            <DocumentDetail key={focusedRow.key} row={focusedRow} sessionId={session.id} onChanged={() => void load(session.id)} />
+            <AfterDelivery key={`after-${focusedRow.key}`} row={focusedRow} sessionId={session.id} onChanged={() => void load(session.id)} />
+          </div>
+        ) : null}
       </div>
 
       <ErrorMessage error={detailError} />

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeFolder } from '../../core/folders';
 import { KonnektorError } from '../../core/errors';
 import { turkeyDateTime } from '../../core/time';
 import { ErpConnections } from '../../db/erp';
@@ -22,6 +23,19 @@ import { netsisDemoPlan } from './netsis';
 
 /** GİB's registered-user list of the demo customers (what the integrator would return). */
 export const USER_LIST_FILE = 'gib-kullanici-listesi.xml';
+/** The demo folder's list of the files `demo init` created: the only files `--force` deletes. */
+export const DEMO_MANIFEST = 'konnektor-demo.json';
+
+function demoFilesOf(dir: string): Set<string> {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, DEMO_MANIFEST), 'utf8')) as { files?: unknown };
+    const files = Array.isArray(manifest.files) ? manifest.files : [];
+    // Plain names inside the folder only: a manifest can never point elsewhere.
+    return new Set(files.filter((f): f is string => typeof f === 'string' && f !== '' && path.basename(f) === f && f !== '.' && f !== '..'));
+  } catch {
+    return new Set();
+  }
+}
 
 export interface DemoOptions {
   dir: string;
@@ -78,7 +92,11 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
   if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
     throw new KonnektorError('DEMO_DIR_INVALID', `${dir} is not a folder`, { value: options.dir });
   }
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    makeFolder(dir);
+  } catch (e) {
+    throw new KonnektorError('DEMO_DIR_INVALID', `Cannot create ${dir}: ${(e as Error).message}`, { value: options.dir }, { cause: e });
+  }
   const existing = fs.readdirSync(dir).filter((f) => /\.sqlite(-wal|-shm)?$/.test(f) || f === USER_LIST_FILE);
   if (existing.length > 0) {
     if (!options.force) {
@@ -86,9 +104,21 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
         value: options.dir,
       });
     }
-    for (const f of existing) fs.rmSync(path.join(dir, f));
-    for (const f of fs.readdirSync(dir).filter((x) => /^edefter-(ayarlari-\d+|token)\.json$/.test(x))) fs.rmSync(path.join(dir, f));
+    // --force replaces the demo's own files only, as its manifest lists them; any other database in the folder
+    // (a real one, another program's) stops the run before anything is deleted.
+    const own = demoFilesOf(dir);
+    const isOwn = (f: string) => own.has(f) || own.has(f.replace(/-(wal|shm)$/, ''));
+    const foreign = existing.filter((f) => !isOwn(f));
+    if (foreign.length > 0) {
+      throw new KonnektorError('DEMO_DIR_FOREIGN_FILES', `${dir} holds files the demo did not create (${foreign.join(', ')}); nothing was deleted`, {
+        value: options.dir,
+        files: foreign,
+      });
+    }
+    for (const f of fs.readdirSync(dir).filter(isOwn)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    fs.rmSync(path.join(dir, DEMO_MANIFEST), { force: true });
   }
+  const before = new Set(fs.readdirSync(dir));
   const world = demoWorld(seed);
   const logo = createLogoDemo(dir, world, { seed, invoices, year });
   if (options.openFollowingYears) openFollowingLogoPeriods(dir, year, turkeyDateTime().year);
@@ -141,6 +171,9 @@ export async function createDemoDatabases(options: DemoOptions): Promise<DemoSum
     ledger.mikro.lines += w.lines;
   }
   fs.writeFileSync(path.join(dir, USER_LIST_FILE), writeUserList(demoRegisteredUsers(world)));
+  // What this run created, so a later --force deletes exactly these.
+  const created = fs.readdirSync(dir).filter((f) => !before.has(f) && !/-(wal|shm)$/.test(f));
+  fs.writeFileSync(path.join(dir, DEMO_MANIFEST), `${JSON.stringify({ files: created.sort() }, null, 2)}\n`);
   return {
     dir,
     server,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { KonnektorError } from '../../core/errors';
 import { startSandbox, type SandboxDescription } from './index';
 
 export interface SandboxCommandOptions {
@@ -34,18 +35,31 @@ export function sandboxBanner(d: SandboxDescription): string {
 
 /** `konnektor sandbox --port P --data <folder> [--step-ms N] [--no-validate]`: runs until SIGINT/SIGTERM. */
 export async function runSandboxCommand(options: SandboxCommandOptions): Promise<void> {
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error(`--port must be 0…65535, got ${options.port}`);
-  if (!Number.isFinite(options.stepMs) || options.stepMs < 0) throw new Error(`--step-ms must be ≥ 0, got ${options.stepMs}`);
-  if (options.generatedUsers !== undefined && !(Number.isInteger(options.generatedUsers) && options.generatedUsers >= 0)) {
-    throw new Error(`--generated-users must be a whole number ≥ 0, got ${options.generatedUsers}`);
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new KonnektorError('SANDBOX_PORT_INVALID', `--port must be 0…65535, got ${options.port}`, { value: String(options.port) });
   }
-  const sandbox = await startSandbox({
-    port: options.port,
-    dataDir: path.resolve(options.dataDir),
-    stepMs: options.stepMs,
-    ...(options.generatedUsers ? { generatedUsers: options.generatedUsers } : {}),
-    ...(options.validate === false ? { validate: false } : {}),
-  });
+  if (!Number.isFinite(options.stepMs) || options.stepMs < 0) {
+    throw new KonnektorError('SANDBOX_OPTION_INVALID', `--step-ms must be ≥ 0, got ${options.stepMs}`, { value: String(options.stepMs) });
+  }
+  if (options.generatedUsers !== undefined && !(Number.isInteger(options.generatedUsers) && options.generatedUsers >= 0)) {
+    throw new KonnektorError('SANDBOX_OPTION_INVALID', `--generated-users must be a whole number ≥ 0, got ${options.generatedUsers}`, { value: String(options.generatedUsers) });
+  }
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({
+      port: options.port,
+      dataDir: path.resolve(options.dataDir),
+      stepMs: options.stepMs,
+      ...(options.generatedUsers ? { generatedUsers: options.generatedUsers } : {}),
+      ...(options.validate === false ? { validate: false } : {}),
+    });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new KonnektorError('SANDBOX_PORT_IN_USE', `Cannot listen on 127.0.0.1:${options.port}: ${(e as Error).message}`, { value: String(options.port) }, { cause: e });
+    }
+    throw e;
+  }
   process.stdout.write(`${sandboxBanner(sandbox.describe())}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -259,7 +259,48 @@ function cancel(body: Element, ctx: ServiceContext): Result {
   return ok([['iptalTarihi', qnbTimestamp(at).slice(0, 8)]]);
 }
 
+/**
+ * The integrator reports each invoice to GİB in the report of the day after its creation (Türkiye time; VUK 509:
+ * due by the end of the next day), a cancellation likewise — the same rule the receipt services follow here.
+ */
+const reportedBy = (now: number, at: number | null) => at !== null && qnbDate(now) > qnbDate(at);
+
+/** rapordaFaturaSorgula: per invoice, whether it (and its cancellation) is in a report sent to GİB. */
+function reportStatus(body: Element, ctx: ServiceContext): Result {
+  const read = readInput(body);
+  if ('error' in read) return read.error;
+  const input = read.input;
+  const denied = authorised(ctx, str(input, 'vkn'));
+  if (denied) return denied;
+  if (!str(input, 'faturaUuid') && !str(input, 'faturaNo')) return fail('AE00003', 'faturaUuid veya faturaNo gerekli.');
+  const row = lookup(ctx, input);
+  if (!row) return fail('AE00002', `${str(input, 'vkn')} VKN'ye ait ${str(input, 'faturaUuid') ?? str(input, 'faturaNo')} UUID'li fatura sistemde kayıtlı değildir!`);
+  const reported = reportedBy(ctx.now(), row.created_at);
+  return ok([
+    ['raporlandi', String(reported)],
+    ...(reported ? ([['bolumRaporNo', `${row.vkn}-${qnbDate(row.created_at)}-1`], ['raporBolumDurum', '4']] as [string, string][]) : []),
+    ...(row.cancelled_at !== null ? ([['iptal_raporlandi', String(reportedBy(ctx.now(), row.cancelled_at))]] as [string, string][]) : []),
+  ]);
+}
+
+/** faturaIptaliKaldir: only while the cancellation is not yet in a report. */
+function undoCancel(body: Element, ctx: ServiceContext): Result {
+  const read = readInput(body);
+  if ('error' in read) return read.error;
+  const input = read.input;
+  const denied = authorised(ctx, str(input, 'vkn'));
+  if (denied) return denied;
+  const row = lookup(ctx, input);
+  if (!row) return fail('AE00042', 'Fatura sistemde kayıtlı değil.');
+  if (row.cancelled_at === null) return fail('AE00053', 'Fatura iptal edilmemiş.');
+  if (reportedBy(ctx.now(), row.cancelled_at)) return fail('AE00053', `İptal ${qnbDate(row.cancelled_at)} raporuyla GİB'e bildirildi; geri alınamaz.`);
+  ctx.db.prepare('UPDATE earsiv SET cancelled_at = NULL WHERE uuid = ?').run(row.uuid);
+  return ok([]);
+}
+
 export const earsivOperations: Record<string, OperationHandler> = {
+  rapordaFaturaSorgula: (body, ctx) => resultXml(reportStatus(body, ctx)),
+  faturaIptaliKaldir: (body, ctx) => resultXml(undoCancel(body, ctx)),
   faturaOlusturExt: async (body, ctx) => resultXml(await create(body, ctx)),
   faturaOlustur: async (body, ctx) => resultXml(await create(body, ctx)),
   faturaSorgula: (body, ctx) => resultXml(query(body, ctx)),

@@ -22,7 +22,7 @@ function request(port: number, o: { method?: string; path?: string; headers?: Re
 describe('browser-mode bridge on 127.0.0.1', () => {
   let server: BrowserServer;
   let dir: string;
-  const api = { 'connectors.list': vi.fn(async () => [{ id: 'logo' }]) } as unknown as KonnektorApi;
+  const api = { 'session.defaults': vi.fn(async () => [{ id: 'logo' }]) } as unknown as KonnektorApi;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'konnektor-static-'));
@@ -34,7 +34,7 @@ describe('browser-mode bridge on 127.0.0.1', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const invoke = (headers: Record<string, string>, body = JSON.stringify({ method: 'connectors.list', input: {} })) =>
+  const invoke = (headers: Record<string, string>, body = JSON.stringify({ method: 'session.defaults', input: {} })) =>
     request(server.port, { method: 'POST', path: '/api/invoke', headers: { 'content-type': 'application/json', host: `127.0.0.1:${server.port}`, ...headers }, body });
 
   it('prints a loopback URL carrying the per-run token in the fragment', () => {

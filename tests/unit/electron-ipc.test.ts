@@ -6,7 +6,7 @@ import { INVOKE_CHANNEL, registerKonnektorIpc } from '../../electron/ipc';
 import { handleInvoke } from '../../runtime/invoke';
 
 const api = {
-  'connectors.list': vi.fn(async () => [{ id: 'logo', amount: new Decimal('10.005') }]),
+  'session.defaults': vi.fn(async () => [{ id: 'logo', amount: new Decimal('10.005') }]),
   'erp.listFirmPeriods': vi.fn(async () => {
     throw new KonnektorError('ERP_FIRM_CODE_INVALID', 'bad firm', { value: '2a' });
   }),
@@ -17,9 +17,9 @@ describe('Electron IPC adapter over core/api', () => {
     const handlers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
     registerKonnektorIpc({ handle: (ch: string, fn: never) => void handlers.set(ch, fn) } as never, api, (url) => url.startsWith('app://'));
     expect([...handlers.keys()]).toEqual([INVOKE_CHANNEL]);
-    const reply = await handlers.get(INVOKE_CHANNEL)!({ senderFrame: { url: 'app://konnektor/index.html' } }, 'connectors.list', {});
+    const reply = await handlers.get(INVOKE_CHANNEL)!({ senderFrame: { url: 'app://konnektor/index.html' } }, 'session.defaults', {});
     expect(reply).toEqual({ ok: true, value: [{ id: 'logo', amount: '10.005' }] });
-    const foreign = await handlers.get(INVOKE_CHANNEL)!({ senderFrame: { url: 'https://evil.example' } }, 'connectors.list', {});
+    const foreign = await handlers.get(INVOKE_CHANNEL)!({ senderFrame: { url: 'https://evil.example' } }, 'session.defaults', {});
     expect(foreign).toMatchObject({ ok: false, error: { code: 'INPUT_INVALID' } });
   });
 

@@ -71,6 +71,8 @@ function fakeIntegrator() {
       return sent.has(uuid) ? { resultCode: 'AE00000', uuid } : undefined;
     },
     cancelInvoice: async () => ({ resultCode: 'AE00000' }),
+    undoCancelInvoice: async () => ({ resultCode: 'AE00000' }),
+    reportStatus: async () => ({ reported: false }),
   };
   return { efatura, earsiv, sent, statuses, calls, fail: (...errs: KonnektorError[]) => (failNext = errs) };
 }

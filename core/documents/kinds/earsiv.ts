@@ -1,4 +1,5 @@
 import { KonnektorError } from '../../errors';
+import { earsivError } from '../../integrator/earsivService';
 import type { InvoiceDocument } from '../model';
 import { INVOICE_TYPE_CODES, INVOICE_XSD, buildInvoiceDocument, precheckInvoiceDocument, routeInvoiceDocument, summarizeInvoiceDocument } from './invoice';
 import { serviceOf } from './services';
@@ -50,14 +51,36 @@ export const earsivKind: DocumentKindDescriptor = {
         return r?.resultCode === AE_OK ? { state: 'delivered', ...(r.faturaURL ? { gibMessage: r.faturaURL } : {}) } : undefined;
       },
         followDuplicates: false,
+        // faturaIptalEt: UUID wins over the number; QNB mails the buyer (efinans-despatch-receipts-ledger.md §4.2).
+        async cancel(d) {
+          const r = await earsiv.cancelInvoice(d.senderVkn, d.ettn, d.number ?? '');
+          if (r.resultCode !== AE_OK) throw earsivError(r, 'faturaIptalEt');
+          const at = r.resultExtra?.iptalTarihi;
+          return at ? { detail: `iptal ${at}` } : {};
+        },
+        async undoCancel(d) {
+          const r = await earsiv.undoCancelInvoice(d.senderVkn, d.ettn, d.number);
+          if (r.resultCode !== AE_OK) throw earsivError(r, 'faturaIptaliKaldir');
+          return {};
+        },
+        reportStatus: (d) => earsiv.reportStatus(d.senderVkn, d.ettn),
       };
     },
   },
   numbering: { defaultPrefix: 'KNA', series: 'earsiv', assignedBy: 'konnektor' },
   outbox: {
-    states: ['pending', 'built', 'validated', 'queued', 'delivered', 'failed', 'invalid'],
+    states: ['pending', 'built', 'validated', 'queued', 'delivered', 'cancelled', 'failed', 'invalid'],
     followed: false,
+    // The integrator reports each invoice to GİB by the end of the next day (VUK 509); rapordaFaturaSorgula tells.
+    reported: true,
+  },
+  cancellation: {
+    windowDays: 8,
+    source: 'QNB: süre sınırı yok; yasal süre 8 gün [R] (efinans-despatch-receipts-ledger.md §4.2); rapora girmiş fatura Konnektör’den iptal edilmez',
+    undo: true,
+    reasonRequired: true,
+    refusedOnceReported: true,
   },
   summarize: summarizeInvoiceDocument,
-  writeBack: { fields: ['ettn', 'number', 'status', 'gibCode', 'message'], statuses: ['delivered', 'failed'] },
+  writeBack: { fields: ['ettn', 'number', 'status', 'gibCode', 'message'], statuses: ['delivered', 'cancelled', 'failed'] },
 };

@@ -198,6 +198,13 @@ export interface KindCancellation {
   source: string;
   /** A cancellation can be undone until it is reported to GİB. */
   undo: boolean;
+  /** The user states why (recorded in the document's history and the audit log). */
+  reasonRequired?: boolean;
+  /**
+   * Once the integrator has put the document into a report sent to GİB, Konnektör no longer cancels it (e-Arşiv:
+   * the report is what GİB knows; a later cancellation is GİB's iptal/itiraz portal's business).
+   */
+  refusedOnceReported?: boolean;
 }
 
 /** What the document screens and the CLI list show of one ERP document of the kind, before it is built. */
