@@ -30,7 +30,7 @@ export const MUTATION_MODULES = {
   sandbox: {
     // The sandbox's checks of what it is sent: the caller's taxpayer, the document type, base64 and hash, a
     // resent number; the root element and the sender inside the document.
-    mutate: ['sandbox/server/connector.ts:28-86', 'sandbox/server/outgoing.ts:120-121', 'sandbox/server/outgoing.ts:236-251', 'sandbox/server/accounts.ts'],
+    mutate: ['sandbox/server/connector.ts:28-86', 'sandbox/server/outgoing.ts:120-121', 'sandbox/server/outgoing.ts:236-258', 'sandbox/server/accounts.ts:137-139'],
     tests: ['tests/integration/sandbox-checks.test.ts'],
   },
 };
