@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -162,6 +163,19 @@ describe('browser-mode bridge: what every answer says and carries', () => {
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
     expect(get.body).toBe('POST only');
+    expect(get.headers['content-type']).toBe('text/plain');
+    // No content type at all is not JSON either.
+    const untyped = await request(server.port, { method: 'POST', path: '/api/invoke', headers: { ...host(), 'x-konnektor-token': server.token }, body: '{}' });
+    expect(untyped.status).toBe(415);
+    // A request without any Host (HTTP/1.0) is not for this listener.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => socket.end('GET / HTTP/1.0\r\n\r\n'));
+      let text = '';
+      socket.on('data', (c) => (text += c));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.[01] 421 /);
     // A JSON body that is not a call object is the IPC handler's to refuse, not a crash.
     for (const body of ['null', '7', '"x"', '[]']) expect(JSON.parse((await api_({}, body)).body)).toMatchObject({ ok: false, error: { code: 'INPUT_INVALID' } });
   });
@@ -182,14 +196,29 @@ describe('browser-mode bridge: what every answer says and carries', () => {
       const r = await request(server.port, { path: p, headers: host() });
       expect({ p, status: r.status, type: r.headers['content-type'], body: r.body }).toEqual({ p, status: 200, type: 'text/html; charset=utf-8', body: '<!doctype html><title>Konnektör</title>' });
     }
+    // `/.` is the folder itself: the app, not a refusal.
+    expect((await request(server.port, { path: '/%2E', headers: host() })).body).toBe('<!doctype html><title>Konnektör</title>');
+    for (const [file, type] of [
+      ['i.svg', 'image/svg+xml'],
+      ['i.png', 'image/png'],
+      ['f.ico', 'image/x-icon'],
+      ['m.json', 'application/json; charset=utf-8'],
+      ['f.woff2', 'font/woff2'],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, 'assets', file), 'x');
+      expect({ file, type: (await request(server.port, { path: `/assets/${file}`, headers: host() })).headers['content-type'] }).toEqual({ file, type });
+    }
     expect((await request(server.port, { method: 'HEAD', path: '/', headers: host() })).status).toBe(200);
     const post = await request(server.port, { method: 'POST', path: '/', headers: host() });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET');
+    expect(post.headers['content-type']).toBe('text/plain');
+    expect(post.body).toBe('GET only');
     for (const p of ['/..%2F..%2Fetc%2Fpasswd', '/assets/..%2F..%2F..%2Fetc%2Fhostname', '/..%2F' + path.basename(dir) + 'x%2Findex.html']) {
       const r = await request(server.port, { path: p, headers: host() });
       expect(r.status).toBe(404);
       expect(r.body).toBe('not found');
+      expect(r.headers['content-type']).toBe('text/plain');
     }
   });
 
@@ -199,6 +228,7 @@ describe('browser-mode bridge: what every answer says and carries', () => {
     try {
       const r = await request(bare.port, { path: '/', headers: { host: `localhost:${bare.port}` } });
       expect(r.status).toBe(503);
+      expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(r.body).toMatch(/^Renderer is not built/);
     } finally {
       await bare.close();
