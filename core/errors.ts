@@ -201,6 +201,8 @@ export const ERROR_CATALOG = {
   INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
+  ALIAS_NOT_SELECTED: { kind: 'input', tr: 'Listeden bir posta kutusu seçin.' },
+  ALIAS_CHOICE_NOT_NEEDED: { kind: 'input', tr: 'Bu belge posta kutusu seçimi beklemiyor; yalnızca alıcısının birden fazla posta kutusu olduğu için durdurulan belgede seçim yapılır.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor: oluşturulamıyor ya da yazılamıyor (ör. sistem klasörleri).' },
   OUTPUT_FILE_INVALID: { kind: 'input', tr: 'Çıktı dosyası yazılamıyor: verilen yol bir klasör ya da yazılamayan bir yer; bir dosya adı verin (ör. fatura.html).' },
   AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },

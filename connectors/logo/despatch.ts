@@ -9,6 +9,7 @@ import type { WriteBackResult } from '../contract';
 import type { BranchFilter } from '../shared/branch';
 import { ColumnSet, type TableNeed } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { mapRows, unreadableDespatch } from '../shared/rows';
 import { chunks, dateBinding, dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { customerOf, type Row } from './map';
 import { LOGO_COLUMNS, LOGO_OPTIONAL, LOGO_SYSTEM_TABLES, logoTables, optionalColumnsOf } from './tables';
@@ -298,7 +299,27 @@ export async function readLogoDespatches(erp: ErpDatabase, firm: string, period:
     }
     for (const d of (await withErpErrors(erp, () => transportQuery(erp.db, firm, period, part))) as Row[]) transport.set(intOf(d.STFREF), d);
   }
-  return headers.map((h) => mapDespatch(h, lines.get(intOf(h.LOGICALREF)) ?? [], transport.get(intOf(h.LOGICALREF)), { ...ctx, database: erp.name, firm, period }));
+  const mapCtx = { ...ctx, database: erp.name, firm, period };
+  const t = logoDespatchTables(firm, period);
+  // One despatch whose rows cannot be read is that despatch's own ERP_VALUE_INVALID; the others are read on.
+  return headers.map((h) => {
+    const ref = intOf(h.LOGICALREF);
+    const carried = transport.get(ref);
+    return mapRows(
+      (track) => mapDespatch(track(h, t.stfiche, ref), (lines.get(ref) ?? []).map((l) => track(l, t.stline, l.LOGICALREF)), carried && track(carried, t.einvoicedet, carried.LOGICALREF), mapCtx),
+      (readError) =>
+        unreadableDespatch(
+          {
+            ref: { connector: 'logo', database: erp.name, firm, period, key: despatchKeyOf(ref) },
+            erpNumber: () => textOf(h.FICHENO),
+            issueDate: () => dateOf(h.DATE_),
+            customer: () => customerOf(h),
+            ...(ctx.supplier ? { supplier: ctx.supplier } : {}),
+          },
+          readError,
+        ),
+    );
+  });
 }
 
 /** ETTN into STFICHE.GUID, EDESPSTATUS 10 once sent (a failed send stays 0, to correct and send again), the rest into KNK_EBELGE. */

@@ -9,13 +9,13 @@ import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapa
 import { checkTables, inspectTables, type TableNeed } from '../shared/checks';
 import { invoiceKindOf, modulesOf, readableKind } from '../shared/capabilities';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
-import { mapRows } from '../shared/rows';
+import { mapRows, unreadableProducerReceipt } from '../shared/rows';
 import { chunks, dateOf, intOf, textOf } from '../shared/values';
 import { EINVOICE_BY_KIND, estatusFor, kindOfEinvoice, type LogoInvoiceKind } from './codes';
 import { despatchModuleNeeds, despatchRefOf, readLogoDespatches, writeBackLogoDespatch } from './despatch';
 import { ledgerNeeds, readLogoChartOfAccounts, readLogoJournal } from './ledger';
 import { LOGO_EMM, mapProducerReceipt, producerReceiptHeadersQuery, producerReceiptLinesQuery, producerReceiptNeeds } from './receipts';
-import { mapInvoice, supplierOf, unreadableInvoice, type Row } from './map';
+import { customerOf, mapInvoice, supplierOf, unreadableInvoice, type Row } from './map';
 import { currencyListQuery, firmPeriodsQuery, firmQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { LOGO_SYSTEM_TABLES, invoiceModuleNeeds, logoTables } from './tables';
 import { withBranch, type BranchFilter } from '../shared/branch';
@@ -87,7 +87,24 @@ async function readProducerReceipts(ctx: ConnectorContext, target: ErpTarget, fi
   }
   const supplier = firmRow ? supplierOf(firmRow) : undefined;
   const context = { database: erp.name, firm, period, invoiceTable: logoTables(firm, period).invoice, ...(supplier ? { supplier } : {}) };
-  return headers.map((h) => mapProducerReceipt(h, linesBySlip.get(intOf(h.LOGICALREF)) ?? [], context));
+  const tables = logoTables(firm, period);
+  // One slip whose rows cannot be read is that slip's own ERP_VALUE_INVALID; the others are read on.
+  return headers.map((h) =>
+    mapRows(
+      (track) => mapProducerReceipt(track(h, tables.invoice, h.LOGICALREF), (linesBySlip.get(intOf(h.LOGICALREF)) ?? []).map((l) => track(l, tables.stline, l.LOGICALREF)), context),
+      (readError) =>
+        unreadableProducerReceipt(
+          {
+            ref: { connector: 'logo', database: erp.name, firm, period, key: String(intOf(h.LOGICALREF)) },
+            erpNumber: () => textOf(h.FICHENO),
+            issueDate: () => dateOf(h.DATE_),
+            customer: () => customerOf(h),
+            ...(supplier ? { supplier } : {}),
+          },
+          readError,
+        ),
+    ),
+  );
 }
 
 export const logoConnector: ErpConnector = {

@@ -8,6 +8,7 @@ import type { WriteBackResult } from '../contract';
 import type { BranchFilter } from '../shared/branch';
 import type { TableNeed } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
+import { mapRows, unreadableDespatch } from '../shared/rows';
 import { chunks, dateBinding, dateOf, decimalOf, textOf } from '../shared/values';
 import { codeOf, customerOf, invoiceKeyOf, netsisText, optionalNetsisText, serializeInvoiceKey, unitNameOf, type NetsisInvoiceKey, type Row } from './map';
 import { NETSIS_COLUMNS, NETSIS_TABLES } from './tables';
@@ -184,7 +185,30 @@ export async function readNetsisDespatches(erp: ErpDatabase, filter: BranchFilte
       byDespatch.set(k, [...(byDespatch.get(k) ?? []), l]);
     }
   }
-  return headers.map((h) => mapNetsisDespatch(h, byDespatch.get(lineKey(h.FATIRS_NO, h.CARI_KODU)) ?? [], { database: erp.name, ...ctx }));
+  const mapCtx = { database: erp.name, ...ctx };
+  // One despatch whose rows cannot be read is that despatch's own ERP_VALUE_INVALID; the others are read on.
+  return headers.map((h) => {
+    const key = serializeInvoiceKey(invoiceKeyOf(h));
+    return mapRows(
+      (track) =>
+        mapNetsisDespatch(
+          track(h, NETSIS_TABLES.header, key),
+          (byDespatch.get(lineKey(h.FATIRS_NO, h.CARI_KODU)) ?? []).map((l) => track(l, NETSIS_TABLES.lines, l.INCKEYNO)),
+          mapCtx,
+        ),
+      (readError) =>
+        unreadableDespatch(
+          {
+            ref: { connector: 'netsis', database: erp.name, key },
+            erpNumber: () => netsisText(h.FATIRS_NO),
+            issueDate: () => dateOf(h.TARIH),
+            customer: () => customerOf(h),
+            ...(ctx.supplier ? { supplier: ctx.supplier } : {}),
+          },
+          readError,
+        ),
+    );
+  });
 }
 
 /** The GİB number into GIB_FATIRS_NO once sent (a failed send leaves it empty), everything into KNK_EBELGE. */

@@ -1,5 +1,5 @@
 import { KonnektorError, isKonnektorError } from '../../core/errors';
-import type { ErpReadError } from '../../core/documents/model';
+import type { DespatchDocument, ErpDocumentRef, ErpReadError, Party, ProducerReceiptDocument } from '../../core/documents/model';
 
 /**
  * One bad row never stops a batch: a document is mapped from its rows inside `mapRows`, which watches which table,
@@ -49,4 +49,74 @@ export function mapRows<T>(work: (track: TrackRow) => T, shell: (error: ErpReadE
 export function invalidValue(value: unknown, what: string): KonnektorError {
   const text = typeof value === 'string' ? value : String(value);
   return new KonnektorError('ERP_VALUE_INVALID', `not ${what}: ${JSON.stringify(text.slice(0, 80))}`, { value: text.slice(0, 80) });
+}
+
+/**
+ * What a shell keeps of an unreadable document: who, which, when — each read leniently, so a shell never fails on
+ * the very value that made it one (an empty text or date instead).
+ */
+export interface ShellBase {
+  ref: ErpDocumentRef;
+  erpNumber: () => string;
+  issueDate: () => string;
+  customer: () => Party;
+  supplier?: Party;
+}
+
+function lenient<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+const NO_PARTY: Party = { taxId: { scheme: 'VKN', value: '' }, name: '', address: { country: 'Türkiye' } };
+
+function shellCommon(base: ShellBase) {
+  return {
+    ref: base.ref,
+    erpNumber: lenient(base.erpNumber, ''),
+    issueDate: lenient(base.issueDate, ''),
+    customer: lenient(base.customer, NO_PARTY),
+    ...(base.supplier ? { supplier: base.supplier } : {}),
+  };
+}
+
+/** A despatch (e-İrsaliye) whose rows could not be read: listed and kept in the outbox as invalid, never built. */
+export function unreadableDespatch(base: ShellBase, readError: ErpReadError): DespatchDocument {
+  const common = shellCommon(base);
+  return {
+    kind: 'despatch',
+    module: 'eirsaliye',
+    ...common,
+    type: 'SEVK',
+    deliveryAddress: common.customer.address,
+    despatchDate: common.issueDate,
+    despatchTime: '',
+    drivers: [],
+    vehiclePlates: [],
+    trailerPlates: [],
+    lines: [],
+    notes: [],
+    orderRefs: [],
+    sourceFields: {},
+    readError,
+  };
+}
+
+/** A müstahsil makbuzu (e-MM) whose rows could not be read. */
+export function unreadableProducerReceipt(base: ShellBase, readError: ErpReadError): ProducerReceiptDocument {
+  const common = shellCommon(base);
+  return {
+    kind: 'producer-receipt',
+    module: 'emm',
+    ...common,
+    currency: 'TRY',
+    deliveryDate: common.issueDate,
+    lines: [],
+    notes: [],
+    sendingType: 'ELEKTRONIK',
+    readError,
+  };
 }

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../core/time';
 import type { Knex } from 'knex';
 import Decimal from 'decimal.js';
 import { invalidValue } from './rows';
@@ -40,11 +41,12 @@ export function optionalText(value: unknown): string | undefined {
 export function dateOf(value: unknown): string {
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   const text = textOf(value);
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
-  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
-  return text;
+  if (text === '') return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  const date = m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+  // Text that is no day of the calendar ("dün", 2026-02-30) is the row's ERP_VALUE_INVALID, never a document date.
+  if (!date || !isCalendarDate(date)) throw invalidValue(value, 'a date');
+  return date;
 }
 
 /** Splits a list into chunks: SQL Server accepts at most 2100 parameters per statement. */
