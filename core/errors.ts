@@ -221,6 +221,10 @@ export const ERROR_CATALOG = {
     kind: 'input',
     tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
   },
+  OWN_ALIAS_NOT_LISTED: {
+    kind: 'input',
+    tr: 'Seçilen gönderici birimi etiketi (GB) şirketin kayıtlı kullanıcı listesindeki kendi etiketlerinden biri değil; listeden seçin ya da listeyi yenileyin.',
+  },
   EARSIV_PLACE_INVALID: {
     kind: 'input',
     tr: 'e-Arşiv şube ve kasa kodları eFinans portalındaki tanımlarla aynı olmalıdır: en fazla 20 harf, rakam, - veya _ (ör. DFLT).',
