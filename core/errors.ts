@@ -204,6 +204,8 @@ export const ERROR_CATALOG = {
   INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
+  ALIAS_NOT_SELECTED: { kind: 'input', tr: 'Listeden bir posta kutusu seçin.' },
+  ALIAS_CHOICE_NOT_NEEDED: { kind: 'input', tr: 'Bu belge posta kutusu seçimi beklemiyor; yalnızca alıcısının birden fazla posta kutusu olduğu için durdurulan belgede seçim yapılır.' },
   OUTPUT_DIR_INVALID: { kind: 'input', tr: 'Çıktı klasörü kullanılamıyor: oluşturulamıyor ya da yazılamıyor (ör. sistem klasörleri).' },
   OUTPUT_FILE_INVALID: { kind: 'input', tr: 'Çıktı dosyası yazılamıyor: verilen yol bir klasör ya da yazılamayan bir yer; bir dosya adı verin (ör. fatura.html).' },
   AUTH_REQUIRED: { kind: 'input', tr: 'Bu işlem için giriş yapmalısınız.' },
@@ -221,6 +223,10 @@ export const ERROR_CATALOG = {
   SETTINGS_OTHER_COMPANY: {
     kind: 'input',
     tr: 'Seçilen firma veya veri tabanı başka bir şirkete (başka VKN) ait; bu şirketin ayarları değiştirilmedi. O şirket için kendi girişiyle oturum açın.',
+  },
+  OWN_ALIAS_NOT_LISTED: {
+    kind: 'input',
+    tr: 'Seçilen gönderici birimi etiketi (GB) şirketin kayıtlı kullanıcı listesindeki kendi etiketlerinden biri değil; listeden seçin ya da listeyi yenileyin.',
   },
   EARSIV_PLACE_INVALID: {
     kind: 'input',

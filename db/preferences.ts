@@ -25,5 +25,8 @@ export async function writePreference(db: Knex, key: string, value: unknown): Pr
 /** The kontör balance under which the status bar warns, per module and company. */
 export const kontorThresholdKey = (module: string, companyVkn: string | undefined) => `kontorThreshold:${module}:${companyVkn ?? ''}`;
 
+/** e-Fatura / e-İrsaliye: the company's own sender (GB) alias its documents go out from, per module and company. */
+export const senderAliasKey = (module: string, companyVkn: string | undefined) => `senderAlias:${module}:${companyVkn ?? ''}`;
+
 /** e-Arşiv / e-MM: the portal's `sube` and `kasa` the module's documents are made under, per module and company. */
 export const earsivPlaceKey = (module: string, companyVkn: string | undefined) => `earsivPlace:${module}:${companyVkn ?? ''}`;

@@ -33,6 +33,8 @@ export const SCREEN_METHODS = [
   'edefter.settings.save',
   'erp.listDatabases',
   'erp.listFirmPeriods',
+  'session.aliasChoices',
+  'session.chooseAlias',
   'session.defaults',
   'session.documents',
   'session.exportXml',

@@ -60,6 +60,8 @@ export interface DocumentRow {
   message?: string;
   /** The integrator's own fault text behind the Turkish message ("Ayrıntı"). */
   detail?: string;
+  /** An invalid document: the rule of the check that stopped it (e.g. KNK_ROUTING_ALIAS_AMBIGUOUS: choose a mailbox). */
+  rule?: string;
   resendable: boolean;
   updatedAt?: string;
 }
@@ -207,31 +209,32 @@ interface ValidateItem {
   check?: DocumentKindDescriptor['validation']['check'];
 }
 
+/**
+ * Unsent documents recorded invalid are checked again on every listing (Listele, a new login) and after the user
+ * settled what stopped them (a mailbox chosen): a document the user corrected becomes sendable, one still wrong
+ * shows today's reasons. Nothing is numbered here.
+ */
+export async function recheckInvalid(ctx: ApiContext, session: Session, invalid: OutboxEntry[]): Promise<void> {
+  if (invalid.length === 0) return;
+  const module = session.module;
+  const store = await ctx.store();
+  const run = await prepareDocumentRun(ctx, { module, target: session.target });
+  const report = await exportDocuments({
+    ...run.export,
+    store,
+    connections: ctx.deps.connections,
+    connector: onlyDocuments(run.connector, invalid.map((e) => e.ref.key)),
+    target: run.target,
+    kind: run.kind,
+    checkOnly: true,
+    onInvalid: (entry) => recordInvalid(store, module, entry, ctx.now()),
+  });
+  for (const entry of report.documents.filter((d) => d.valid)) await markCorrected(store, module, entry, ctx.now());
+}
+
 export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
   const { sessions } = ctx;
   const summaries = new QueuedSummaries();
-
-  /**
-   * Unsent documents recorded invalid are checked again on every listing (Listele, a new login): a document the
-   * user corrected in the ERP becomes sendable, one still wrong shows today's reasons. Nothing is numbered here.
-   */
-  const recheckInvalid = async (session: Session, invalid: OutboxEntry[]): Promise<void> => {
-    if (invalid.length === 0) return;
-    const module = session.module;
-    const store = await ctx.store();
-    const run = await prepareDocumentRun(ctx, { module, target: session.target });
-    const report = await exportDocuments({
-      ...run.export,
-      store,
-      connections: ctx.deps.connections,
-      connector: onlyDocuments(run.connector, invalid.map((e) => e.ref.key)),
-      target: run.target,
-      kind: run.kind,
-      checkOnly: true,
-      onInvalid: (entry) => recordInvalid(store, module, entry, ctx.now()),
-    });
-    for (const entry of report.documents.filter((d) => d.valid)) await markCorrected(store, module, entry, ctx.now());
-  };
 
   const rowsOf = async (session: Session): Promise<DocumentRow[]> => {
     if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
@@ -249,7 +252,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
     const listed = new Set(docs.map((d) => d.ref.key));
     const invalid = [...byKey.values()].filter((e) => e.state === 'invalid' && listed.has(e.ref.key));
     if (invalid.length > 0) {
-      await recheckInvalid(session, invalid);
+      await recheckInvalid(ctx, session, invalid);
       byKey = await load();
     }
     const rows: DocumentRow[] = [];
@@ -273,6 +276,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       ...(e.number ? { number: e.number } : {}),
       ...(e.gibCode ? { gibCode: e.gibCode } : {}),
       ...messageOf(e),
+      ...(e.state === 'invalid' && e.errorCode ? { rule: e.errorCode } : {}),
       resendable: isResendable(e),
       ...cancellableUntil(e, base.issueDate),
       ...(reportedKind && (e.state === 'delivered' || e.state === 'cancelled') ? { reportable: true } : {}),

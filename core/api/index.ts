@@ -11,6 +11,7 @@ import { parseInput } from './input';
 import { createLoginHandlers, type LoginHandlers } from './login';
 import { createIncomingHandlers, type IncomingHandlers } from './incoming';
 import { createIncomingSessionHandlers, type IncomingSessionHandlers } from './incomingSession';
+import { createAliasChoiceHandlers, type AliasChoiceHandlers } from './aliasChoice';
 import { createReceiptHandlers, type ReceiptHandlers } from './receipts';
 import { createRegistryHandlers, type RegistryHandlers } from './registry';
 import type { ApiInput, ApiMethod } from './schemas';
@@ -24,6 +25,7 @@ import { createGibHandlers, type GibHandlers } from './gib';
 export type { ApiDeps, SessionDeps } from './deps';
 export type { ConnectorSummary } from './erp';
 export type { IncomingRow } from '../incoming/list';
+export type { AliasChoices, AliasChoiceResult } from './aliasChoice';
 export type { DocumentPreview, DocumentProblem, DocumentRow, FileValidation } from './documents';
 export type { LoginDefaults, SessionStatus, SessionView } from './login';
 export type { OutboxStatusReport, SendJobView } from './sendJobs';
@@ -45,6 +47,7 @@ export type Handlers = AppHandlers &
   RegistryHandlers &
   IncomingHandlers &
   IncomingSessionHandlers &
+  AliasChoiceHandlers &
   ReceiptHandlers &
   GibHandlers &
   DemoHandlers;
@@ -84,6 +87,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
     ...createIncomingSessionHandlers(ctx),
+    ...createAliasChoiceHandlers(ctx),
     ...createReceiptHandlers(ctx),
     ...createDemoHandlers(ctx),
   };

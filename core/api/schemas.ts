@@ -6,6 +6,7 @@ import { edefterSchemas } from './edefterSchemas';
 import { sessionSchemas } from './sessionSchemas';
 import { integratorAccessSchema } from './integratorAccess';
 import { incomingSessionSchemas } from './incomingSessionSchemas';
+import { aliasChoiceSchemas } from './aliasChoiceSchemas';
 
 /** Input schemas of every KonnektorApi method: the IPC bridge, the browser bridge and the CLI all validate with these. */
 /** A YYYY-MM-DD day that exists in the calendar; anything else is ERP_DATE_INVALID (core/api/input.ts), not INPUT_INVALID. */
@@ -136,6 +137,7 @@ export const apiSchemas = {
   ...edefterSchemas,
   ...sessionSchemas,
   ...incomingSessionSchemas,
+  ...aliasChoiceSchemas,
 } as const;
 
 export type ApiMethod = keyof typeof apiSchemas;

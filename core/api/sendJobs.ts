@@ -14,6 +14,7 @@ import { moduleOf, type ParsedInput } from './input';
 import { onlyDocuments } from './onlyDocuments';
 import { companyVknOf } from './connection';
 import { earsivPlaceOf, usesEarsivPlace } from './earsivPlace';
+import { ownAliasListOf, senderAliasOf } from './ownAliases';
 
 export { onlyDocuments };
 
@@ -67,9 +68,13 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
   const send = async (input: ParsedInput<'documents.send'>, lock?: { holder: string; waitMs: number }, companyVkn?: string): Promise<SendRunSummary> => {
     const { kind, target, connector, export: exportOptions } = await prepareDocumentRun(ctx, input);
     // e-Arşiv and e-MM are made under the portal record (sube/kasa) saved in the module's settings for the company.
-    const place = usesEarsivPlace(kind) ? await earsivPlaceOf(ctx, kind.module, companyVkn ?? (await companyVknOf(ctx, kind.module, target))) : undefined;
+    // e-Fatura and e-İrsaliye go out from the company's own GB alias chosen there.
+    const company = usesEarsivPlace(kind) || ownAliasListOf(kind) ? (companyVkn ?? (await companyVknOf(ctx, kind.module, target))) : undefined;
+    const place = usesEarsivPlace(kind) ? await earsivPlaceOf(ctx, kind.module, company) : undefined;
+    const senderAlias = await senderAliasOf(ctx, kind.module, company);
     const clients = createIntegratorClients({
       ...(place ? { place } : {}),
+      ...(senderAlias ? { senderAlias } : {}),
       endpoints: endpointsFromBase(input.integrator),
       credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
       erpCode: input.erpCode ?? 'KONNEKTOR',

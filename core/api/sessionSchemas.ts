@@ -72,6 +72,8 @@ export const sessionSchemas = {
       kontorThreshold: z.number().int().min(0).max(10_000_000).optional(),
       /** e-Arşiv / e-MM: the portal's sube and kasa (core/integrator/earsivPlace.ts checks the codes). */
       earsivPlace: z.object({ branch: z.string().max(64), till: z.string().max(64) }).strict().optional(),
+      /** e-Fatura / e-İrsaliye: the company's own GB alias to send from (one of its entries on GİB's list). */
+      senderAlias: z.string().max(256).optional(),
     })
     .strict(),
   /** "Firma/Dönem Ara" / "Veri tabanı Ara" in Bağlantı Ayarları, on the typed server or the session's own. */

@@ -4,6 +4,7 @@ import { earsivPlaceKey, kontorThresholdKey, readPreference, writePreference } f
 import { normalizeEarsivPlace } from '../integrator/earsivPlace';
 import type { EarsivPlace } from '../integrator/types';
 import { earsivPlaceOf, usesEarsivPlace } from './earsivPlace';
+import { checkSenderAlias, ownMailboxesOf, saveSenderAlias, type OwnMailboxes } from './ownAliases';
 import { listProfiles, saveProfile } from '../../db/profiles';
 import { actorOf, type Session } from '../auth';
 import { normalizeTarget, redactServer, type ErpTarget } from '../erp/target';
@@ -29,6 +30,11 @@ export interface ConnectionSettings {
    * company saves its own). Absent for modules without one.
    */
   earsivPlace?: EarsivPlace;
+  /**
+   * e-Fatura / e-İrsaliye: the company's own mailboxes on GİB's list — GB (sender) candidates, PK shown — and the GB
+   * alias chosen to send from.
+   */
+  ownMailboxes?: OwnMailboxes;
   /** The ERP side is still to be chosen (an integrator-only first login). */
   erpPending?: boolean;
   /** Whether this session may change the integrator address (staff only). */
@@ -84,6 +90,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
   const view = async (session: Session): Promise<ConnectionSettings> => {
     const threshold = await readPreference<number>(await ctx.store(), kontorThresholdKey(session.module, session.companyVkn));
     const place = usesEarsivPlace(ctx.kinds.find(session.module)) ? ((await earsivPlaceOf(ctx, session.module, session.companyVkn)) ?? normalizeEarsivPlace({})) : undefined;
+    const mailboxes = await ownMailboxesOf(ctx, session.module, session.companyVkn);
     return {
       module: session.module,
       target: sessionView(ctx, session).target,
@@ -92,6 +99,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       connector: connectorSummary(ctx, ctx.connectors.get(session.target.connector)),
       ...(threshold ? { kontorThreshold: threshold } : {}),
       ...(place ? { earsivPlace: place } : {}),
+      ...(mailboxes ? { ownMailboxes: mailboxes } : {}),
       ...(session.erpPending ? { erpPending: true } : {}),
       integratorEditable: session.staff,
     };
@@ -148,6 +156,7 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
         throw new KonnektorError('INPUT_INVALID', `${session.module} documents are not made under an e-Arşiv sube/kasa`, { field: 'earsivPlace' });
       }
       const place = input.earsivPlace ? normalizeEarsivPlace(input.earsivPlace) : undefined;
+      const senderAlias = input.senderAlias?.trim() ? await checkSenderAlias(ctx, session.module, session.companyVkn, input.senderAlias) : undefined;
       const profile = await latestProfile(ctx, session.module);
       const typed = { ...input.target, server: serverOf(session, input.target.server) };
       const { target, period } = await checkTarget(ctx, session.module, typed, profile);
@@ -191,8 +200,9 @@ export function createSettingsHandlers(ctx: ApiContext): SettingsHandlers {
       });
       if (input.kontorThreshold !== undefined) await writePreference(store, kontorThresholdKey(session.module, companyVkn), input.kontorThreshold || undefined);
       if (place) await writePreference(store, earsivPlaceKey(session.module, companyVkn), place);
+      if (senderAlias && companyVkn) await saveSenderAlias(ctx, session.module, companyVkn, senderAlias);
       const who = actorOf(session);
-      await appendAudit(store, { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator, ...(place ? { earsivPlace: place } : {}) }, outcome: 'ok' }, ctx.now());
+      await appendAudit(store, { ...who, action: 'settings.save', module: session.module, before, after: { target: saved.target, integrator, ...(place ? { earsivPlace: place } : {}), ...(senderAlias ? { senderAlias } : {}) }, outcome: 'ok' }, ctx.now());
       return view(sessions.require(session.id));
     },
   };

@@ -29,6 +29,8 @@ export interface ConnectorOptions {
   url: URL;
   erpCode: string;
   belgeHashCase: 'lower' | 'upper';
+  /** The company's own GB alias (settings): every send and resend goes out from it unless the call names another. */
+  senderAlias?: string;
 }
 
 /** QNB's samples send 1.0 with belgeGonderExt; the meaning of the value is undocumented (§6, §20.3). */
@@ -110,7 +112,7 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
             ['belgeTuru', req.belgeTuru ?? 'FATURA_UBL'],
             ['belgeVersiyon', BELGE_VERSIYON],
             ['erpKodu', options.erpCode],
-            ['gonderenEtiket', req.senderAlias || undefined],
+            ['gonderenEtiket', req.senderAlias || options.senderAlias || undefined],
             ['mimeType', MIME_TYPE],
             ['vergiTcKimlikNo', req.senderVkn],
             ['veri', req.xml.toString('base64')],
@@ -175,7 +177,7 @@ export function createConnectorClients(caller: SoapCaller, options: ConnectorOpt
         ...keys.map((k): Field => [listName, k]),
         ['belgeTuru', opts.belgeTuru ?? 'FATURA'],
         ['alanEtiket', opts.receiverAlias || undefined],
-        ['gonderenEtiket', opts.senderAlias || undefined],
+        ['gonderenEtiket', opts.senderAlias || options.senderAlias || undefined],
       ]);
       return childText(response, 'return') === 'true';
     },

@@ -60,6 +60,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     url: urls.connector,
     erpCode: options.erpCode,
     belgeHashCase: options.belgeHashCase ?? 'lower',
+    ...(options.senderAlias ? { senderAlias: options.senderAlias } : {}),
   });
   const place = options.place ? { branch: options.place.branch, till: options.place.till } : {};
   const earsiv = createEarsivClient(caller, { url: urls.earsiv, erpCode: options.erpCode, ...place });

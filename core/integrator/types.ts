@@ -79,6 +79,8 @@ export interface IntegratorClientOptions {
    * settings (number series, template, mailing; efinans-despatch-receipts-ledger.md §4.1). Absent: QNB's `DFLT`.
    */
   place?: EarsivPlace;
+  /** e-Fatura / e-İrsaliye: the company's own GB alias (gonderenEtiket) chosen in the module's settings. */
+  senderAlias?: string;
 }
 
 /** The `sube` / `kasa` pair that picks an e-Arşiv configuration record in QNB's portal. */

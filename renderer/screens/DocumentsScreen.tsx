@@ -3,6 +3,7 @@ import type { DocumentPreview, DocumentRow } from '../../core/api';
 import { STATUS_FILTERS, type DocumentStatus } from '../../core/documents/documentStatus';
 import { errorText, invoke, type Output } from '../api';
 import { DateField } from '../components/DateField';
+import { AliasChoice, ALIAS_AMBIGUOUS_RULE } from '../components/AliasChoice';
 import { DocumentTable } from '../components/DocumentTable';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { SendSummary } from '../components/SendSummary';
@@ -116,7 +117,7 @@ const HINTS: Partial<Record<DocumentStatus, MessageKey>> = {
 };
 
 /** One document's facts, both amounts, its status in plain words and the integrator's raw text behind "Ayrıntı". */
-function DocumentDetail({ row }: { row: DocumentRow }) {
+function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged(): void }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   const hint = HINTS[row.status];
@@ -176,6 +177,7 @@ function DocumentDetail({ row }: { row: DocumentRow }) {
           {[row.gibCode, row.message].filter(Boolean).join(' — ')}
         </p>
       ) : null}
+      {row.status === 'invalid' && row.rule === ALIAS_AMBIGUOUS_RULE && row.ettn ? <AliasChoice sessionId={sessionId} ettn={row.ettn} onChosen={onChanged} /> : null}
       {row.detail ? (
         <>
           <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -379,7 +381,7 @@ export function DocumentsScreen() {
         <DocumentTable rows={rows} selected={selected} focused={focusedRow?.key} onToggle={toggle} onFocus={(k) => (setFocused(k), setHistory(undefined))} />
         {focusedRow ? (
           <div>
-            <DocumentDetail key={focusedRow.key} row={focusedRow} />
+            <DocumentDetail key={focusedRow.key} row={focusedRow} sessionId={session.id} onChanged={() => void load(session.id)} />
             <AfterDelivery key={`after-${focusedRow.key}`} row={focusedRow} sessionId={session.id} onChanged={() => void load(session.id)} />
           </div>
         ) : null}

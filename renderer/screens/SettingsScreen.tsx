@@ -23,6 +23,7 @@ interface Form {
   kontorThreshold: string;
   earsivBranch: string;
   earsivTill: string;
+  senderAlias: string;
 }
 
 /**
@@ -36,7 +37,7 @@ export function SettingsScreen() {
   const setSession = useSession((s) => s.setSession);
   const setKontor = useSession((s) => s.setKontor);
   const [settings, setSettings] = useState<Settings>();
-  const [form, setForm] = useState<Form>({ server: '', database: '', firm: '', period: '', fiscalYear: '', branch: '', integrator: '', kontorThreshold: '', earsivBranch: '', earsivTill: '' });
+  const [form, setForm] = useState<Form>({ server: '', database: '', firm: '', period: '', fiscalYear: '', branch: '', integrator: '', kontorThreshold: '', earsivBranch: '', earsivTill: '', senderAlias: '' });
   const [error, setError] = useState<{ code: string; message: string }>();
   const [test, setTest] = useState<TestResult>();
   const [saved, setSaved] = useState(false);
@@ -57,6 +58,7 @@ export function SettingsScreen() {
           kontorThreshold: s.kontorThreshold ? String(s.kontorThreshold) : '',
           earsivBranch: s.earsivPlace?.branch ?? '',
           earsivTill: s.earsivPlace?.till ?? '',
+          senderAlias: s.ownMailboxes?.senderAlias ?? '',
         });
       },
       (e: unknown) => setError(errorText(e)),
@@ -117,7 +119,8 @@ export function SettingsScreen() {
           }
           try {
             const place = settings?.earsivPlace ? { earsivPlace: { branch: form.earsivBranch, till: form.earsivTill } } : {};
-            const next = await invoke('settings.save', { sessionId: session.id, target, ...integrator, kontorThreshold: threshold, ...place });
+            const alias = settings?.ownMailboxes && form.senderAlias ? { senderAlias: form.senderAlias } : {};
+            const next = await invoke('settings.save', { sessionId: session.id, target, ...integrator, kontorThreshold: threshold, ...place, ...alias });
             setSettings(next);
             setSession(await invoke('session.get', { sessionId: session.id }));
             const status = await invoke('session.status', { sessionId: session.id }).catch(() => undefined);
@@ -152,6 +155,30 @@ export function SettingsScreen() {
         </div>
         {settings?.integratorEditable ? field('integrator', t('settings.integratorUrl')) : null}
         {field('kontorThreshold', t('settings.kontorThreshold'), { inputMode: 'numeric' })}
+        {settings?.ownMailboxes ? (
+          <div className="mailboxes" data-testid="own-mailboxes">
+            {settings.ownMailboxes.gb.length > 0 ? (
+              <label>
+                {t('settings.senderAlias')}
+                <select name="senderAlias" value={form.senderAlias} onChange={(e) => change({ senderAlias: e.target.value })}>
+                  <option value="">{t('settings.senderAliasDefault')}</option>
+                  {settings.ownMailboxes.gb.map((a) => (
+                    <option key={a} value={a}>
+                      {a}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : (
+              <p className="hint">{t('settings.noOwnAliases')}</p>
+            )}
+            {settings.ownMailboxes.pk.length > 0 ? (
+              <p data-testid="own-pk">
+                {t('settings.mailbox')}: {settings.ownMailboxes.pk.join(', ')}
+              </p>
+            ) : null}
+          </div>
+        ) : null}
         {settings?.earsivPlace ? (
           <div className="codes" data-testid="earsiv-place">
             {field('earsivBranch', t('settings.earsivBranch'))}

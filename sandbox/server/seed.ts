@@ -33,7 +33,10 @@ export interface SeedOptions {
   now: number;
 }
 
-/** The demo companies as GİB list entries: they receive e-Fatura too (a mailbox named after their mail domain). */
+/**
+ * The demo companies as GİB list entries: they receive e-Fatura too (a mailbox named after their mail domain), and
+ * send from their sender units (GB): the default one and a head-office one, so the settings have a choice.
+ */
 export function companyRegistrations(world: DemoWorld): RegisteredUser[] {
   return world.companies.map((c) => ({
     identifier: c.vkn,
@@ -41,7 +44,12 @@ export function companyRegistrations(world: DemoWorld): RegisteredUser[] {
     type: 'OZEL' as const,
     firstCreationTime: '2020-01-01T00:00:00',
     accountType: 'OZELENTEGRASYON',
-    documents: [{ type: 'Invoice' as const, aliases: [{ name: `urn:mail:defaultpk@${c.email.split('@')[1]}`, creationTime: '2020-01-01T00:00:00' }] }],
+    documents: [
+      {
+        type: 'Invoice' as const,
+        aliases: ['defaultpk', 'defaultgb', 'merkezgb'].map((box) => ({ name: `urn:mail:${box}@${c.email.split('@')[1]}`, creationTime: '2020-01-01T00:00:00' })),
+      },
+    ],
   }));
 }
 

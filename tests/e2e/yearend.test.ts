@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../db/audit';
 import { openLocalStore } from '../../db/local';
 import { listProfiles } from '../../db/profiles';
-import { chromiumAvailable, login, startApp, type AppHarness } from './harness';
+import { login, startApp, type AppHarness } from './harness';
 
 /** The demo's "this year" is the real one (its invoices are never dated in the future); the app's clock moves on. */
 const YEAR = new Date().getFullYear();
@@ -36,7 +36,7 @@ async function stored(home: string) {
   }
 }
 
-describe.runIf(chromiumAvailable())('year-end wizard on the first login of a new year (browser mode, Debian chromium)', () => {
+describe('year-end wizard on the first login of a new year (browser mode, Debian chromium)', () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'konnektor-e2e-yearend-'));
   let app: AppHarness | undefined;
   const sentKeys: string[] = [];

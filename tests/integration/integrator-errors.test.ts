@@ -68,11 +68,25 @@ describe('eFinans client: network and HTTP failures', () => {
 
   it('maps a server that never answers to INTEGRATOR_TIMEOUT', async () => {
     fake.script(() => undefined);
-    const started = Date.now();
     const error = await failure(send(connect(fake.base, 200)));
     expect(error.code).toBe('INTEGRATOR_TIMEOUT');
     expect(error.details).toMatchObject({ transient: true, timeoutMs: 200, mayHaveReachedServer: true });
-    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('gives up at the configured timeout, not at a later default: an answer after it is not waited for', async () => {
+    // The answer comes a second late — well after 200 ms, well before any default — and must not be taken.
+    fake.script((_req, { res }) => {
+      setTimeout(() => {
+        if (res.destroyed || res.writableEnded) return;
+        res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+        res.end(fixture('belgeGonderExt.response.xml'));
+      }, 1_000).unref();
+    });
+    const error = await failure(send(connect(fake.base, 200)));
+    expect(error).toMatchObject({ code: 'INTEGRATOR_TIMEOUT', details: { timeoutMs: 200 } });
+    // The same answer in time is taken: the check above is about the timeout, not about the answer.
+    fake.script(ok(fixture('belgeGonderExt.response.xml')));
+    await expect(send(connect(fake.base, 10_000))).resolves.toMatchObject({ belgeOid: expect.any(String) });
   });
 
   it('maps HTTP 500/503 without a SOAP fault to INTEGRATOR_HTTP_ERROR, transient', async () => {

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createIntegratorClients } from '../../core/integrator';
+import { endpointsFromBase } from '../../core/integrator/types';
 import { startSandbox, type SandboxHandle } from '../../sandbox/server';
 import { connectorCall, faultString, returnRecords, valueOf } from '../../sandbox/server/testing';
 
@@ -82,11 +84,17 @@ describe('fault injection', () => {
     expect(sb.admin.documents().filter((d) => d.belgeNo === belgeNo)).toHaveLength(1);
   });
 
-  it('delays every answer by the fixed latency', async () => {
-    sb.admin.setFaults({ latencyMs: 150 });
-    const started = performance.now();
-    expect((await call()).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(145);
+  it('delays every answer by the fixed latency: a client that waits less times out, one that waits longer is answered', async () => {
+    const clients = createIntegratorClients({ endpoints: endpointsFromBase(sb.url), credentials: DEMO, erpCode: 'KONNEKTOR', timeoutMs: 300 });
+    try {
+      expect(await clients.efatura.creditBalance(SUPPLIER)).toBeGreaterThan(0);
+      sb.admin.setFaults({ latencyMs: 3_000 });
+      for (let i = 0; i < 2; i++) await expect(clients.efatura.creditBalance(SUPPLIER)).rejects.toMatchObject({ code: 'INTEGRATOR_TIMEOUT' });
+      sb.admin.setFaults({ latencyMs: 150 });
+      expect((await call()).status).toBe(200);
+    } finally {
+      await clients.close();
+    }
   });
 
   it('answers the next call with a SOAP fault', async () => {

@@ -431,6 +431,28 @@ describe('optional database change during the year', () => {
     expect((await listAudit(w.store, 1))[0]).toMatchObject({ action: 'yearend.change', before: { target: { period: '02' } }, after: { target: { period: '01' } } });
   });
 
+  it('refuses the firm or database of another company just as the year-end does, changing nothing', async () => {
+    const w = await world(new Date('2026-06-15T09:00:00Z'));
+    await logoProfile(w, 'efatura', { period: '02', fiscalYear: 2026 });
+    await netsisProfile(w, 'earsiv', 'ORNEKTEKSTIL2026', 2026);
+    const before = await snapshot(w);
+    const auditBefore = (await listAudit(w.store, 100)).length;
+    const plan = await failure(planYearEnd(w.ctx, { module: 'efatura', mode: 'change', target: { firm: '2', period: '2' } }));
+    expect(plan).toMatchObject({ code: 'YEAREND_DATABASE_OTHER_COMPANY', details: { value: '002/02', taxId: anadoluVkn } });
+    expect(plan.userMessage).toContain('Anadolu');
+    const logo = await failure(applyYearEnd(w.ctx, accountant, { module: 'efatura', mode: 'change', target: { firm: '002', period: '02' } }));
+    expect(logo.code).toBe('YEAREND_DATABASE_OTHER_COMPANY');
+    const netsis = await failure(applyYearEnd(w.ctx, accountant, { module: 'earsiv', mode: 'change', target: { database: 'ANADOLUGIDA2026' } }));
+    expect(netsis).toMatchObject({ code: 'YEAREND_DATABASE_OTHER_COMPANY', details: { value: 'ANADOLUGIDA2026', taxId: anadoluVkn } });
+    expect(await snapshot(w)).toEqual(before);
+    const audit = await listAudit(w.store, 100);
+    expect(audit.length - auditBefore).toBe(2);
+    expect(audit.slice(0, 2).map((a) => [a.action, a.outcome, a.detail?.split(':')[0]])).toEqual([
+      ['yearend.change', 'failed', 'YEAREND_DATABASE_OTHER_COMPANY'],
+      ['yearend.change', 'failed', 'YEAREND_DATABASE_OTHER_COMPANY'],
+    ]);
+  });
+
   it('recreates missing helper objects in the current database', async () => {
     const w = await world(new Date('2026-06-15T09:00:00Z'));
     dropHelperObjects(w, 'ORNEKTEKSTIL2026');

@@ -33,12 +33,10 @@ describe('document list', () => {
 
   it('renders only the rows in view of 10,000 and the rest as the user scrolls', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => row(i + 1));
-    const started = performance.now();
     render(<DocumentTable rows={rows} selected={new Set(['1'])} onToggle={() => undefined} onFocus={() => undefined} height={400} />);
     const rendered = document.querySelectorAll('.doc-scroll [role="row"]');
     expect(rendered.length).toBeGreaterThan(5);
     expect(rendered.length).toBeLessThan(60);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('10001');
     const scroller = screen.getByTestId('doc-scroll');
     scroller.scrollTop = 34 * 9000;

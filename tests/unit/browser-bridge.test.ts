@@ -54,6 +54,40 @@ describe('browser-mode bridge on 127.0.0.1', () => {
     expect((await invoke({ 'x-konnektor-token': server.token, origin: 'https://evil.example' })).status).toBe(403);
   });
 
+  it('refuses Origin null, another loopback port or scheme, and a look-alike host, even with the token', async () => {
+    const callsBefore = vi.mocked(api['session.defaults']).mock.calls.length;
+    const other = server.port === 65535 ? server.port - 1 : server.port + 1;
+    const refusedOrigins = [
+      'null', // sandboxed frames, data: and file: pages
+      `http://127.0.0.1:${other}`, // another program on this machine
+      `http://localhost:${other}`,
+      `https://127.0.0.1:${server.port}`,
+      `http://127.0.0.2:${server.port}`,
+      `http://[::1]:${server.port}`,
+      `http://127.0.0.1:${server.port}.evil.example`,
+      `http://127.0.0.1`,
+      `http://127.0.0.1:${server.port}/`,
+      '',
+    ];
+    for (const origin of refusedOrigins) {
+      const r = await invoke({ 'x-konnektor-token': server.token, origin });
+      expect({ origin, status: r.status }).toEqual({ origin, status: 403 });
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'BRIDGE_FORBIDDEN' } });
+    }
+    // The page itself is refused to another origin too, not only the API.
+    expect((await request(server.port, { headers: { host: `127.0.0.1:${server.port}`, origin: 'null' } })).status).toBe(403);
+    for (const host of [`127.0.0.1:${other}`, `localhost:${other}`, '127.0.0.1', `[::1]:${server.port}`, `127.0.0.1:${server.port}.evil.example`]) {
+      const r = await invoke({ 'x-konnektor-token': server.token, host });
+      expect({ host, status: r.status }).toEqual({ host, status: 421 });
+    }
+    // Both names of this very listener are its own.
+    for (const name of ['127.0.0.1', 'localhost']) {
+      const r = await invoke({ 'x-konnektor-token': server.token, host: `${name}:${server.port}`, origin: `http://${name}:${server.port}` });
+      expect({ name, status: r.status }).toEqual({ name, status: 200 });
+    }
+    expect(api['session.defaults']).toHaveBeenCalledTimes(callsBefore + 2);
+  });
+
   it('validates like the IPC handler: unknown methods and bad bodies are refused', async () => {
     const unknown = await invoke({ 'x-konnektor-token': server.token }, JSON.stringify({ method: '__proto__', input: {} }));
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'INPUT_INVALID' } });

@@ -45,9 +45,10 @@ function fakeIntegrator() {
       statuses.set(req.localDocNo, status({ durum: 1, gonderimCevabiKodu: 0, gonderimDurumu: -1 }));
       return { belgeOid };
     },
-    async outgoingStatus(_vkn, key) {
+    async outgoingStatus(vkn, key) {
       calls.push(`status ${key.value}`);
-      return sent.has(key.value) ? statuses.get(key.value) : undefined;
+      // Found only by the local number Konnektör sent (belgeNoTipi YEREL), for the sender's own taxpayer.
+      return key.by === 'YEREL' && vkn === '4703101339' && sent.has(key.value) ? statuses.get(key.value) : undefined;
     },
     async resend(_vkn, ettns) {
       calls.push(`resend ${ettns.join(',')}`);

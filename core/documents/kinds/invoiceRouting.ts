@@ -1,3 +1,4 @@
+import { roleOfAlias } from '../../registry/ownAliases';
 import type { DocumentIssue } from '../issues';
 import type { InvoiceDocument } from '../model';
 import type { InvoiceProfile } from '../ubl/invoice';
@@ -49,17 +50,19 @@ export async function routeInvoice(doc: InvoiceDocument, registry: RegistryView)
       `Alıcı (${doc.customer.taxId.value}) e-Fatura kayıtlı kullanıcısı; bu fatura e-Arşiv değil e-Fatura olarak düzenlenmelidir.`,
     );
   }
+  // A document goes to a mailbox (PK); the customer's own sender units (GB) on the list are never its address.
+  const mailboxes = entry.aliases.filter((a) => roleOfAlias(a) !== 'gb');
   let alias: string | undefined;
-  if (doc.customer.alias && entry.aliases.includes(doc.customer.alias)) alias = doc.customer.alias;
-  else if (entry.aliases.length === 1) alias = entry.aliases[0];
+  if (doc.customer.alias && mailboxes.includes(doc.customer.alias)) alias = doc.customer.alias;
+  else if (mailboxes.length === 1) alias = mailboxes[0];
   else {
     const chosen = await registry.chosenAlias(doc.customer.taxId.value);
-    if (chosen && entry.aliases.includes(chosen)) alias = chosen;
+    if (chosen && mailboxes.includes(chosen)) alias = chosen;
   }
   if (!alias) {
     return routingIssue(
       'KNK_ROUTING_ALIAS_AMBIGUOUS',
-      `Alıcının birden fazla posta kutusu var (${entry.aliases.join(', ')}); hangisine gönderileceğini seçin.`,
+      `Alıcının birden fazla posta kutusu var (${mailboxes.join(', ')}); hangisine gönderileceğini seçin.`,
     );
   }
   // A return goes only under TEMELFATURA (GİB's InvoiceTypeCodeCheck: never TICARIFATURA or KAMU);
