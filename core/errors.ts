@@ -191,6 +191,10 @@ export const ERROR_CATALOG = {
     kind: 'target',
     tr: 'Yeni kayıtlı kullanıcı listesi mevcut listedeki mükelleflerin çok büyük bir kısmını silecekti (eksik indirilmiş olabilir); güncelleme yapılmadı, mevcut liste korunuyor.',
   },
+  REGISTRY_NO_ACCOUNT: {
+    kind: 'input',
+    tr: 'Kayıtlı kullanıcı listesini yenilemek için önce e-Fatura modülüne entegratör kullanıcınızla giriş yapın; liste bu hesapla günde bir kez yenilenir.',
+  },
   REGISTRY_SYNC_BUSY: { kind: 'target', tr: 'Kayıtlı kullanıcı listesi şu anda başka bir işlem tarafından güncelleniyor; bitince tekrar deneyin.' },
   INCOMING_NOT_FOUND: { kind: 'input', tr: 'Gelen belge bulunamadı.' },
   INCOMING_ANSWER_NOT_ALLOWED: { kind: 'input', tr: 'Bu belgeye yanıt verilemez (yalnızca TICARIFATURA senaryosundaki faturalar kabul/red ile yanıtlanır).' },

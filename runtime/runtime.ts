@@ -135,6 +135,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await store.destroy();
     throw e;
   }
+  // The registered-user list is refreshed daily in this process (timed from the last run kept in the store).
+  await api.startBackground().catch((e: unknown) => logger.warn('background registry refresh not started', { detail: e instanceof Error ? e.message : String(e) }));
   return {
     api,
     home,

@@ -51,6 +51,7 @@ export const SCREEN_METHODS = [
   'session.logout',
   'session.preview',
   'session.previewPdf',
+  'session.registryRefresh',
   'session.reportStatus',
   'session.resend',
   'session.send',

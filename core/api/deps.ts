@@ -1,3 +1,4 @@
+import type { Timers } from '../registry/refresh';
 import type { ErpConnector } from '../../connectors/contract';
 import type { DemoSummary } from '../../sandbox/demo';
 import type { ErpConnections } from '../../db/erp';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   connectors: readonly ErpConnector[];
   /** Creates the embedded demo databases (`demo.init`); sandbox/demo's generator in the shipped app. */
   demo?: (input: ParsedInput<'demo.init'>) => Promise<DemoSummary>;
+  /** The daily registered-user list refresh (core/registry/refresh.ts): its timers (tests: a fake clock) and period. */
+  registryRefresh?: { timers?: Timers; intervalMs?: number; retryMs?: number };
 }
 
 /** What the desktop app and browser mode add to the API: where secrets and logs go, and the embedded defaults. */

@@ -64,7 +64,11 @@ const complete: [MissingHandlers, HandlersWithoutSchema] extends [never, never] 
 void complete;
 
 /** The API plus its life cycle: `close` releases validation workers. */
-export type KonnektorService = KonnektorApi & { close(): Promise<void> };
+export type KonnektorService = KonnektorApi & {
+  close(): Promise<void>;
+  /** The host process (desktop app, browser mode) starts the background work: the daily registered-user list refresh. */
+  startBackground(): Promise<void>;
+};
 
 /**
  * The single entry point of every user action. Electron IPC, the browser bridge and the CLI are thin adapters
@@ -73,6 +77,7 @@ export type KonnektorService = KonnektorApi & { close(): Promise<void> };
  */
 export function createKonnektorApi(deps: ApiDeps): KonnektorService {
   const ctx = createApiContext(deps);
+  const { startRegistryRefresh, stopRegistryRefresh, ...registryHandlers } = createRegistryHandlers(ctx);
   const handlers: Handlers = {
     ...createAppHandlers(),
     ...createErpHandlers(ctx),
@@ -83,7 +88,7 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
     ...createDiagnosticsHandlers(ctx),
     ...createYearEndHandlers(ctx),
     ...createEdefterHandlers(ctx),
-    ...createRegistryHandlers(ctx),
+    ...registryHandlers,
     ...createGibHandlers(ctx),
     ...createIncomingHandlers(ctx),
     ...createIncomingSessionHandlers(ctx),
@@ -111,5 +116,11 @@ export function createKonnektorApi(deps: ApiDeps): KonnektorService {
       },
     ]),
   ) as unknown as KonnektorApi;
-  return Object.assign(wrapped, { close: () => ctx.close() });
+  return Object.assign(wrapped, {
+    close: async () => {
+      stopRegistryRefresh();
+      await ctx.close();
+    },
+    startBackground: () => startRegistryRefresh(),
+  });
 }

@@ -108,6 +108,10 @@ export const apiSchemas = {
     })
     .strict(),
   'registry.status': z.object({}).strict(),
+  /** The list refreshed now (otherwise daily in the background) with the saved e-Fatura account. */
+  'registry.refresh': z.object({}).strict(),
+  /** When the list was last refreshed, with what outcome, and when the next refresh is due. */
+  'registry.refreshStatus': z.object({}).strict(),
   'incoming.fetch': z
     .object({
       module: z.string().min(1),

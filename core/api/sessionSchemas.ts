@@ -55,6 +55,8 @@ export const sessionSchemas = {
   /** e-Arşiv (and receipts): cancel a delivered document with a reason; refused once it is in a GİB report. */
   'session.cancel': z.object({ sessionId, ettn: z.string().uuid(), reason: z.string().max(2000) }).strict(),
   'session.reportStatus': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
+  /** Bağlantı Ayarları: the registered-user list refreshed now with the session's integrator account. */
+  'session.registryRefresh': z.object({ sessionId }).strict(),
   'session.preview': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.exportXml': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.previewPdf': z.object({ sessionId, ettn: z.string().uuid() }).strict(),

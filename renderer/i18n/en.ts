@@ -156,6 +156,8 @@ export const en: Partial<Record<MessageKey, string>> = {
   'startup.title': 'Konnektör is starting',
   'startup.wait': 'On the first start GİB’s rules are compiled once; later starts are quick.',
   'settings.earsivBranch': 'e-Archive branch (sube)',
+  'settings.registryRefresh': 'Refresh the registered-user list now',
+  'settings.registryRefreshed': 'Registered-user list refreshed',
   'settings.senderAlias': 'Sender unit alias (GB)',
   'settings.senderAliasDefault': 'The integrator’s default',
   'settings.mailbox': 'Mailbox alias (PK)',

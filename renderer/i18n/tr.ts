@@ -197,6 +197,8 @@ export const tr = {
   'check.company': 'Şirket',
   'check.integrator': 'Entegratör (eFinans) girişi kabul edildi',
   'settings.earsivBranch': 'e-Arşiv Şube',
+  'settings.registryRefresh': 'Kayıtlı kullanıcı listesini şimdi yenile',
+  'settings.registryRefreshed': 'Kayıtlı kullanıcı listesi yenilendi',
   'settings.senderAlias': 'Gönderici birimi etiketi (GB)',
   'settings.senderAliasDefault': 'Entegratörün varsayılanı',
   'settings.mailbox': 'Posta kutusu etiketi (PK)',

@@ -42,6 +42,7 @@ export function SettingsScreen() {
   const [test, setTest] = useState<TestResult>();
   const [saved, setSaved] = useState(false);
   const [picker, setPicker] = useState<PickerKind>();
+  const [refreshed, setRefreshed] = useState<string>();
 
   useEffect(() => {
     invoke('settings.get', { sessionId: session.id }).then(
@@ -172,6 +173,27 @@ export function SettingsScreen() {
             ) : (
               <p className="hint">{t('settings.noOwnAliases')}</p>
             )}
+            <button
+              type="button"
+              onClick={async () => {
+                setError(undefined);
+                setRefreshed(undefined);
+                try {
+                  const r = await invoke('session.registryRefresh', { sessionId: session.id });
+                  setRefreshed(r.lastOutcome?.ok ? String(r.lastOutcome.users) : '');
+                  setSettings(await invoke('settings.get', { sessionId: session.id }));
+                } catch (err) {
+                  setError(errorText(err));
+                }
+              }}
+            >
+              {t('settings.registryRefresh')}
+            </button>
+            {refreshed !== undefined ? (
+              <p className="ok" role="status">
+                {t('settings.registryRefreshed')}: {refreshed}
+              </p>
+            ) : null}
             {settings.ownMailboxes.pk.length > 0 ? (
               <p data-testid="own-pk">
                 {t('settings.mailbox')}: {settings.ownMailboxes.pk.join(', ')}

@@ -51,6 +51,8 @@ describe('sender alias of e-Fatura', () => {
   });
 
   it('offers the company’s own GB aliases, shows its PK, refuses another alias and sends from the chosen one', async () => {
+    // No saved e-Fatura account yet: the list cannot be refreshed in the background, and says why.
+    await expect(api['registry.refresh']({})).rejects.toMatchObject({ code: 'REGISTRY_NO_ACCOUNT', userMessage: expect.stringContaining('e-Fatura') });
     const { session } = await api['session.login']({ module: 'efatura', user: 'demo', password: 'demo123', target: target() });
     const vkn = session.companyVkn!;
     expect(vkn).toMatch(/^\d{10}$/);
@@ -86,5 +88,20 @@ describe('sender alias of e-Fatura', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('refreshes the registered-user list on demand with the saved e-Fatura account; a truncated list is refused and recorded', async () => {
+    const before = await api['registry.status']({});
+    const done = await api['registry.refresh']({});
+    expect(done.lastOutcome).toMatchObject({ ok: true });
+    expect(done.nextRunAt).toBeUndefined(); // not started in this process: nothing scheduled
+    sandbox.admin.setFaults({ userList: { truncateShare: 0.6 } });
+    try {
+      await expect(api['registry.refresh']({})).rejects.toMatchObject({ code: 'REGISTRY_SHRINK_REFUSED' });
+    } finally {
+      sandbox.admin.clearFaults();
+    }
+    expect(await api['registry.refreshStatus']({})).toMatchObject({ lastOutcome: { ok: false, code: 'REGISTRY_SHRINK_REFUSED' }, lastSuccessAt: done.lastSuccessAt });
+    expect(await api['registry.status']({})).toMatchObject({ users: before.users });
   });
 });
