@@ -22,6 +22,9 @@ import { SHIPPED } from '../runtime/shipped';
 /** The modules whose documents Konnektör sends, as the help lists them (core/documents/kinds). */
 const SENDING_MODULES = [...new Set(documentKinds.list().filter((k) => k.direction === 'outgoing').map((k) => k.module))].join(' | ');
 
+/** A file `validate` could not read at all: bad input (exit 2), reported on its own line. */
+const UNREADABLE_FILE = new Set(['FILE_NOT_FOUND', 'FILE_NOT_REGULAR', 'FILE_TOO_LARGE']);
+
 export function konnektorHome(): string {
   return process.env.KONNEKTOR_HOME ?? path.join(os.homedir(), '.konnektor');
 }
@@ -366,8 +369,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
             .join('\n'),
         );
         // A file that could not be read is bad input (exit 2); the others still got their results above.
-        const unreadable = results.filter((r) => r.issues.some((i) => i.rule === 'FILE_NOT_FOUND'));
-        for (const r of unreadable) process.stderr.write(`HATA FILE_NOT_FOUND: ${r.issues[0]!.message} (${r.file})\n`);
+        const unreadable = results.filter((r) => r.issues.some((i) => UNREADABLE_FILE.has(i.rule)));
+        for (const r of unreadable) process.stderr.write(`HATA ${r.issues[0]!.rule}: ${r.issues[0]!.message} (${r.file})\n`);
         if (unreadable.length > 0) setExit(2);
         else if (results.some((r) => !r.valid)) setExit(1);
       }),
