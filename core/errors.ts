@@ -120,6 +120,8 @@ export const ERROR_CATALOG = {
   },
   VALIDATION_ENGINE_FAILED: { kind: 'internal', tr: 'Belge doğrulama çalıştırılamadı.' },
   FILE_NOT_FOUND: { kind: 'input', tr: 'Dosya bulunamadı.' },
+  FILE_NOT_REGULAR: { kind: 'input', tr: 'Verilen yol bir dosya değil (klasör, aygıt veya boru); bir XML dosyası seçin.' },
+  FILE_TOO_LARGE: { kind: 'input', tr: 'Dosya bir e-belge için çok büyük (en fazla 200 MB); doğru dosyayı seçtiğinizi kontrol edin.' },
   PDF_UNAVAILABLE: { kind: 'input', tr: 'Bu çalışma biçiminde PDF kaydedilemiyor; önizlemede “Yazdır”ı seçip yazıcı olarak “PDF olarak kaydet”i kullanın.' },
   INVOICE_VIEW_FAILED: {
     kind: 'input',
@@ -131,6 +133,7 @@ export const ERROR_CATALOG = {
   },
   SANDBOX_PORT_INVALID: { kind: 'input', tr: 'Port 0 ile 65535 arasında bir tam sayı olmalıdır (0: boş bir port).' },
   SANDBOX_PORT_IN_USE: { kind: 'input', tr: 'Bu port başka bir program tarafından kullanılıyor ya da açılamıyor; başka bir port seçin.' },
+  SANDBOX_DATA_INVALID: { kind: 'input', tr: 'Deneme sunucusunun veri klasörü kullanılamıyor: oluşturulamıyor ya da yazılamıyor.' },
   SANDBOX_OPTION_INVALID: { kind: 'input', tr: 'Deneme sunucusu seçeneklerinden biri geçersiz (--step-ms, --generated-users 0 veya daha büyük bir sayı olmalıdır).' },
   INTEGRATOR_AUTH_FAILED: { kind: 'target', tr: 'Entegratör (eFinans) kullanıcı adı veya şifresi hatalı.' },
   INTEGRATOR_UNREACHABLE: { kind: 'target', tr: 'Entegratöre (eFinans) ulaşılamıyor.' },

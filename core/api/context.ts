@@ -38,6 +38,9 @@ export interface ApiContext {
   close(): Promise<void>;
 }
 
+/** A document, a stylesheet or a list named by the user is read whole; beyond this it is no e-document. */
+const MAX_INPUT_FILE_BYTES = 200 * 1024 * 1024;
+
 export function createApiContext(deps: ApiDeps): ApiContext {
   const now = () => (deps.now ? deps.now() : new Date());
   let validator: Promise<DocumentValidator> | undefined;
@@ -54,10 +57,25 @@ export function createApiContext(deps: ApiDeps): ApiContext {
     validator: () => (validator ??= createValidator(deps.settings?.gibPackage ? { gibPackage: deps.settings.gibPackage } : {})),
     codelists: () => (codelists ??= loadGibCodelists(locateGibPackage(deps.settings?.gibPackage))),
     readFile(file) {
+      let fd: number;
       try {
-        return fs.readFileSync(file, 'utf8');
+        // O_NONBLOCK: a FIFO or a device named as a document never blocks the run; it is refused below.
+        fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       } catch (e) {
         throw new KonnektorError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as Error).message}`, { value: file });
+      }
+      try {
+        const stat = fs.fstatSync(fd);
+        if (!stat.isFile()) throw new KonnektorError('FILE_NOT_REGULAR', `${file} is not a regular file`, { value: file });
+        if (stat.size > MAX_INPUT_FILE_BYTES) {
+          throw new KonnektorError('FILE_TOO_LARGE', `${file} has ${stat.size} bytes; at most ${MAX_INPUT_FILE_BYTES} are read`, { value: file });
+        }
+        return fs.readFileSync(fd, 'utf8');
+      } catch (e) {
+        if (e instanceof KonnektorError) throw e;
+        throw new KonnektorError('FILE_NOT_FOUND', `Cannot read ${file}: ${(e as Error).message}`, { value: file });
+      } finally {
+        fs.closeSync(fd);
       }
     },
     async audit(session, action, outcome, extra = {}) {

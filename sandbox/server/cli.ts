@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { KonnektorError } from '../../core/errors';
+import { prepareOutputFolder } from '../../core/folders';
 import { startSandbox, type SandboxDescription } from './index';
 
 export interface SandboxCommandOptions {
@@ -44,11 +44,13 @@ export async function runSandboxCommand(options: SandboxCommandOptions): Promise
   if (options.generatedUsers !== undefined && !(Number.isInteger(options.generatedUsers) && options.generatedUsers >= 0)) {
     throw new KonnektorError('SANDBOX_OPTION_INVALID', `--generated-users must be a whole number ≥ 0, got ${options.generatedUsers}`, { value: String(options.generatedUsers) });
   }
+  // A folder the user named: never `mkdir -p` into /proc, never a file.
+  const data = prepareOutputFolder(options.dataDir, 'SANDBOX_DATA_INVALID');
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sandbox = await startSandbox({
       port: options.port,
-      dataDir: path.resolve(options.dataDir),
+      dataDir: data.dir,
       stepMs: options.stepMs,
       ...(options.generatedUsers ? { generatedUsers: options.generatedUsers } : {}),
       ...(options.validate === false ? { validate: false } : {}),

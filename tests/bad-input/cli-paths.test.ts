@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -64,6 +65,29 @@ describe('output folders and files', { timeout: 60_000 }, () => {
   });
 });
 
+describe('files named as input', { timeout: 60_000 }, () => {
+  it('a folder, a device or a pipe given to `validate` is FILE_NOT_REGULAR on its own line; the other files are checked', async () => {
+    const fifo = path.join(root, 'pipe.xml');
+    execFileSync('mkfifo', [fifo]);
+    const good = path.join(GIB_XML, 'TicariFaturaOrnegi.xml');
+    const r = await runCli(home, 'validate', good, root, '/dev/zero', fifo, '--json');
+    const results = JSON.parse(r.stdout) as { file: string; valid: boolean; issues: { rule: string }[] }[];
+    expect(results.map((x) => [x.file, x.valid, x.issues.map((i) => i.rule)])).toEqual([
+      [good, true, []],
+      [root, false, ['FILE_NOT_REGULAR']],
+      ['/dev/zero', false, ['FILE_NOT_REGULAR']],
+      [fifo, false, ['FILE_NOT_REGULAR']],
+    ]);
+    expect(r.code).toBe(2);
+  });
+
+  it('`preview` of a folder is FILE_NOT_REGULAR, of a missing file FILE_NOT_FOUND', async () => {
+    expect(printedError(await runCli(home, 'preview', root, '--out', path.join(root, 'p.html')))).toEqual({ code: 'FILE_NOT_REGULAR', stack: false });
+    expect(printedError(await runCli(home, 'preview', path.join(root, 'none.xml'), '--out', path.join(root, 'p.html')))).toEqual({ code: 'FILE_NOT_FOUND', stack: false });
+    expect(fs.existsSync(path.join(root, 'p.html'))).toBe(false);
+  });
+});
+
 describe('sandbox port', { timeout: 60_000 }, () => {
   it.each(['99999', '-1', '80.5', 'abc'])('`sandbox --port %s` is SANDBOX_PORT_INVALID', async (port) => {
     const r = await runCli(home, 'sandbox', '--port', port, '--data', path.join(root, 'sb'));
@@ -81,6 +105,13 @@ describe('sandbox port', { timeout: 60_000 }, () => {
     } finally {
       busy.close();
     }
+  });
+
+  it('`--data` under /proc or inside a file is SANDBOX_DATA_INVALID', async () => {
+    expect(printedError(await runCli(home, 'sandbox', '--port', '0', '--data', '/proc/konnektor-sandbox'))).toEqual({ code: 'SANDBOX_DATA_INVALID', stack: false });
+    const file = path.join(root, 'sandbox-file');
+    fs.writeFileSync(file, 'x');
+    expect(printedError(await runCli(home, 'sandbox', '--port', '0', '--data', path.join(file, 'data')))).toEqual({ code: 'SANDBOX_DATA_INVALID', stack: false });
   });
 
   it('`--step-ms -5` is SANDBOX_OPTION_INVALID', async () => {

@@ -167,6 +167,27 @@ describe('the sender is the caller’s taxpayer, in the call and in the document
   });
 });
 
+describe('e-Arşiv and staff', () => {
+  it('ends an EARSIVFATURA sent through connectorService in a processing error pointing to EarsivWebService', async () => {
+    const src = fs.readFileSync(path.join(GOLDEN, '10-EARSIVFATURA-SATIS.xml'), 'utf8');
+    const oldUuid = /<cbc:UUID>([^<]+)<\/cbc:UUID>/.exec(src)![1]!;
+    const s = await processed(Buffer.from(src.replaceAll(oldUuid, crypto.randomUUID())));
+    expect(s).toMatchObject({ durum: '2' });
+    expect(s.aciklama).toBe('EARSIVFATURA senaryosundaki belge e-Fatura olarak gönderilemez; EarsivWebService kullanın.');
+  });
+
+  it('lets eFinans staff act for any taxpayer, and no one else', async () => {
+    const staff: SoapAuth = { user: 'efinans.destek', password: 'destek123' };
+    const r = await connectorCall(sb.endpoints.connectorService, sendBody(invoice()), staff);
+    expect(r.status, r.text).toBe(200);
+    const stranger = await connectorCall(sb.endpoints.connectorService, sendBody(invoice(), { vkn: '1234567890' }), staff);
+    // Staff are not limited to a list of taxpayers: what stops this one is its kontör, not the authorisation.
+    expect(faultString(stranger.text)).toBe(CONNECTOR_FAULTS.kontor);
+    const demo = await connectorCall(sb.endpoints.connectorService, sendBody(invoice(), { vkn: '1234567890' }), DEMO);
+    expect(faultString(demo.text)).toBe(AUTH_FAULTS.vknNotAuthorized('1234567890'));
+  });
+});
+
 describe('what arrives is what was sent', () => {
   it('refuses a hash that is not the MD5 of the bytes, and veri that is not base64', async () => {
     const xml = invoice();

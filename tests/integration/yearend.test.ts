@@ -462,3 +462,73 @@ describe('optional database change during the year', () => {
     expect(tablesOf(w, 'ORNEKTEKSTIL2026')).toEqual(['KNK_EBELGE', 'KNK_GELEN_BELGE', 'KNK_MIGRATIONS']);
   });
 });
+
+describe('year-end plan: which profile, and what the wizard is told', () => {
+  it('names the module when there is no profile, and the companies when several could be meant', async () => {
+    const w = await world();
+    expect(await failure(planYearEnd(w.ctx, { module: 'efatura', target: {} }))).toMatchObject({ code: 'YEAREND_PROFILE_NOT_FOUND', details: { value: 'e-Fatura' } });
+    await logoProfile(w, 'efatura');
+    await logoProfile(w, 'efatura', { firm: '002', vkn: anadoluVkn });
+    await logoProfile(w, 'earsiv', { vkn: anadoluVkn, firm: '002' });
+    const ambiguous = await failure(planYearEnd(w.ctx, { module: 'efatura', target: {} }));
+    expect(ambiguous.code).toBe('YEAREND_PROFILE_AMBIGUOUS');
+    expect((ambiguous.details.companies as { companyVkn: string }[]).map((c) => c.companyVkn).sort()).toEqual([ornekVkn, anadoluVkn].sort());
+    expect(ambiguous.details.companies).toContainEqual({ companyVkn: ornekVkn, branch: '' });
+    // Named by VKN, each company's own profile is planned; a branch that has no profile is not found.
+    expect((await planYearEnd(w.ctx, { module: 'efatura', companyVkn: ornekVkn, target: {} })).from.target).toMatchObject({ firm: '001', period: '01' });
+    expect((await planYearEnd(w.ctx, { module: 'efatura', companyVkn: anadoluVkn, target: {} })).from.target).toMatchObject({ firm: '002', period: '01' });
+    expect((await planYearEnd(w.ctx, { module: 'earsiv', target: {} })).companyVkn).toBe(anadoluVkn);
+    expect((await failure(planYearEnd(w.ctx, { module: 'efatura', companyVkn: ornekVkn, branch: 'IST', target: {} }))).code).toBe('YEAREND_PROFILE_NOT_FOUND');
+    expect((await failure(planYearEnd(w.ctx, { module: 'edefter', companyVkn: ornekVkn, target: {} }))).code).toBe('YEAREND_PROFILE_NOT_FOUND');
+  });
+
+  it('shows where the profile was and where it goes, the company found there and the helper objects', async () => {
+    const w = await world();
+    await logoProfile(w, 'efatura');
+    const plan = await planYearEnd(w.ctx, { module: 'efatura', target: {} });
+    expect(plan).toMatchObject({
+      module: 'efatura',
+      mode: 'yearend',
+      companyVkn: ornekVkn,
+      branch: '',
+      from: { target: { connector: 'logo', database: 'LOGODB', firm: '001', period: '01' }, fiscalYear: 2025 },
+      to: { target: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02' }, fiscalYear: 2026, targetYear: 2026 },
+      company: { taxId: ornekVkn },
+      test: { ok: true },
+    });
+    expect(plan.steps.length + plan.installed.length).toBe(logoConnector.erpMigrations.length);
+    expect([...plan.steps.map((s) => s.name), ...plan.installed].sort()).toEqual(logoConnector.erpMigrations.map((m) => m.name).sort());
+    for (const s of plan.steps) expect(s.description.length).toBeGreaterThan(0);
+  });
+
+  it('reports an unknown firm, period or database in the wizard’s words, keeping the program’s code', async () => {
+    const w = await world();
+    await logoProfile(w, 'efatura');
+    await netsisProfile(w, 'earsiv');
+    const firm = await failure(planYearEnd(w.ctx, { module: 'efatura', target: { firm: '9', period: '1' } }));
+    expect(firm).toMatchObject({ code: 'YEAREND_FIRM_NOT_FOUND', details: { value: '009', erpCode: 'ERP_FIRM_NOT_FOUND' } });
+    const period = await failure(planYearEnd(w.ctx, { module: 'efatura', target: { period: '9' } }));
+    expect(period).toMatchObject({ code: 'YEAREND_PERIOD_NOT_FOUND', details: { value: '09', erpCode: 'ERP_PERIOD_NOT_FOUND' } });
+    const database = await failure(planYearEnd(w.ctx, { module: 'earsiv', target: { database: 'ORNEKTEKSTIL2099' } }));
+    expect(database).toMatchObject({ code: 'YEAREND_DATABASE_NOT_FOUND', details: { value: 'ORNEKTEKSTIL2099', erpCode: 'ERP_DATABASE_NOT_FOUND' } });
+    const older = await failure(planYearEnd(w.ctx, { module: 'earsiv', target: { database: 'ORNEKTEKSTIL2025' } }));
+    expect(older).toMatchObject({ code: 'YEAREND_TARGET_NOT_NEWER', details: { value: 'ORNEKTEKSTIL2025 (2025-01-01 – 2025-12-31)', fiscalYear: 2025 } });
+  });
+
+  it('a change during the year says the other year, with the years per module', async () => {
+    const w = await world(new Date('2026-06-15T09:00:00Z'));
+    await netsisProfile(w, 'earsiv', 'ORNEKTEKSTIL2026', 2026);
+    const plan = await planYearEnd(w.ctx, { module: 'earsiv', mode: 'change', target: { database: 'ORNEKTEKSTIL2025' } });
+    expect(plan.to).toMatchObject({ fiscalYear: 2026, targetYear: 2025, target: { database: 'ORNEKTEKSTIL2025' } });
+    expect(plan.warnings).toContainEqual({
+      code: 'YEAREND_TARGET_YEAR_DIFFERS',
+      message: 'Seçilen veri tabanı 2025 yılına ait; bu bağlantı 2026 mali yılı için kayıtlı.',
+      companyVkn: ornekVkn,
+      branch: '',
+      years: { earsiv: 2025 },
+    });
+    const same = await planYearEnd(w.ctx, { module: 'earsiv', mode: 'change', target: {} });
+    expect(same.warnings.filter((x) => x.code === 'YEAREND_TARGET_YEAR_DIFFERS')).toEqual([]);
+    expect(same.to).toMatchObject({ fiscalYear: 2026, targetYear: 2026, target: { database: 'ORNEKTEKSTIL2026' } });
+  });
+});
