@@ -485,18 +485,41 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       .requiredOption('--user <user>', 'entegratör web servis kullanıcısı')
       .requiredOption('--password-env <VAR>', 'şifreyi içeren ortam değişkeninin adı (şifre komut satırına yazılmaz)')
       .option('--erp-code <code>', 'QNB’nin verdiği ERP kodu (erpKodu)');
+  /** With --database: the accounting database whose helper table KNK_GELEN_BELGE receives the documents. */
+  const helperTableOptions = (cmd: Command) =>
+    cmd
+      .option('--connector <id>', 'KNK_GELEN_BELGE için muhasebe programı: logo | netsis | mikro | eta', 'logo')
+      .option('--server <url>', 'muhasebe sunucusu (şifre yazılmaz: --erp-password-env)')
+      .option('--erp-password-env <VAR>', 'veri tabanı şifresini içeren ortam değişkeninin adı')
+      .option('--database <name>', 'belgeler bu veri tabanının KNK_GELEN_BELGE tablosuna da yazılır')
+      .option('--firm <code>', 'firma kodu, 3 hane (2 → 002)')
+      .option('--period <code>', 'dönem kodu, 2 hane (1 → 01)');
+  const helperTarget = (o: { connector?: string; server?: string; erpPasswordEnv?: string; database?: string; firm?: string; period?: string }) => {
+    if (!o.database) return {};
+    const options = { connector: o.connector ?? 'logo', server: o.server ?? defaultServer(), database: o.database, ...(o.firm ? { firm: o.firm } : {}), ...(o.period ? { period: o.period } : {}), ...(o.erpPasswordEnv ? { erpPasswordEnv: o.erpPasswordEnv } : {}) };
+    return { target: targetOf(options) };
+  };
+  /** The helper table's outcome after the documents are safe locally: a failure there is a target failure (exit 1). */
+  const helperTableLine = (erp: { written: number; error?: { code: string; message: string } } | undefined): string => {
+    if (!erp) return '';
+    if (erp.error) {
+      return `\nKNK_GELEN_BELGE yazılamadı: ${erp.error.message} [${erp.error.code}]`;
+    }
+    return `\nKNK_GELEN_BELGE: ${erp.written} satır yazıldı`;
+  };
   accessOptions(
-    incoming
-      .command('fetch')
+    helperTableOptions(incoming
+      .command('fetch'))
       .description('entegratördeki yeni gelen belgeleri (UBL) alır, yerel depoya kaydeder ve alındı olarak işaretler')
       .requiredOption('--module <module>', 'efatura')
       .option('--vkn <vkn>', 'şirketin VKN/TCKN’si (birden fazla şirket varsa)')
       .option('--json', 'JSON çıktı'),
   ).action(
     run(async (out, cmd) => {
-      const o = cmd.opts<{ module: string; vkn?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
-      const r = await api['incoming.fetch']({ module: o.module, ...integratorOptions(o), ...(o.vkn ? { vkn: o.vkn } : {}) });
-      printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}`);
+      const o = cmd.opts<{ module: string; vkn?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; connector?: string; server?: string; erpPasswordEnv?: string; database?: string; firm?: string; period?: string }>();
+      const r = await api['incoming.fetch']({ module: o.module, ...integratorOptions(o), ...(o.vkn ? { vkn: o.vkn } : {}), ...helperTarget(o) });
+      printResult(out, r, () => `${r.companyVkn}: ${r.stored} yeni belge (${r.invalid} hatalı), ${r.duplicates} tekrar, ${r.acknowledged} alındı bildirimi; imleç ${r.cursor}${helperTableLine(r.erp)}`);
+      if (r.erp?.error) setExit(1);
     }),
   );
   // Receipts (e-MM, e-SMM) after delivery: cancel within the legal window, undo before GİB's report, report status.
@@ -623,8 +646,8 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
   accessOptions(
-    incoming
-      .command('answer')
+    helperTableOptions(incoming
+      .command('answer'))
       .description('TICARIFATURA faturasına KABUL veya RED yanıtı (UYGULAMA_YANITI_UBL) gönderir')
       .requiredOption('--ettn <ettn>', 'yanıtlanacak faturanın ETTN’si')
       .option('--module <module>', 'efatura', 'efatura')
@@ -634,7 +657,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       .option('--json', 'JSON çıktı'),
   ).action(
     run(async (out, cmd) => {
-      const o = cmd.opts<{ module: string; ettn: string; kabul?: boolean; red?: boolean; reason?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string }>();
+      const o = cmd.opts<{ module: string; ettn: string; kabul?: boolean; red?: boolean; reason?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; connector?: string; server?: string; erpPasswordEnv?: string; database?: string; firm?: string; period?: string }>();
       if (Boolean(o.kabul) === Boolean(o.red)) throw new KonnektorError('INPUT_INVALID', 'Give exactly one of --kabul and --red', { value: '--kabul | --red' });
       const r = await api['incoming.answer']({
         module: o.module,
@@ -643,8 +666,10 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
         ...(o.reason !== undefined ? { reason: o.reason } : {}),
         actor: os.userInfo().username,
         ...integratorOptions(o),
+        ...helperTarget(o),
       });
-      printResult(out, r, () => `${r.ettn}: ${r.answer} yanıtı gönderildi (yanıt ${r.answerNumber}, ETTN ${r.answerEttn}, belgeOid ${r.belgeOid})`);
+      printResult(out, r, () => `${r.ettn}: ${r.answer} yanıtı gönderildi (yanıt ${r.answerNumber}, ETTN ${r.answerEttn}, belgeOid ${r.belgeOid})${helperTableLine(r.erp)}`);
+      if (r.erp?.error) setExit(1);
     }),
   );
 

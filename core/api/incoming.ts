@@ -6,15 +6,19 @@ import { fetchIncoming, type IncomingFetchResult } from '../incoming/fetch';
 import { incomingKindsOf, type IncomingKind } from '../incoming/kinds';
 import { listIncoming, showIncoming, type IncomingRow } from '../incoming/list';
 import { isModule } from '../modules';
+import { normalizeTarget, type ErpTargetInput } from '../erp/target';
+import { errorSummary } from '../errors';
+import { syncIncomingToErp, type ErpWrite } from '../incoming/erp';
+import { logger } from '../logging';
 import type { ApiContext } from './context';
 import type { ParsedInput } from './input';
 import { withIntegrator } from './integratorAccess';
 
 export interface IncomingHandlers {
-  'incoming.fetch'(input: ParsedInput<'incoming.fetch'>): Promise<IncomingFetchResult & { companyVkn: string; kind: string }>;
+  'incoming.fetch'(input: ParsedInput<'incoming.fetch'>): Promise<IncomingFetchResult & { companyVkn: string; kind: string; erp?: ErpWrite }>;
   'incoming.list'(input: ParsedInput<'incoming.list'>): Promise<(IncomingRow & { companyVkn: string })[]>;
   'incoming.show'(input: ParsedInput<'incoming.show'>): Promise<Awaited<ReturnType<typeof showIncoming>> & { companyVkn: string }>;
-  'incoming.answer'(input: ParsedInput<'incoming.answer'>): Promise<AnswerResult & { companyVkn: string }>;
+  'incoming.answer'(input: ParsedInput<'incoming.answer'>): Promise<AnswerResult & { companyVkn: string; erp?: ErpWrite }>;
 }
 
 /** The module's incoming kind (e-Fatura: invoices); MODULE_NOT_SUPPORTED where Konnektör receives nothing yet. */
@@ -41,6 +45,21 @@ async function oneCompany(store: Knex, kind: IncomingKind, vkn: string | undefin
 
 /** Incoming documents: fetch from the integrator, list, show, answer (KABUL/RED). */
 export function createIncomingHandlers(ctx: ApiContext): IncomingHandlers {
+  /** With an accounting database named: its helper table catches up after the local commit (never undoing it). */
+  const toErp = async (kind: IncomingKind, companyVkn: string, input: ErpTargetInput | undefined): Promise<ErpWrite | undefined> => {
+    if (!input) return undefined;
+    try {
+      const target = normalizeTarget(input);
+      const connector = ctx.connectors.get(target.connector);
+      if (!connector.incoming) return undefined;
+      return await syncIncomingToErp({ store: await ctx.store(), kind, companyVkn, connector, ctx: ctx.erp, target, now: ctx.now() });
+    } catch (e) {
+      const { code, message, detail } = errorSummary(e);
+      logger.warn('incoming documents not written to the ERP helper table', { code, detail });
+      return { written: 0, error: { code, message } };
+    }
+  };
+
   return {
     async 'incoming.fetch'(input) {
       const kind = incomingKindOf(input.module);
@@ -48,7 +67,8 @@ export function createIncomingHandlers(ctx: ApiContext): IncomingHandlers {
       const companyVkn = await oneCompany(store, kind, input.vkn);
       const validator = await ctx.validator();
       const result = await withIntegrator(input, (clients) => fetchIncoming({ store, client: clients.incoming, kind, companyVkn, validator, now: ctx.now, lock: { holder: `gelen belge alımı (${input.user})` } }));
-      return { ...result, companyVkn, kind: kind.id };
+      const erp = await toErp(kind, companyVkn, input.target);
+      return { ...result, companyVkn, kind: kind.id, ...(erp ? { erp } : {}) };
     },
     async 'incoming.list'(input) {
       const kind = incomingKindOf(input.module);
@@ -98,7 +118,8 @@ export function createIncomingHandlers(ctx: ApiContext): IncomingHandlers {
           now: ctx.now,
         }),
       );
-      return { ...result, companyVkn };
+      const erp = await toErp(kind, companyVkn, input.target);
+      return { ...result, companyVkn, ...(erp ? { erp } : {}) };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { actorOf, type Session } from '../auth';
 import { renderInvoiceHtml } from '../documents/preview';
 import { errorSummary, isKonnektorError, KonnektorError } from '../errors';
-import { syncIncomingToErp } from '../incoming/erp';
+import { syncIncomingToErp, type ErpWrite } from '../incoming/erp';
 import { answerIncoming, type AnswerResult } from '../incoming/answer';
 import { fetchIncoming, type IncomingFetchResult } from '../incoming/fetch';
 import type { IncomingKind } from '../incoming/kinds';
@@ -26,15 +26,6 @@ export interface IncomingSessionHandlers {
   'session.incomingAnswer'(input: ParsedInput<'session.incomingAnswer'>): Promise<AnswerResult & { erp?: ErpWrite }>;
 }
 
-/**
- * What reached the accounting database's helper table (KNK_GELEN_BELGE) after the local commit: the rows written, or
- * why nothing could be (the table not installed, the server unreachable). The documents are safe locally either way
- * and the next fetch or answer writes whatever is behind.
- */
-export interface ErpWrite {
-  written: number;
-  error?: { code: string; message: string };
-}
 
 /** The session's module's incoming kind and its company; nothing is read for a session without a company VKN. */
 function scopeOf(session: Session): { kind: IncomingKind; companyVkn: string } {

@@ -112,7 +112,14 @@ export const apiSchemas = {
   'registry.refresh': z.object({}).strict(),
   /** When the list was last refreshed, with what outcome, and when the next refresh is due. */
   'registry.refreshStatus': z.object({}).strict(),
-  'incoming.fetch': z.object({ module: z.string().min(1), ...integratorAccessSchema }).strict(),
+  'incoming.fetch': z
+    .object({
+      module: z.string().min(1),
+      ...integratorAccessSchema,
+      /** The accounting database whose helper table KNK_GELEN_BELGE receives the documents after the local commit. */
+      target: erpTargetInputSchema.optional(),
+    })
+    .strict(),
   'incoming.list': z
     .object({
       module: z.string().min(1),
@@ -134,6 +141,8 @@ export const apiSchemas = {
       reason: z.string().max(1000).optional(),
       actor: z.string().max(128).optional(),
       ...integratorAccessSchema,
+      /** The accounting database whose KNK_GELEN_BELGE row is updated after the answer. */
+      target: erpTargetInputSchema.optional(),
     })
     .strict(),
   'registry.chooseAlias': z.object({ identifier: z.string().min(10).max(11), alias: z.string().min(1), actor: z.string().min(1) }).strict(),

@@ -13,6 +13,16 @@ import { listIncoming, showIncoming, type IncomingRow } from './list';
  * behind (state, answer), so a run interrupted after the local commit is caught up by the next one, and a run that
  * finds everything up to date writes nothing. The connector gets plain facts, never UBL.
  */
+/**
+ * What reached the accounting database's helper table (KNK_GELEN_BELGE) after the local commit: the rows written, or
+ * why nothing could be (the table not installed, the server unreachable). The documents are safe locally either way
+ * and the next fetch or answer writes whatever is behind.
+ */
+export interface ErpWrite {
+  written: number;
+  error?: { code: string; message: string };
+}
+
 export interface IncomingErpSync {
   /** Rows inserted or updated in the helper table. */
   written: number;

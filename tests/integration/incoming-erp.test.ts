@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../cli/main';
 import { createKonnektorApi, type KonnektorService } from '../../core/api';
 import type { ErpTarget } from '../../core/erp/target';
 import { syncIncomingToErp } from '../../core/incoming/erp';
@@ -147,5 +148,42 @@ describe('KNK_GELEN_BELGE', () => {
     const db = new Database(path.join(bare, 'BOS2026.sqlite'), { readonly: true });
     expect(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master`).get()).toEqual({ n: 0 });
     db.close();
+  });
+
+  it('konnektor incoming fetch/answer --database …: the named database’s helper table is written; one without it is a target failure (exit 1) and the documents stay stored', async () => {
+    process.env.KNK_INCOMING_ERP_PW = 'demo123';
+    const cli = async (...args: string[]) => {
+      let code = 0;
+      const out: string[] = [];
+      const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((c) => (out.push(String(c)), true));
+      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        await buildProgram(api, (c) => (code = c)).parseAsync(['node', 'konnektor', ...args]);
+      } finally {
+        stdout.mockRestore();
+        stderr.mockRestore();
+      }
+      return { code, out: out.join('') };
+    };
+    const access = ['--integrator', sb.url, '--user', 'demo', '--password-env', 'KNK_INCOMING_ERP_PW', '--json'];
+    const netsis = ['--connector', 'netsis', '--server', server, '--database', targets.netsis!.database!];
+    const before = helperRows(targets.netsis!).length;
+    const added = sb.admin.addIncoming({ receiverVkn: ORNEK });
+    const fetched = await cli('incoming', 'fetch', '--module', 'efatura', '--vkn', ORNEK, ...access, ...netsis);
+    expect(fetched.code).toBe(0);
+    // The new document, and the RED answer given above (this database's row was still "received"): it catches up.
+    expect(JSON.parse(fetched.out)).toMatchObject({ stored: 1, erp: { written: 2 } });
+    expect(helperRows(targets.netsis!).filter((r) => r.YANIT === 'RED')).toHaveLength(1);
+    expect(helperRows(targets.netsis!).map((r) => r.ETTN)).toContain(added.ettn.toLowerCase());
+    expect(helperRows(targets.netsis!)).toHaveLength(before + 1);
+
+    const bare = path.join(dir, 'bare-cli');
+    fs.mkdirSync(bare);
+    new Database(path.join(bare, 'BOS2027.sqlite')).close();
+    sb.admin.addIncoming({ receiverVkn: ORNEK });
+    const refused = await cli('incoming', 'fetch', '--module', 'efatura', '--vkn', ORNEK, ...access, '--connector', 'netsis', '--server', `sqlite:${bare}`, '--database', 'BOS2027');
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ stored: 1, erp: { written: 0, error: { code: 'ERP_HELPER_OBJECTS_MISSING' } } });
+    expect(await api['incoming.list']({ module: 'efatura', vkn: ORNEK })).toHaveLength(SEED_INCOMING_PER_COMPANY + 2);
   });
 });
