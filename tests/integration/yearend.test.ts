@@ -467,11 +467,14 @@ describe('year-end plan: which profile, and what the wizard is told', () => {
   it('names the module when there is no profile, and the companies when several could be meant', async () => {
     const w = await world();
     expect(await failure(planYearEnd(w.ctx, { module: 'efatura', target: {} }))).toMatchObject({ code: 'YEAREND_PROFILE_NOT_FOUND', details: { value: 'e-Fatura' } });
+    expect(((await failure(planYearEnd(w.ctx, { module: 'efatura', target: {} }))) as unknown as Error).message).toBe('No profile for efatura');
+    expect(((await failure(planYearEnd(w.ctx, { module: 'efatura', companyVkn: anadoluVkn, target: {} }))) as unknown as Error).message).toBe(`No profile for efatura of ${anadoluVkn}`);
     await logoProfile(w, 'efatura');
     await logoProfile(w, 'efatura', { firm: '002', vkn: anadoluVkn });
     await logoProfile(w, 'earsiv', { vkn: anadoluVkn, firm: '002' });
     const ambiguous = await failure(planYearEnd(w.ctx, { module: 'efatura', target: {} }));
     expect(ambiguous.code).toBe('YEAREND_PROFILE_AMBIGUOUS');
+    expect((ambiguous as unknown as Error).message).toBe('efatura has profiles of several companies or branches; name the company VKN (and branch)');
     expect((ambiguous.details.companies as { companyVkn: string }[]).map((c) => c.companyVkn).sort()).toEqual([ornekVkn, anadoluVkn].sort());
     expect(ambiguous.details.companies).toContainEqual({ companyVkn: ornekVkn, branch: '' });
     // Named by VKN, each company's own profile is planned; a branch that has no profile is not found.
@@ -507,6 +510,8 @@ describe('year-end plan: which profile, and what the wizard is told', () => {
     await netsisProfile(w, 'earsiv');
     const firm = await failure(planYearEnd(w.ctx, { module: 'efatura', target: { firm: '9', period: '1' } }));
     expect(firm).toMatchObject({ code: 'YEAREND_FIRM_NOT_FOUND', details: { value: '009', erpCode: 'ERP_FIRM_NOT_FOUND' } });
+    // The program's own error stays attached as the cause.
+    expect((firm as unknown as Error).cause).toMatchObject({ code: 'ERP_FIRM_NOT_FOUND' });
     const period = await failure(planYearEnd(w.ctx, { module: 'efatura', target: { period: '9' } }));
     expect(period).toMatchObject({ code: 'YEAREND_PERIOD_NOT_FOUND', details: { value: '09', erpCode: 'ERP_PERIOD_NOT_FOUND' } });
     const database = await failure(planYearEnd(w.ctx, { module: 'earsiv', target: { database: 'ORNEKTEKSTIL2099' } }));
