@@ -76,7 +76,8 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
       ...(place ? { place } : {}),
       ...(senderAlias ? { senderAlias } : {}),
       endpoints: endpointsFromBase(input.integrator),
-      credentials: { user: input.user, password: input.password, ...(input.auth ? { auth: input.auth } : {}) },
+      // One wsLogin per half-hour session, shared with the account's other operations (QNB's usage rules).
+      credentials: { user: input.user, password: input.password, auth: input.auth ?? 'wsLogin' },
       erpCode: input.erpCode ?? 'KONNEKTOR',
       ...(input.timeoutSec ? { timeoutMs: Math.round(input.timeoutSec * 1000) } : {}),
       ...(input.ratePerMinute ? { ratePerMinute: input.ratePerMinute } : {}),

@@ -9,6 +9,7 @@ import { SoapTransport, endpointLabel, type CallContext, type StreamOptions } fr
 import type { Writable } from 'node:stream';
 import { registerSecret } from '../secrets';
 import type { IntegratorCredentials } from './types';
+import { IntegratorSessionPool } from './sessionPool';
 
 /**
  * Every call to eFinans goes through here: it builds the envelope, authenticates, posts, and turns the answer into
@@ -38,6 +39,8 @@ export interface SoapCallerOptions {
   transport: SoapTransport;
   /** Every HTTP request of this client waits its turn here (none for a loopback sandbox). */
   limiter?: RequestRateLimiter;
+  /** wsLogin sessions shared with the other clients of the same account (one login per half hour, not per client). */
+  sessionPool?: IntegratorSessionPool;
 }
 
 type Attempt = { ok: true; response: Element } | { ok: false; error: KonnektorError; authClass: boolean };
@@ -56,9 +59,14 @@ export class SoapCaller {
   private generation = 0;
   private refused?: KonnektorError;
 
+  private readonly poolKey: string;
+  /** This client uses a session of the pool: it is never logged out from here. */
+  private pooled = false;
+
   constructor(private readonly options: SoapCallerOptions) {
     this.mode = options.credentials.auth ?? 'usernameToken';
     registerSecret(options.credentials.password);
+    this.poolKey = IntegratorSessionPool.keyOf(options.userService.toString(), options.credentials.user, options.credentials.password);
   }
 
   /** The `<operation>Response` element of a successful call. */
@@ -85,16 +93,23 @@ export class SoapCaller {
     await this.ensureLoggedIn();
     const generation = this.generation;
     const first = await attempt(false);
+    if (first.ok) this.options.sessionPool?.used(this.poolKey, this.cookies);
     // A session this very call just opened has not expired: a refusal then is final.
-    if (first.ok || !first.authClass || generation !== before) return this.settle(first);
+    if (first.ok || !first.authClass || (generation !== before && !this.adopted)) return this.settle(first);
     // The session may have expired (about 30 minutes): one new login, one more try.
     logger.info('eFinans session rejected; logging in again once', { operation: call.operation });
+    this.options.sessionPool?.drop(this.poolKey);
+    this.adopted = false;
     await this.relogin(generation);
-    return this.settle(await attempt(false));
+    const second = await attempt(false);
+    if (second.ok) this.options.sessionPool?.used(this.poolKey, this.cookies);
+    return this.settle(second);
   }
 
   /** Ends a wsLogin session (best effort). */
   async logout(): Promise<void> {
+    // A pooled session goes on serving the account's other clients: it lapses on its own.
+    if (this.pooled) return;
     if (this.mode !== 'wsLogin' || this.cookies.size === 0 || this.refused) return;
     const call: SoapCall = { url: this.options.userService, namespace: NS.user, operation: 'logout', params: [] };
     try {
@@ -124,13 +139,25 @@ export class SoapCaller {
 
   /** From now on every call fails at once: the password is not presented again. */
   private refuse(error: KonnektorError): void {
+    this.options.sessionPool?.drop(this.poolKey);
     if (this.refused) return;
     this.refused = error;
     logger.warn('eFinans refused the credentials; no further calls with them', { operation: error.details.operation, faultstring: error.details.faultstring });
   }
 
+  /** The session in use came from the pool (opened by another client), so a refusal may mean it has lapsed. */
+  private adopted = false;
+
   private ensureLoggedIn(): Promise<void> {
     if (this.generation > 0 && !this.login) return Promise.resolve();
+    const shared = this.generation === 0 && !this.login ? this.options.sessionPool?.take(this.poolKey) : undefined;
+    if (shared) {
+      for (const [k, v] of shared) this.cookies.set(k, v);
+      this.generation += 1;
+      this.adopted = true;
+      this.pooled = true;
+      return Promise.resolve();
+    }
     return this.relogin(this.generation);
   }
 
@@ -171,6 +198,10 @@ export class SoapCaller {
     }
     if (this.cookies.size === 0) throw badResponse(ctx, 'wsLogin answered without a session cookie', false);
     this.generation += 1;
+    if (this.options.sessionPool) {
+      this.options.sessionPool.opened(this.poolKey, this.cookies);
+      this.pooled = true;
+    }
     logger.debug('eFinans wsLogin', { cookies: [...this.cookies.keys()] });
   }
 

@@ -4,6 +4,7 @@ import { createEarsivClient } from './earsivService';
 import { ESMM_CONTRACT, receiptServiceUrls } from './esmmService';
 import { MUSTAHSIL_OPERATIONS, createReceiptServiceClient, type ReceiptServiceClient } from './mustahsilService';
 import { RequestRateLimiter } from './rateLimit';
+import { processSessionPool } from './sessionPool';
 import { createIntegratorTransport, integratorUrl, isLoopbackHost } from './transport';
 import type { EarsivClient, EfaturaClient, IncomingClient, IntegratorClientOptions } from './types';
 
@@ -55,6 +56,7 @@ export function createIntegratorClients(options: IntegratorClientOptions): Integ
     userService: urls.user,
     transport,
     ...(rate ? { limiter: new RequestRateLimiter(rate) } : {}),
+    ...(options.sessionPool !== null ? { sessionPool: options.sessionPool ?? processSessionPool } : {}),
   });
   const { efatura, incoming } = createConnectorClients(caller, {
     url: urls.connector,

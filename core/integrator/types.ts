@@ -1,3 +1,4 @@
+import type { IntegratorSessionPool } from './sessionPool';
 import type { Writable } from 'node:stream';
 
 /**
@@ -81,6 +82,11 @@ export interface IntegratorClientOptions {
   place?: EarsivPlace;
   /** e-Fatura / e-İrsaliye: the company's own GB alias (gonderenEtiket) chosen in the module's settings. */
   senderAlias?: string;
+  /**
+   * wsLogin sessions shared across clients of the same account (default: the process's pool, so one login serves
+   * every operation of a half hour); `null`: this client keeps its own session and logs it out when closed.
+   */
+  sessionPool?: IntegratorSessionPool | null;
 }
 
 /** The `sube` / `kasa` pair that picks an e-Arşiv configuration record in QNB's portal. */

@@ -39,6 +39,8 @@ function connect() {
     credentials: { user: 'wsuser', password: 'parola', auth: 'wsLogin' },
     erpCode: 'ERP1',
     timeoutMs: 2_000,
+    // Each test scripts one client's own session from login to logout; sharing across clients is tested on its own.
+    sessionPool: null,
   });
   return clients;
 }
