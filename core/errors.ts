@@ -248,6 +248,10 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
   DOCUMENT_NOT_IN_OUTBOX: { kind: 'input', tr: 'Bu ETTN ile gönderilmiş bir belge bulunamadı.' },
   DOCUMENT_NOT_CANCELLABLE: { kind: 'input', tr: 'Bu belge Konnektör’den iptal edilemez: yalnız iletilmiş e-Arşiv faturaları ile e-MM ve e-SMM makbuzları iptal edilebilir.' },
+  DOCUMENT_NOT_RENUMBERABLE: {
+    kind: 'input',
+    tr: 'Yeni numara ve ETTN yalnızca entegratörde işlenirken hata almış (durum 2) bir belgeye verilebilir.',
+  },
   CANCEL_REASON_REQUIRED: { kind: 'input', tr: 'İptal nedenini yazın; neden belgenin geçmişine kaydedilir.' },
   CANCEL_REASON_TOO_LONG: { kind: 'input', tr: 'İptal nedeni en fazla 500 karakter olabilir.' },
   CANCEL_ALREADY_REPORTED: {
