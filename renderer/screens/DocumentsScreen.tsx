@@ -120,6 +120,8 @@ const HINTS: Partial<Record<DocumentStatus, MessageKey>> = {
 function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged(): void }) {
   const t = useT();
   const [open, setOpen] = useState(false);
+  /** What the mailbox choice did, kept while the list is read again (the document leaves "Geçersiz"). */
+  const [aliasDone, setAliasDone] = useState<string>();
   const hint = HINTS[row.status];
   return (
     <div className="doc-detail" data-testid="doc-detail" aria-label={t('docs.detail')}>
@@ -177,7 +179,14 @@ function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessi
           {[row.gibCode, row.message].filter(Boolean).join(' — ')}
         </p>
       ) : null}
-      {row.status === 'invalid' && row.rule === ALIAS_AMBIGUOUS_RULE && row.ettn ? <AliasChoice sessionId={sessionId} ettn={row.ettn} onChosen={onChanged} /> : null}
+      {row.status === 'invalid' && row.rule === ALIAS_AMBIGUOUS_RULE && row.ettn ? (
+        <AliasChoice sessionId={sessionId} ettn={row.ettn} onChosen={(message) => (setAliasDone(message), onChanged())} />
+      ) : null}
+      {aliasDone ? (
+        <p className="notice" role="status" data-testid="alias-done">
+          {aliasDone}
+        </p>
+      ) : null}
       {row.detail ? (
         <>
           <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>

@@ -176,6 +176,15 @@ describe('e-Arşiv and staff', () => {
     expect(s.aciklama).toBe('EARSIVFATURA senaryosundaki belge e-Fatura olarak gönderilemez; EarsivWebService kullanın.');
   });
 
+  it('judges the EARSIVFATURA profile only on invoices', async () => {
+    const xml = Buffer.from(
+      `<?xml version="1.0"?><ApplicationResponse xmlns="${NS_RESPONSE}" xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">` +
+        `<cbc:ProfileID>EARSIVFATURA</cbc:ProfileID><cbc:UUID>${crypto.randomUUID()}</cbc:UUID><cac:SenderParty><cac:PartyIdentification><cbc:ID schemeID="VKN">${SUPPLIER}</cbc:ID></cac:PartyIdentification></cac:SenderParty></ApplicationResponse>`,
+    );
+    const s = await processed(xml, { belgeTuru: 'UYGULAMA_YANITI_UBL' });
+    expect(s.aciklama ?? '').not.toContain('EARSIVFATURA');
+  });
+
   it('lets eFinans staff act for any taxpayer, and no one else', async () => {
     const staff: SoapAuth = { user: 'efinans.destek', password: 'destek123' };
     const r = await connectorCall(sb.endpoints.connectorService, sendBody(invoice()), staff);
@@ -195,6 +204,12 @@ describe('what arrives is what was sent', () => {
     expect(await refused(xml, { veri: 'not*base64' })).toBe(CONNECTOR_FAULTS.veriNotBase64);
     expect(await refused(xml, { veri: 'QUJDRA=x' })).toBe(CONNECTOR_FAULTS.veriNotBase64);
     expect(await refused(xml, { veri: 'QUJDR' })).toBe(CONNECTOR_FAULTS.veriNotBase64);
+  });
+
+  it('takes a hash with spaces around it, as a hand-written envelope may have', async () => {
+    const xml = invoice();
+    const body = sendBody(xml).replace(/<belgeHash>([^<]+)<\/belgeHash>/, (_m, h: string) => `<belgeHash>\n  ${h}  \n</belgeHash>`);
+    expect((await connectorCall(sb.endpoints.connectorService, body, DEMO)).status).toBe(200);
   });
 
   it('takes the hash in upper case and base64 broken over lines', async () => {
@@ -220,6 +235,15 @@ describe('what arrives is what was sent', () => {
     sb.admin.setKontor(otherCompany, 'FATURA', 0);
     const fatura = await connectorCall(sb.endpoints.connectorService, sendBody(invoice(), { vkn: otherCompany }), DEMO);
     expect(faultString(fatura.text)).toBe(CONNECTOR_FAULTS.kontor);
+    // A despatch spends the despatch kontör, not the invoice one.
+    const despatch = await connectorCall(sb.endpoints.connectorService, sendBody(ublRoot('DespatchAdvice', NS_DESPATCH), { vkn: otherCompany, belgeTuru: 'IRSALIYE_UBL' }), DEMO);
+    expect(despatch.status, despatch.text).toBe(200);
+    // The admin API takes any kontör type its store knows (IRSALIYE too), though its type names the invoice ones.
+    (sb.admin.setKontor as (vkn: string, kontorTipi: string, kalan: number) => void)(otherCompany, 'IRSALIYE', 0);
+    sb.admin.setKontor(otherCompany, 'FATURA', 5);
+    const noDespatch = await connectorCall(sb.endpoints.connectorService, sendBody(ublRoot('DespatchAdvice', NS_DESPATCH), { vkn: otherCompany, belgeTuru: 'IRSALIYE_UBL' }), DEMO);
+    expect(faultString(noDespatch.text)).toBe(CONNECTOR_FAULTS.kontor);
+    expect((await connectorCall(sb.endpoints.connectorService, sendBody(invoice(), { vkn: otherCompany }), DEMO)).status).toBe(200);
     // A response costs no kontör.
     expect((await connectorCall(sb.endpoints.connectorService, sendBody(ublRoot('ApplicationResponse', NS_RESPONSE), { vkn: otherCompany, belgeTuru: 'UYGULAMA_YANITI_UBL' }), DEMO)).status).toBe(200);
   });

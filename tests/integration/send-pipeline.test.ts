@@ -106,6 +106,9 @@ function expectDeliveredOnce(w: World, expected: number) {
   expect(Object.values(report.byEttn).every((n) => n === 1)).toBe(true);
   expect(Object.values(report.byInvoiceId).every((n) => n === 1)).toBe(true);
   expect(Object.keys(report.byEttn)).toHaveLength(expected);
+  // The sandbox answers a resent number idempotently, so deliveries alone would hide a resend: each document was
+  // also submitted only once.
+  expect(w.sandbox.admin.documents().filter((d) => d.submissions !== 1).map((d) => `${d.belgeNo}×${d.submissions}`)).toEqual([]);
 }
 
 async function closedPort(): Promise<number> {
