@@ -157,7 +157,8 @@ function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessi
   const [open, setOpen] = useState(false);
   /** What the mailbox choice did, kept while the list is read again (the document leaves "Geçersiz"). */
   const [aliasDone, setAliasDone] = useState<string>();
-  const hint = HINTS[row.status];
+  // A document stopped only for its customer's mailboxes is settled here, not in the accounting program.
+  const hint = row.rule === ALIAS_AMBIGUOUS_RULE ? undefined : HINTS[row.status];
   return (
     <div className="doc-detail" data-testid="doc-detail" aria-label={t('docs.detail')}>
       <dl>

@@ -96,7 +96,10 @@ describe('choosing a mailbox for a stopped document', () => {
     // A document stopped for another reason offers no mailbox choice.
     fireEvent.click(within(document.querySelector('[data-key="8"]') as HTMLElement).getByText('SAT8'));
     expect(screen.queryByTestId('alias-choice')).toBeNull();
+    expect(screen.getByTestId('status-hint').textContent).toContain('muhasebe programında düzeltin');
     fireEvent.click(within(document.querySelector('[data-key="7"]') as HTMLElement).getByText('SAT7'));
+    // Settled here, not in the accounting program: no hint sending the user there.
+    expect(screen.queryByTestId('status-hint')).toBeNull();
     fireEvent.click(await screen.findByRole('radio', { name: CHOICES.aliases[0] }));
     fireEvent.click(screen.getByRole('button', { name: 'Posta Kutusunu Seç' }));
     await waitFor(() => expect(bridge.of('session.documents')).toHaveLength(2));
