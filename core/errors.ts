@@ -206,6 +206,11 @@ export const ERROR_CATALOG = {
   INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
   INCOMING_COMPANY_UNKNOWN: { kind: 'input', tr: 'Oturumun şirketi (VKN) belli değil; gelen belgeler listelenemez. Bağlantı Ayarları’nı kontrol edip yeniden giriş yapın.' },
   INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },
+  RECEIPT_DESPATCH_UNREADABLE: { kind: 'input', tr: 'Yanıtlanacak irsaliye okunamadı (DespatchAdvice değil ya da ETTN, numara, taraflar veya satırları eksik); irsaliye yanıtı oluşturulamadı.' },
+  RECEIPT_LINE_UNKNOWN: { kind: 'input', tr: 'Yanıtta irsaliyede olmayan bir satır numarası var; satır numaraları irsaliyedeki satırlarla aynı olmalıdır.' },
+  RECEIPT_QUANTITY_INVALID: { kind: 'input', tr: 'Yanıttaki miktarlardan biri geçersiz: miktarlar sıfır veya pozitif bir sayı olmalıdır.' },
+  RECEIPT_QUANTITY_MISMATCH: { kind: 'input', tr: 'Satırın miktarları tutmuyor: teslim alınan + eksik + reddedilen miktar, irsaliyedeki miktar ile fazla gelen miktarın toplamına eşit olmalıdır.' },
+  RECEIPT_REJECT_REASON_REQUIRED: { kind: 'input', tr: 'Reddedilen miktarı olan her satır için red gerekçesi yazmalısınız.' },
   INCOMING_ANSWER_INVALID: { kind: 'internal', tr: 'Oluşan yanıt belgesi GİB şema veya kurallarından geçmedi; gönderilmedi.' },
   ALIAS_NOT_REGISTERED: { kind: 'input', tr: 'Seçilen posta kutusu (etiket) bu müşteri için kayıtlı değil.' },
   ALIAS_NOT_SELECTED: { kind: 'input', tr: 'Listeden bir posta kutusu seçin.' },
@@ -248,6 +253,10 @@ export const ERROR_CATALOG = {
   DOCUMENT_NOT_RESENDABLE: { kind: 'input', tr: 'Bu belge yeniden gönderilemez.' },
   DOCUMENT_NOT_IN_OUTBOX: { kind: 'input', tr: 'Bu ETTN ile gönderilmiş bir belge bulunamadı.' },
   DOCUMENT_NOT_CANCELLABLE: { kind: 'input', tr: 'Bu belge Konnektör’den iptal edilemez: yalnız iletilmiş e-Arşiv faturaları ile e-MM ve e-SMM makbuzları iptal edilebilir.' },
+  DOCUMENT_NOT_RENUMBERABLE: {
+    kind: 'input',
+    tr: 'Yeni numara ve ETTN yalnızca entegratörde işlenirken hata almış (durum 2) bir belgeye verilebilir.',
+  },
   CANCEL_REASON_REQUIRED: { kind: 'input', tr: 'İptal nedenini yazın; neden belgenin geçmişine kaydedilir.' },
   CANCEL_REASON_TOO_LONG: { kind: 'input', tr: 'İptal nedeni en fazla 500 karakter olabilir.' },
   CANCEL_ALREADY_REPORTED: {
