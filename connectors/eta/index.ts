@@ -11,9 +11,10 @@ import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapa
 import { ColumnSet, inspectTables, mergeChecks } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { modulesOf, readableKind } from '../shared/capabilities';
-import { chunks, intOf } from '../shared/values';
+import { chunks, dateOf, intOf } from '../shared/values';
 import { databaseNameOf } from './codes';
-import { etaText, mapInvoice, supplierOf, type Row } from './map';
+import { customerOf as etaCustomerOf, etaText, mapInvoice, supplierOf, type Row } from './map';
+import { mapRows, unreadableInvoiceOf } from '../shared/rows';
 import { refuseBranch } from '../shared/branch';
 import { companiesQuery, invoiceByRefQuery, linesQuery, outgoingHeadersQuery } from './read';
 import { ETA_MASTER_DATABASE, ETA_MASTER_TABLES, ETA_TABLES, companyListNeed, identityNeed, invoiceModuleNeeds } from './tables';
@@ -217,9 +218,30 @@ export function createEtaConnector(options: EtaConnectorOptions = {}): ErpConnec
       // Invoices whose every line was cancelled are not outgoing any more.
       return page
         .filter((h) => (linesByInvoice.get(intOf(h.FATFISREFNO)) ?? []).length > 0)
-        .map((h) =>
-          mapInvoice(h, linesByInvoice.get(intOf(h.FATFISREFNO)) ?? [], { database: erp.name, module: m, ...(company.supplier ? { supplier: company.supplier } : {}) }),
-        );
+        // One invoice whose rows cannot be read is that invoice's own ERP_VALUE_INVALID; the others are read on.
+        .map((h) => {
+          const key = String(intOf(h.FATFISREFNO));
+          return mapRows(
+            (track) =>
+              mapInvoice(
+                track(h, ETA_TABLES.header, key),
+                (linesByInvoice.get(intOf(h.FATFISREFNO)) ?? []).map((l) => track(l, ETA_TABLES.lines, `${key}/${String(l.FATHARSIRANO)}`)),
+                { database: erp.name, module: m, ...(company.supplier ? { supplier: company.supplier } : {}) },
+              ),
+            (readError) =>
+              unreadableInvoiceOf(
+                {
+                  ref: { connector: 'eta', database: erp.name, key },
+                  erpNumber: () => etaText(h.FATFISEVRAKNO1) || key,
+                  issueDate: () => dateOf(h.FATFISTAR),
+                  customer: () => etaCustomerOf(h),
+                  ...(company.supplier ? { supplier: company.supplier } : {}),
+                },
+                m,
+                readError,
+              ),
+          );
+        });
     },
 
     /** ETA has no documented e-document columns: the outcome is recorded in KNK_EBELGE only, keyed by FATFISREFNO. */

@@ -12,9 +12,10 @@ import type { ConnectorContext, DatabaseInfo, ErpConnector, FirmPeriod, KindCapa
 import { ColumnSet, inspectTables, mergeChecks } from '../shared/checks';
 import { recordEbelgeStatus } from '../shared/ebelgeStatus';
 import { modulesOf, readableKind } from '../shared/capabilities';
-import { chunks, decimalOf, intOf, textOf } from '../shared/values';
+import { chunks, dateOf, decimalOf, intOf, textOf } from '../shared/values';
 import { GUID, fiscalYearSpan, moduleOfEIslem, splitGibNumber } from './codes';
-import { guidOf, mapInvoice, supplierOf, type Row } from './map';
+import { customerOf as mikroCustomerOf, guidOf, mapInvoice, supplierOf, type Row } from './map';
+import { mapRows, unreadableInvoiceOf } from '../shared/rows';
 import { withBranch } from '../shared/branch';
 import {
   branchesQuery,
@@ -323,9 +324,30 @@ export function createMikroConnector(options: MikroConnectorOptions = {}): ErpCo
         if (!suppliers.has(sube)) suppliers.set(sube, supplierOf(firm, branches.find((b) => intOf(b.Sube_no) === sube) ?? branches[0]));
         return suppliers.get(sube);
       };
+      // One invoice whose rows cannot be read is that invoice's own ERP_VALUE_INVALID; the others are read on.
       return headers.map((h) => {
         const supplier = supplierAt(intOf(h.cha_subeno));
-        return mapInvoice(h, linesByInvoice.get(guidOf(h.cha_Guid)) ?? [], { database: erp.name, module: m, vatRates, ...(supplier ? { supplier } : {}) });
+        const key = guidOf(h.cha_Guid);
+        return mapRows(
+          (track) =>
+            mapInvoice(
+              track(h, MIKRO_TABLES.header, key),
+              (linesByInvoice.get(key) ?? []).map((l) => track(l, MIKRO_TABLES.lines, l.sth_Guid)),
+              { database: erp.name, module: m, vatRates, ...(supplier ? { supplier } : {}) },
+            ),
+          (readError) =>
+            unreadableInvoiceOf(
+              {
+                ref: { connector: 'mikro', database: erp.name, key },
+                erpNumber: () => `${textOf(h.cha_evrakno_seri)}${textOf(h.cha_evrakno_seri) ? '-' : ''}${intOf(h.cha_evrakno_sira)}`,
+                issueDate: () => dateOf(h.cha_tarihi),
+                customer: () => mikroCustomerOf(h),
+                ...(supplier ? { supplier } : {}),
+              },
+              m,
+              readError,
+            ),
+        );
       });
     },
 

@@ -26,8 +26,9 @@ export async function recordEbelgeStatus(erp: ErpDatabase, key: EbelgeKey, resul
     GUNCELLEME: new Date().toISOString(),
   };
   try {
-    const existing = (await trx.from(EBELGE_TABLE).select('ETTN').where(where).first()) as { ETTN: string } | undefined;
-    if (existing && existing.ETTN.toLowerCase() !== result.ettn.toLowerCase()) {
+    const existing = (await trx.from(EBELGE_TABLE).select('ETTN', 'DURUM').where(where).first()) as { ETTN: string; DURUM: string | null } | undefined;
+    // A failed document may come back under a new ETTN (the integrator's processing error: new number and UUID).
+    if (existing && existing.ETTN.toLowerCase() !== result.ettn.toLowerCase() && existing.DURUM !== 'failed') {
       throw new KonnektorError('ERP_ETTN_CONFLICT', `Document ${key.erpKey} already has ETTN ${existing.ETTN}`, { ettn: existing.ETTN });
     }
     if (existing) await trx(EBELGE_TABLE).where(where).update(values);

@@ -1,5 +1,6 @@
 import { KonnektorError, isKonnektorError } from '../../core/errors';
-import type { DespatchDocument, ErpDocumentRef, ErpReadError, Party, ProducerReceiptDocument } from '../../core/documents/model';
+import type { DespatchDocument, ErpDocumentRef, ErpReadError, InvoiceDocument, Party, ProducerReceiptDocument } from '../../core/documents/model';
+import type { Module } from '../../core/modules';
 
 /**
  * One bad row never stops a batch: a document is mapped from its rows inside `mapRows`, which watches which table,
@@ -117,6 +118,24 @@ export function unreadableProducerReceipt(base: ShellBase, readError: ErpReadErr
     lines: [],
     notes: [],
     sendingType: 'ELEKTRONIK',
+    readError,
+  };
+}
+
+/** An invoice whose rows could not be read, for connectors without a shell of their own. */
+export function unreadableInvoiceOf(base: ShellBase, module: Module, readError: ErpReadError): InvoiceDocument {
+  return {
+    kind: 'invoice',
+    module,
+    ...shellCommon(base),
+    profileHint: 'TEMELFATURA',
+    type: 'SATIS',
+    currency: 'TRY',
+    lines: [],
+    allowances: [],
+    notes: [],
+    despatchRefs: [],
+    returnRefs: [],
     readError,
   };
 }

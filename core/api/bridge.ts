@@ -52,6 +52,7 @@ export const SCREEN_METHODS = [
   'session.preview',
   'session.previewPdf',
   'session.registryRefresh',
+  'session.renumber',
   'session.reportStatus',
   'session.resend',
   'session.send',

@@ -18,6 +18,7 @@ import type { Module } from '../modules';
 import { entriesIn, entryByEttn as outboxEntryByEttn, type OutboxEntry } from '../outbox/store';
 import { OUTBOX_STATES } from '../outbox/states';
 import { lastCancellationDay } from '../outbox/cancellation';
+import { PROCESSING_ERROR_CODE } from '../outbox/renumber';
 import { QueuedSummaries } from '../outbox/summary';
 import { trLower } from '../text/turkish';
 import { turkeyDateTime } from '../time';
@@ -49,6 +50,8 @@ export interface DocumentRow {
   reported?: boolean;
   /** The integrator reports this document to GİB (e-Arşiv, receipts): its report status may be asked. */
   reportable?: boolean;
+  /** Failed with the integrator's processing error (durum 2): may be sent again under a new number and ETTN. */
+  renumberable?: boolean;
   /** `unsent` while only the ERP knows the document; otherwise the outbox state. */
   state: 'unsent' | OutboxEntry['state'];
   /** The one word the screen shows (and filters by) for `state`. */
@@ -111,8 +114,16 @@ export function sameTarget(e: OutboxEntry, module: Module, t: ErpTarget): boolea
 }
 
 /** A failed document may go again (outbox: failed → queued); GİB's own rejections and invalid ones may not. */
+/**
+ * A failed document goes again as it is — except one the integrator failed with its processing error (durum 2):
+ * QNB's handling is a new number and a new ETTN, which only the user's explicit action gives (`session.renumber`).
+ */
 export function isResendable(e: OutboxEntry): boolean {
-  return e.state === 'failed';
+  return e.state === 'failed' && !isProcessingError(e) && e.gibCode !== 'DURUM_2_RENUMBERED';
+}
+
+export function isProcessingError(e: OutboxEntry): boolean {
+  return e.state === 'failed' && e.gibCode === PROCESSING_ERROR_CODE;
 }
 
 /**
@@ -278,6 +289,7 @@ export function createDocumentHandlers(ctx: ApiContext): DocumentHandlers {
       ...messageOf(e),
       ...(e.state === 'invalid' && e.errorCode ? { rule: e.errorCode } : {}),
       resendable: isResendable(e),
+      ...(isProcessingError(e) ? { renumberable: true } : {}),
       ...cancellableUntil(e, base.issueDate),
       ...(reportedKind && (e.state === 'delivered' || e.state === 'cancelled') ? { reportable: true } : {}),
       updatedAt: e.updatedAt,

@@ -12,6 +12,7 @@ import { DOCUMENT_STATUSES, documentStatusOf, type DocumentStatus } from '../doc
 import { entryOfSession, isResendable, messageOf, prepareDocumentRun, sameTarget, type DocumentRow } from './documents';
 import { moduleOf, type ParsedInput } from './input';
 import { onlyDocuments } from './onlyDocuments';
+import { renumberAfterProcessingError, type RenumberOutcome } from '../outbox/renumber';
 import { companyVknOf } from './connection';
 import { earsivPlaceOf, usesEarsivPlace } from './earsivPlace';
 import { ownAliasListOf, senderAliasOf } from './ownAliases';
@@ -41,6 +42,7 @@ export interface SendJobHandlers {
   'outbox.status'(input: ParsedInput<'outbox.status'>): Promise<OutboxStatusReport>;
   'session.send'(input: ParsedInput<'session.send'>): Promise<{ jobId: string; total: number }>;
   'session.resend'(input: ParsedInput<'session.resend'>): Promise<{ jobId: string; total: number }>;
+  'session.renumber'(input: ParsedInput<'session.renumber'>): Promise<RenumberOutcome & { jobId: string; total: number }>;
   'session.job'(input: ParsedInput<'session.job'>): Promise<SendJobView>;
 }
 
@@ -173,6 +175,16 @@ export function createSendJobHandlers(ctx: ApiContext): SendJobHandlers {
       const session = sessions.require(input.sessionId);
       if (input.keys.length === 0) throw new KonnektorError('DOCUMENT_NOT_SELECTED', 'No documents selected');
       return startJob(session, input.keys, []);
+    },
+
+    async 'session.renumber'(input) {
+      const session = sessions.require(input.sessionId);
+      const entry = await entryOfSession(ctx, session, input.ettn);
+      if (session.erpPending) throw new KonnektorError('SETTINGS_ERP_PENDING', 'The session has no ERP target yet');
+      const outcome = await renumberAfterProcessingError(await ctx.store(), entry.ettn, actorOf(session).actor, ctx.now());
+      await ctx.audit(session, 'documents.renumber', 'ok', { after: outcome });
+      // Built again from the program's row with the new identity, then sent.
+      return { ...outcome, ...startJob(session, [entry.ref.key], []) };
     },
 
     async 'session.resend'(input) {

@@ -50,6 +50,8 @@ export const sessionSchemas = {
     .strict(),
   'session.send': z.object({ sessionId, keys: z.array(z.string().min(1).max(256)).max(100_000) }).strict(),
   'session.resend': z.object({ sessionId, ettns: z.array(z.string().uuid()).min(1).max(10_000) }).strict(),
+  /** durum 2 (the integrator's processing error): the user's explicit choice to send the document under a new number and ETTN. */
+  'session.renumber': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   'session.job': z.object({ sessionId, jobId: z.string().min(1).max(64) }).strict(),
   'session.history': z.object({ sessionId, ettn: z.string().uuid() }).strict(),
   /** e-Arşiv (and receipts): cancel a delivered document with a reason; refused once it is in a GİB report. */

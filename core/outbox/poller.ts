@@ -5,6 +5,7 @@ import { isKonnektorError } from '../errors';
 import type { EarsivClient, EfaturaClient, OutgoingStatus } from '../integrator/types';
 import { entriesIn, touch, transition, type OutboxEntry } from './store';
 import type { OutboxState } from './states';
+import { pollDecision } from './pollSchedule';
 
 /**
  * Follows sent documents of the kinds that are followed after sending (e-Fatura; core/documents/kinds) until GİB and
@@ -73,17 +74,41 @@ export interface PollSummary {
   open: number;
   /** Queries that failed for a passing reason; asked again next round. */
   deferred: number;
+  /** Open documents not asked this round: asked recently enough (QNB's rate), or past their follow-up window. */
+  notDue: number;
+  stopped: number;
 }
 
 export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
   const now = opts.now ?? (() => new Date());
-  const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 };
+  const summary: PollSummary = { polled: 0, changed: 0, resent: 0, open: 0, deferred: 0, notDue: 0, stopped: 0 };
   const kinds = opts.kinds ?? documentKinds;
   const followed = new Set(kinds.list().filter((k) => k.outbox.followed).map((k) => k.id));
   const awaitsAnswer = (e: OutboxEntry) => kinds.awaitsAnswer(e.kind, e.profile);
-  const open = (await entriesIn(opts.store, ['sent', 'processing', 'delivered'], undefined, { withXml: false })).filter(
+  const candidates = (await entriesIn(opts.store, ['sent', 'processing', 'delivered'], undefined, { withXml: false })).filter(
     (e) => followed.has(e.kind) && (e.state !== 'delivered' || awaitsAnswer(e)),
   );
+  // QNB's limits: each document is asked no more often than pollSchedule.ts allows, and no longer.
+  const since = await firstTransitions(opts.store, candidates.map((e) => e.id));
+  const at = now().getTime();
+  const open = candidates.filter((e) => {
+    const times = since.get(e.id);
+    const lastPolledAt = Date.parse(e.updatedAt);
+    const decision = pollDecision(
+      {
+        sentAt: times?.sent ?? lastPolledAt,
+        ...(times?.delivered !== undefined ? { deliveredAt: times.delivered } : {}),
+        lastPolledAt,
+        awaitingAnswer: e.state === 'delivered',
+      },
+      at,
+    );
+    if (decision.poll) return true;
+    summary.open++;
+    if ('stopped' in decision) summary.stopped++;
+    else summary.notDue++;
+    return false;
+  });
   const clientOf = (e: OutboxEntry) => kinds.get(e.kind).integrator.client({ efatura: opts.efatura, ...(opts.earsiv ? { earsiv: opts.earsiv } : {}) });
   // A status query that fails for a passing reason (timeout, HTTP 5xx, dropped connection) is tried again in the
   // next round; several in a row mean the integrator is unwell, and the round ends early.
@@ -110,6 +135,8 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
       summary.open++;
     } else if (outcome.kind === 'wait') {
       if (e.state === 'delivered') {
+        // Asked now: the next question waits its turn (the receiver's answer is polled at QNB's rate too).
+        await touch(opts.store, e.id, {}, now());
         summary.open++;
         return;
       }
@@ -140,4 +167,23 @@ export async function pollStatuses(opts: PollOptions): Promise<PollSummary> {
     ),
   );
   return summary;
+}
+
+/** When each entry first went to the integrator and first was delivered (its history), as epoch milliseconds. */
+async function firstTransitions(store: Knex, ids: readonly number[]): Promise<Map<number, { sent?: number; delivered?: number }>> {
+  const out = new Map<number, { sent?: number; delivered?: number }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = (await store('outbox_history')
+      .whereIn('outbox_id', ids.slice(i, i + 500))
+      .whereIn('to_state', ['sent', 'delivered'])
+      .groupBy('outbox_id', 'to_state')
+      .select('outbox_id', 'to_state')
+      .min({ at: 'at' })) as { outbox_id: number; to_state: string; at: string }[];
+    for (const r of rows) {
+      const entry = out.get(Number(r.outbox_id)) ?? {};
+      entry[r.to_state === 'sent' ? 'sent' : 'delivered'] = Date.parse(r.at);
+      out.set(Number(r.outbox_id), entry);
+    }
+  }
+  return out;
 }

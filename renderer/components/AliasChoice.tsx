@@ -12,13 +12,12 @@ export const ALIAS_AMBIGUOUS_RULE = 'KNK_ROUTING_ALIAS_AMBIGUOUS';
  * Belgeler → a document stopped for its customer's several mailboxes → the customer's open mailboxes from GİB's list
  * → the one chosen is recorded for the customer and the document checked again: ready for "Gönder".
  */
-export function AliasChoice({ sessionId, ettn, onChosen }: { sessionId: string; ettn: string; onChosen(): void }) {
+export function AliasChoice({ sessionId, ettn, onChosen }: { sessionId: string; ettn: string; onChosen(message: string): void }) {
   const t = useT();
   const [choices, setChoices] = useState<AliasChoices>();
   const [alias, setAlias] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; message: string }>();
-  const [done, setDone] = useState<string>();
 
   useEffect(() => {
     let live = true;
@@ -40,8 +39,8 @@ export function AliasChoice({ sessionId, ettn, onChosen }: { sessionId: string; 
     setError(undefined);
     try {
       const r = await invoke('session.chooseAlias', { sessionId, ettn, alias });
-      setDone(r.status === 'unsent' ? t('alias.ready') : t('alias.stillInvalid'));
-      onChosen();
+      // The list is read again: the document leaves "Geçersiz" and this choice with it; the message stays with the detail.
+      onChosen(r.status === 'unsent' ? t('alias.ready') : t('alias.stillInvalid'));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -55,7 +54,7 @@ export function AliasChoice({ sessionId, ettn, onChosen }: { sessionId: string; 
         <b>{t('alias.title')}</b>
         {choices ? ` — ${choices.customer ?? ''} (${choices.identifier})` : ''}
       </p>
-      {choices && !done ? (
+      {choices ? (
         <fieldset>
           <legend>{t('alias.legend')}</legend>
           {choices.aliases.map((a) => (
@@ -68,11 +67,6 @@ export function AliasChoice({ sessionId, ettn, onChosen }: { sessionId: string; 
             {t('alias.choose')}
           </button>
         </fieldset>
-      ) : null}
-      {done ? (
-        <p className="notice" role="status" data-testid="alias-done">
-          {done}
-        </p>
       ) : null}
       <ErrorMessage error={error} />
     </div>

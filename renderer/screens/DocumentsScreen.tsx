@@ -16,6 +16,40 @@ import { useSession } from '../store/session';
 type History = Output<'session.history'>;
 type Report = Output<'session.reportStatus'>;
 
+/** durum 2: the user's explicit choice to send the document again under a new number and ETTN (never automatic). */
+function Renumber({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged: () => void }) {
+  const t = useT();
+  const [error, setError] = useState<{ code: string; message: string }>();
+  const [done, setDone] = useState(false);
+  return (
+    <div className="after-delivery" data-testid="renumber">
+      <p className="hint">{t('docs.renumberHint')}</p>
+      {!done ? (
+        <button
+          type="button"
+          onClick={async () => {
+            setError(undefined);
+            try {
+              await invoke('session.renumber', { sessionId, ettn: row.ettn! });
+              setDone(true);
+              onChanged();
+            } catch (e) {
+              setError(errorText(e));
+            }
+          }}
+        >
+          {t('docs.renumber')}
+        </button>
+      ) : (
+        <p className="ok" role="status">
+          {t('docs.renumbered')}
+        </p>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}
+
 /**
  * After delivery, for documents the integrator reports to GİB (e-Arşiv, receipts): the report status asked on
  * demand, and "İptal et" with its reason while the document may still be cancelled. core/api refuses a cancellation
@@ -28,6 +62,7 @@ function AfterDelivery({ row, sessionId, onChanged }: { row: DocumentRow; sessio
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<{ code: string; message: string }>();
   const [done, setDone] = useState(false);
+  if (row.ettn && row.renumberable) return <Renumber row={row} sessionId={sessionId} onChanged={onChanged} />;
   if (!row.ettn || !row.reportable) return null;
   const ettn = row.ettn;
   const askReport = async () => {
@@ -120,7 +155,10 @@ const HINTS: Partial<Record<DocumentStatus, MessageKey>> = {
 function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged(): void }) {
   const t = useT();
   const [open, setOpen] = useState(false);
-  const hint = HINTS[row.status];
+  /** What the mailbox choice did, kept while the list is read again (the document leaves "Geçersiz"). */
+  const [aliasDone, setAliasDone] = useState<string>();
+  // A document stopped only for its customer's mailboxes is settled here, not in the accounting program.
+  const hint = row.rule === ALIAS_AMBIGUOUS_RULE ? undefined : HINTS[row.status];
   return (
     <div className="doc-detail" data-testid="doc-detail" aria-label={t('docs.detail')}>
       <dl>
@@ -177,7 +215,14 @@ function DocumentDetail({ row, sessionId, onChanged }: { row: DocumentRow; sessi
           {[row.gibCode, row.message].filter(Boolean).join(' — ')}
         </p>
       ) : null}
-      {row.status === 'invalid' && row.rule === ALIAS_AMBIGUOUS_RULE && row.ettn ? <AliasChoice sessionId={sessionId} ettn={row.ettn} onChosen={onChanged} /> : null}
+      {row.status === 'invalid' && row.rule === ALIAS_AMBIGUOUS_RULE && row.ettn ? (
+        <AliasChoice sessionId={sessionId} ettn={row.ettn} onChosen={(message) => (setAliasDone(message), onChanged())} />
+      ) : null}
+      {aliasDone ? (
+        <p className="notice" role="status" data-testid="alias-done">
+          {aliasDone}
+        </p>
+      ) : null}
       {row.detail ? (
         <>
           <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>

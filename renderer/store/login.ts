@@ -47,7 +47,7 @@ const empty: LoginForm = { module: 'efatura', user: '', password: '', staff: fal
 export function loginTarget(form: LoginForm, shape: string | undefined, branches = false): Record<string, string> {
   const target: Record<string, string> = { connector: form.connector, server: form.server };
   for (const f of targetFieldsOf(shape)) target[f] = form[f];
-  if (branches && form.branch.trim() !== '') target.branch = form.branch;
+  if (branches && (form.branch ?? '').trim() !== '') target.branch = form.branch;
   return target;
 }
 

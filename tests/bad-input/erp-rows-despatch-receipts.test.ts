@@ -9,8 +9,8 @@ import { openLocalStore, type LocalStore } from '../../db/local';
 import { SHIPPED } from '../../runtime/shipped';
 
 /**
- * One bad row never stops a batch — for despatches (e-İrsaliye, Logo and Netsis) and müstahsil makbuzları (e-MM,
- * Logo) as for invoices (erp-rows.test.ts): a value that cannot be read is that document's own ERP_VALUE_INVALID
+ * One bad row never stops a batch — for despatches (e-İrsaliye, Logo and Netsis), müstahsil makbuzları (e-MM, Logo)
+ * and the invoices of Mikro and ETA as for Logo's and Netsis' invoices (erp-rows.test.ts): a value that cannot be read is that document's own ERP_VALUE_INVALID
  * naming the table, column and row; two documents with one GUID are the second one's ERP_DUPLICATE_ETTN; the list
  * and the export go on with the rest.
  */
@@ -119,6 +119,26 @@ describe('bad rows in a batch of despatches and receipts', { timeout: 180_000 },
       [bad.erpNumber, expect.objectContaining({ code: 'ERP_VALUE_INVALID', table: 'LG_001_02_INVOICE', column: 'NETTOTAL', row: bad.ref.key, value: 'on iki' })],
     ]);
     const report = await api['documents.export']({ target, module: 'emm', outDir: path.join(dir, 'out-emm') });
+    expect(report.summary.documents).toBe(before.length);
+    expect(report.documents.find((d) => d.erpNumber === bad.erpNumber)!.issues.map((i) => i.rule)).toEqual(['ERP_VALUE_INVALID']);
+  });
+
+  it.each([
+    ['mikro', 'MikroDB_V17_ORNEK', 'STOK_HAREKETLERI', 'sth_tutar', "UPDATE STOK_HAREKETLERI SET sth_tutar = 'yüz lira' WHERE lower(sth_fat_uid) = lower(?)"],
+    ['eta', 'ETA_ORNEK_', 'FATHAR', 'FATHARTUTAR', "UPDATE FATHAR SET FATHARTUTAR = 'yüz lira' WHERE FATHARREFNO = ?"],
+  ])('%s invoices: a non-numeric line amount is that invoice’s own error; the others are listed and exported', async (connector, db, table, column, sql) => {
+    const database = db.endsWith('_') ? `${db}${year}` : db;
+    const target = { connector, server, database, ...(connector === 'mikro' ? { fiscalYear: String(year) } : {}) };
+    const before = (await api['documents.listOutgoing']({ target, module: 'efatura' })) as unknown as Listed[];
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const bad = before[0]!;
+    erp(database, sql, connector === 'mikro' ? bad.ref.key : Number(bad.ref.key));
+    const listed = (await api['documents.listOutgoing']({ target, module: 'efatura' })) as unknown as Listed[];
+    expect(listed.map((d) => d.erpNumber)).toEqual(before.map((d) => d.erpNumber));
+    expect(listed.filter((d) => d.readError).map((d) => [d.erpNumber, d.readError])).toEqual([
+      [bad.erpNumber, expect.objectContaining({ code: 'ERP_VALUE_INVALID', table, column, value: 'yüz lira' })],
+    ]);
+    const report = await api['documents.export']({ target, module: 'efatura', outDir: path.join(dir, `out-${connector}`) });
     expect(report.summary.documents).toBe(before.length);
     expect(report.documents.find((d) => d.erpNumber === bad.erpNumber)!.issues.map((i) => i.rule)).toEqual(['ERP_VALUE_INVALID']);
   });

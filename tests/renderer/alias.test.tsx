@@ -46,18 +46,17 @@ afterEach(cleanup);
 
 describe('choosing a mailbox for a stopped document', () => {
   it('lists the customer’s mailboxes, records the one chosen and says the document is ready to send', async () => {
-    let chosen = 0;
+    const chosen: string[] = [];
     const bridge = fakeBridge({ 'session.aliasChoices': () => CHOICES, 'session.chooseAlias': (i: { alias: string }) => ({ ettn: ETTN, identifier: CHOICES.identifier, alias: i.alias, status: 'unsent' }) });
-    render(<AliasChoice sessionId="sess-1" ettn={ETTN} onChosen={() => (chosen += 1)} />);
+    render(<AliasChoice sessionId="sess-1" ettn={ETTN} onChosen={(m) => chosen.push(m)} />);
     const box = await screen.findByRole('group', { name: 'Bu müşterinin faturaları hangi posta kutusuna (etikete) gönderilsin?' });
     expect(within(box).getAllByRole('radio').map((r) => (r as HTMLInputElement).value)).toEqual(CHOICES.aliases);
     expect(screen.getByTestId('alias-choice').textContent).toContain('Ege Tekstil A.Ş. (1234567801)');
     fireEvent.click(screen.getByRole('radio', { name: 'urn:mail:muhasebepk@ege.com.tr' }));
     fireEvent.click(screen.getByRole('button', { name: 'Posta Kutusunu Seç' }));
-    await screen.findByTestId('alias-done');
+    await waitFor(() => expect(chosen).toHaveLength(1));
     expect(bridge.of('session.chooseAlias')[0]!.input).toEqual({ sessionId: 'sess-1', ettn: ETTN, alias: 'urn:mail:muhasebepk@ege.com.tr' });
-    expect(screen.getByTestId('alias-done').textContent).toContain('belge gönderilmeye hazır');
-    expect(chosen).toBe(1);
+    expect(chosen[0]).toContain('belge gönderilmeye hazır');
   });
 
   it('sends nothing until a mailbox is picked, and shows a refusal in Turkish with its code', async () => {
@@ -97,10 +96,16 @@ describe('choosing a mailbox for a stopped document', () => {
     // A document stopped for another reason offers no mailbox choice.
     fireEvent.click(within(document.querySelector('[data-key="8"]') as HTMLElement).getByText('SAT8'));
     expect(screen.queryByTestId('alias-choice')).toBeNull();
+    expect(screen.getByTestId('status-hint').textContent).toContain('muhasebe programında düzeltin');
     fireEvent.click(within(document.querySelector('[data-key="7"]') as HTMLElement).getByText('SAT7'));
+    // Settled here, not in the accounting program: no hint sending the user there.
+    expect(screen.queryByTestId('status-hint')).toBeNull();
     fireEvent.click(await screen.findByRole('radio', { name: CHOICES.aliases[0] }));
     fireEvent.click(screen.getByRole('button', { name: 'Posta Kutusunu Seç' }));
     await waitFor(() => expect(bridge.of('session.documents')).toHaveLength(2));
     await waitFor(() => expect(within(document.querySelector('[data-key="7"]') as HTMLElement).getByText('Gönderilmedi')).toBeTruthy());
+    // The choice is gone with the stop, and the detail says what happened and what to do next.
+    expect(screen.queryByTestId('alias-choice')).toBeNull();
+    expect(screen.getByTestId('alias-done').textContent).toContain('“Gönder” ile gönderebilirsiniz');
   });
 });

@@ -80,6 +80,27 @@ describe('login screen', () => {
     expect(bridge.of('erp.listFirmPeriods')[0]!.input).toEqual({ target: { connector: 'mikro', server: 'sqlite:/demo' } });
   });
 
+  it('takes the branch code for a program that keeps branches and sends it as typed for core/api to check; none for ETA', async () => {
+    const withBranches = { ...DEFAULTS, connectors: DEFAULTS.connectors.map((c) => ({ ...c, branches: c.id !== 'eta' })) };
+    const bridge = fakeBridge({
+      'session.defaults': () => withBranches,
+      'session.login': () => {
+        throw apiError('ERP_BRANCH_CODE_INVALID', 'Şube kodu yalnızca rakamlardan oluşmalıdır (en fazla 4 hane; ör. 0 merkez, 1, 12).');
+      },
+    });
+    render(<LoginScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Örnek girişi kullan' }));
+    fireEvent.change(screen.getByLabelText('Firma Kodu'), { target: { value: '2' } });
+    fireEvent.change(screen.getByLabelText('Dönem Kodu'), { target: { value: '1' } });
+    fireEvent.change(screen.getByLabelText('Şube Kodu'), { target: { value: '1a' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Giriş' }));
+    await waitFor(() => expect(bridge.of('session.login')).toHaveLength(1));
+    expect(bridge.of('session.login')[0]!.input.target).toMatchObject({ connector: 'logo', branch: '1a' });
+    expect((await screen.findByRole('alert')).textContent).toContain('Şube kodu');
+    fireEvent.change(screen.getByRole('combobox'), { target: { value: 'eta' } });
+    expect(screen.queryByLabelText('Şube Kodu')).toBeNull();
+  });
+
   it('switches to English and back', async () => {
     fakeBridge({ 'session.defaults': () => DEFAULTS });
     render(<LoginScreen />);

@@ -177,7 +177,7 @@ describe('polling', () => {
     // e: unknown to the integrator yet
     const events: string[] = [];
     const summary = await pollStatuses({ store: db, efatura: fake.efatura, concurrency: 1, onEvent: (x) => events.push(`${x.entry.erpNumber} ${x.outcome.kind}`) });
-    expect(summary).toEqual({ polled: 5, changed: 3, resent: 1, open: 3, deferred: 0 });
+    expect(summary).toEqual({ polled: 5, changed: 3, resent: 1, open: 3, deferred: 0, notDue: 0, stopped: 0 });
     expect(events).toEqual(['SAT1 wait', 'SAT2 final', 'SAT3 resend', 'SAT4 final']);
     expect(fake.calls).toEqual([
       `status YEREL ${a!.ettn} ${VKN}`,
@@ -200,7 +200,7 @@ describe('polling', () => {
     fake.calls.length = 0;
     const historyBefore = (await historyOf(db, a!.id)).length;
     const again = await pollStatuses({ store: db, efatura: fake.efatura, concurrency: 1, now: () => new Date('2026-03-02T08:00:00Z') });
-    expect(again).toEqual({ polled: 3, changed: 0, resent: 1, open: 3, deferred: 0 });
+    expect(again).toEqual({ polled: 3, changed: 0, resent: 1, open: 3, deferred: 0, notDue: 0, stopped: 0 });
     expect((await historyOf(db, a!.id)).length).toBe(historyBefore);
     expect((await by(a!)).updatedAt).toBe('2026-03-02T08:00:00.000Z');
     expect(fake.calls.filter((x) => x.startsWith('status')).map((x) => x.split(' ')[2])).toEqual([a!.ettn, c!.ettn, e!.ettn]);
@@ -212,17 +212,17 @@ describe('polling', () => {
     const [a, b] = await sentEntries(db, 2, 'TICARIFATURA');
     fake.answers.set(a!.ettn, status({ yanitDurumu: 0 }));
     fake.answers.set(b!.ettn, status({ yanitDurumu: 0 }));
-    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 2, resent: 0, open: 2, deferred: 0 });
+    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 2, resent: 0, open: 2, deferred: 0, notDue: 0, stopped: 0 });
     expect((await entriesIn(db, ['delivered'])).length).toBe(2);
     // Still no answer: both stay delivered and open, nothing written.
     fake.answers.set(a!.ettn, status({ durum: 1, gonderimCevabiKodu: 0 }));
-    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 0, resent: 0, open: 2, deferred: 0 });
+    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 0, resent: 0, open: 2, deferred: 0, notDue: 0, stopped: 0 });
     fake.answers.set(a!.ettn, status({ yanitDurumu: 2, yanitDetayi: 'KABUL' }));
     fake.answers.set(b!.ettn, status({ yanitDurumu: 1, yanitDetayi: 'fiyat hatalı' }));
-    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 2, resent: 0, open: 0, deferred: 0 });
+    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 2, changed: 2, resent: 0, open: 0, deferred: 0, notDue: 0, stopped: 0 });
     expect((await entryByEttn(db, a!.ettn))!.state).toBe('accepted');
     expect(await entryByEttn(db, b!.ettn)).toMatchObject({ state: 'rejected', gibMessage: 'fiyat hatalı' });
-    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 });
+    expect(await pollStatuses({ store: db, efatura: fake.efatura })).toEqual({ polled: 0, changed: 0, resent: 0, open: 0, deferred: 0, notDue: 0, stopped: 0 });
   });
 
   it('defers queries that fail for a passing reason, ends the round after three in a row, and stops on any other fault', async () => {
@@ -232,7 +232,7 @@ describe('polling', () => {
     const down = () => new KonnektorError('INTEGRATOR_HTTP_ERROR', '503', { transient: true });
     for (const e of entries) fake.answers.set(e.ettn, down());
     const summary = await pollStatuses({ store: db, efatura: fake.efatura, concurrency: 1 });
-    expect(summary).toEqual({ polled: 3, changed: 0, resent: 0, open: 3, deferred: 3 });
+    expect(summary).toEqual({ polled: 3, changed: 0, resent: 0, open: 3, deferred: 3, notDue: 0, stopped: 0 });
     expect(fake.calls).toHaveLength(3);
     // One answer between failures resets the count.
     fake.calls.length = 0;
@@ -250,7 +250,7 @@ describe('polling', () => {
     await enqueueValid(db, 'earsiv', entry(1, { profile: 'EARSIVFATURA' }), '<Invoice>1</Invoice>');
     const e = (await entryByEttn(db, entry(1).ettn))!;
     await transition(db, e.id, 'queued', 'delivered');
-    expect(await pollStatuses({ store: db, efatura: fake.efatura, earsiv: fake.earsiv })).toEqual({ polled: 0, changed: 0, resent: 0, open: 0, deferred: 0 });
+    expect(await pollStatuses({ store: db, efatura: fake.efatura, earsiv: fake.earsiv })).toEqual({ polled: 0, changed: 0, resent: 0, open: 0, deferred: 0, notDue: 0, stopped: 0 });
     expect(fake.calls).toEqual([]);
   });
 });
