@@ -64,7 +64,7 @@ describe('a bookkeeper’s day in browser mode (English browser, New York clock)
     await expect.poll(() => page.getByTestId('erp-pending').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId('erp-pending').textContent()).toContain('Muhasebe programı bağlantısını tamamlayın');
     // No documents until the ERP side is set, and nothing saved yet.
-    expect(await page.getByRole('button', { name: 'Belgeler' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Belgeler', exact: true }).count()).toBe(0);
     expect(await profiles()).toEqual([]);
     // A customer does not get to change the integrator address.
     expect(await page.locator('input[name="integrator"]').count()).toBe(0);
@@ -86,7 +86,7 @@ describe('a bookkeeper’s day in browser mode (English browser, New York clock)
     expect(checkText).not.toMatch(/\breachable\b|\bread\b/);
     await page.locator('input[name="kontorThreshold"]').fill('1000000');
     await page.getByRole('button', { name: 'GÜNCELLE' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Belgeler' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: 'Belgeler', exact: true }).count(), { timeout: 20_000 }).toBe(1);
     const saved = await profiles();
     expect(saved).toHaveLength(1);
     expect(saved[0]).toMatchObject({ target: { firm: '002', period: '02', database: 'LOGODB' }, integrator: { user: 'demo' } });
@@ -95,7 +95,7 @@ describe('a bookkeeper’s day in browser mode (English browser, New York clock)
     await expect.poll(() => page.getByTestId('bar-program').textContent()).toContain('Logo Tiger');
     expect(await page.getByTestId('bar-company').textContent()).toContain('Anadolu Gıda');
     await expect.poll(() => page.getByTestId('kontor-warning').count(), { timeout: 20_000 }).toBe(1);
-    await page.getByRole('button', { name: 'Belgeler' }).click();
+    await page.getByRole('button', { name: 'Belgeler', exact: true }).click();
     await expect.poll(() => rows().count(), { timeout: 30_000 }).toBeGreaterThan(3);
     await app.screenshot('b03-documents');
   }, 240_000);
