@@ -478,7 +478,7 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
       }),
     );
 
-  const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura): al, listele, göster, kabul/red');
+  const incoming = program.command('incoming').description('gelen belgeler (gelen e-Fatura, gelen e-İrsaliye): al, listele, göster, yanıtla');
   const accessOptions = (cmd: Command) =>
     cmd
       .requiredOption('--integrator <url>', 'entegratör: production (canlı), test veya bir adres (sandbox: http://127.0.0.1:8480)')
@@ -648,22 +648,29 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   accessOptions(
     helperTableOptions(incoming
       .command('answer'))
-      .description('TICARIFATURA faturasına KABUL veya RED yanıtı (UYGULAMA_YANITI_UBL) gönderir')
-      .requiredOption('--ettn <ettn>', 'yanıtlanacak faturanın ETTN’si')
-      .option('--module <module>', 'efatura', 'efatura')
-      .option('--kabul', 'faturayı kabul et')
+      .description('yanıt gönderir: TICARIFATURA faturasına KABUL/RED (UYGULAMA_YANITI_UBL); gelen irsaliyeye irsaliye yanıtı (IRSALIYE_YANITI_UBL): --kabul ya da satır satır --line')
+      .requiredOption('--ettn <ettn>', 'yanıtlanacak belgenin ETTN’si')
+      .option('--module <module>', 'efatura | eirsaliye', 'efatura')
+      .option('--kabul', 'belgeyi kabul et (irsaliye: tamamı teslim alındı)')
       .option('--red', 'faturayı reddet (--reason gerekli)')
-      .option('--reason <metin>', 'red gerekçesi')
+      .option('--reason <metin>', 'red gerekçesi (irsaliye yanıtında: yanıtın notu)')
+      .option('--line <N:alan=miktar,...>', 'irsaliye satırının yanıtı, tekrarlanabilir: received=, short=, rejected=, oversupply=, reason= (en sonda), ör. 2:rejected=3,reason=Hasarlı', (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option('--gecikme <metin>', 'irsaliye yanıtında geç teslim notu')
       .option('--json', 'JSON çıktı'),
   ).action(
     run(async (out, cmd) => {
-      const o = cmd.opts<{ module: string; ettn: string; kabul?: boolean; red?: boolean; reason?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; connector?: string; server?: string; erpPasswordEnv?: string; database?: string; firm?: string; period?: string }>();
-      if (Boolean(o.kabul) === Boolean(o.red)) throw new KonnektorError('INPUT_INVALID', 'Give exactly one of --kabul and --red', { value: '--kabul | --red' });
+      const o = cmd.opts<{ module: string; ettn: string; kabul?: boolean; red?: boolean; reason?: string; line: string[]; gecikme?: string; integrator: string; user: string; passwordEnv: string; erpCode?: string; connector?: string; server?: string; erpPasswordEnv?: string; database?: string; firm?: string; period?: string }>();
+      const lines = o.line.map(parseReceiptLineOption);
+      if ([Boolean(o.kabul), Boolean(o.red), lines.length > 0].filter(Boolean).length !== 1) {
+        throw new KonnektorError('INPUT_INVALID', 'Give exactly one of --kabul, --red and --line', { value: '--kabul | --red | --line' });
+      }
       const r = await api['incoming.answer']({
         module: o.module,
         ettn: o.ettn,
-        answer: o.kabul ? 'KABUL' : 'RED',
+        answer: o.kabul ? 'KABUL' : o.red ? 'RED' : 'KISMI',
         ...(o.reason !== undefined ? { reason: o.reason } : {}),
+        ...(lines.length > 0 ? { lines } : {}),
+        ...(o.gecikme !== undefined ? { lateDelivery: o.gecikme } : {}),
         actor: os.userInfo().username,
         ...integratorOptions(o),
         ...helperTarget(o),
@@ -689,6 +696,30 @@ export function buildProgram(api: KonnektorApi, setExit: (code: number) => void)
   registerYearEndCommands(program, api, setExit);
   registerEdefterCommands(program, api, setExit, { withTarget: (cmd) => withTarget(cmd), targetOf: (o) => targetOf(o as unknown as TargetOptions) });
   return program;
+}
+
+/**
+ * One `--line N:received=Q,short=S,rejected=R,oversupply=O,reason=…` of a despatch answer. The reason comes last and
+ * keeps its commas.
+ */
+export function parseReceiptLineOption(spec: string): { lineId: string; received?: string; short?: string; rejected?: string; oversupply?: string; rejectReason?: string } {
+  const bad = (why: string) => new KonnektorError('INPUT_INVALID', `--line ${spec}: ${why} (e.g. 2:rejected=3,reason=Hasarlı)`, { value: spec });
+  const m = /^\s*([0-9]+)\s*:(.*)$/s.exec(spec);
+  if (!m) throw bad('expected the line number, a colon and the quantities');
+  const out: { lineId: string; received?: string; short?: string; rejected?: string; oversupply?: string; rejectReason?: string } = { lineId: m[1]! };
+  let rest = m[2]!;
+  const at = rest.search(/(^|,)\s*reason=/);
+  if (at >= 0) {
+    out.rejectReason = rest.slice(rest.indexOf('reason=', at) + 'reason='.length).trim();
+    rest = rest.slice(0, at);
+  }
+  for (const part of rest.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [key, value] = part.split('=').map((x) => x.trim());
+    if (!value || !['received', 'short', 'rejected', 'oversupply'].includes(key!)) throw bad(`unknown or empty field ${part}`);
+    out[key as 'received' | 'short' | 'rejected' | 'oversupply'] = value;
+  }
+  if (Object.keys(out).length === 1) throw bad('no quantities');
+  return out;
 }
 
 let progressShown = false;

@@ -202,7 +202,7 @@ export const ERROR_CATALOG = {
   INCOMING_NOT_FOUND: { kind: 'input', tr: 'Gelen belge bulunamadı.' },
   INCOMING_ANSWER_NOT_ALLOWED: { kind: 'input', tr: 'Bu belgeye yanıt verilemez (yalnızca TICARIFATURA senaryosundaki faturalar kabul/red ile yanıtlanır).' },
   INCOMING_ANSWER_REASON_REQUIRED: { kind: 'input', tr: 'Red yanıtı için gerekçe yazmalısınız.' },
-  INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: belge entegratöre ulaştıktan sonraki 8 gün içinde yanıtlanabilir.' },
+  INCOMING_ANSWER_TOO_LATE: { kind: 'input', tr: 'Yanıt süresi doldu: fatura entegratöre ulaştıktan sonraki 8 gün, irsaliye 7 gün içinde yanıtlanabilir.' },
   INCOMING_ALREADY_ANSWERED: { kind: 'input', tr: 'Bu belge daha önce yanıtlandı; bir belgeye yalnızca bir yanıt verilebilir.' },
   INCOMING_COMPANY_UNKNOWN: { kind: 'input', tr: 'Oturumun şirketi (VKN) belli değil; gelen belgeler listelenemez. Bağlantı Ayarları’nı kontrol edip yeniden giriş yapın.' },
   INCOMING_NO_CONTENT: { kind: 'input', tr: 'Bu belgenin içeriği entegratörden gelmedi; XML’i yok. “Yeni Belgeleri Al” ile yeniden deneyin veya eFinans’a başvurun.' },

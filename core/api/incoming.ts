@@ -112,6 +112,8 @@ export function createIncomingHandlers(ctx: ApiContext): IncomingHandlers {
           ettn: input.ettn,
           choice: input.answer,
           ...(input.reason !== undefined ? { reason: input.reason } : {}),
+          ...(input.lines ? { lines: input.lines.map((l) => ({ ...l })) } : {}),
+          ...(input.lateDelivery !== undefined ? { lateDelivery: input.lateDelivery } : {}),
           actor: input.actor ?? input.user,
           efatura: clients.efatura,
           validator,

@@ -137,8 +137,26 @@ export const apiSchemas = {
     .object({
       module: z.string().min(1),
       ettn: z.string().uuid(),
-      answer: z.enum(['KABUL', 'RED']),
+      /** KABUL/RED for an invoice; KABUL (received in full) or KISMI (with lines) for a despatch. */
+      answer: z.enum(['KABUL', 'RED', 'KISMI']),
       reason: z.string().max(1000).optional(),
+      /** A despatch answer's per-line quantities (decimal strings) and reasons. */
+      lines: z
+        .array(
+          z
+            .object({
+              lineId: z.string().min(1).max(20),
+              received: z.string().max(30).optional(),
+              short: z.string().max(30).optional(),
+              rejected: z.string().max(30).optional(),
+              rejectReason: z.string().max(500).optional(),
+              oversupply: z.string().max(30).optional(),
+            })
+            .strict(),
+        )
+        .max(10_000)
+        .optional(),
+      lateDelivery: z.string().max(500).optional(),
       actor: z.string().max(128).optional(),
       ...integratorAccessSchema,
       /** The accounting database whose KNK_GELEN_BELGE row is updated after the answer. */

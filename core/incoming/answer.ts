@@ -5,6 +5,7 @@ import type { EfaturaClient } from '../integrator/types';
 import { logger } from '../logging';
 import { turkeyDateTime } from '../time';
 import type { DocumentValidator } from '../validation';
+import type { ReceiptLineAnswer } from '../documents/ubl/receiptAdvice';
 import type { IncomingKind } from './kinds';
 
 /**
@@ -22,6 +23,9 @@ export interface AnswerOptions {
   ettn: string;
   choice: string;
   reason?: string;
+  /** A ReceiptAdvice's per-line answers and late-delivery note. */
+  lines?: readonly ReceiptLineAnswer[];
+  lateDelivery?: string;
   actor: string;
   efatura: Pick<EfaturaClient, 'sendInvoice'>;
   validator: DocumentValidator;
@@ -125,6 +129,8 @@ export async function answerIncoming(opts: AnswerOptions): Promise<AnswerResult>
         facts: { ettn: row.ettn, ...(row.number ? { number: row.number } : {}), ...(row.issue_date ? { issueDate: row.issue_date } : {}), ...(row.profile ? { profile: row.profile } : {}) },
         choice: opts.choice,
         ...(reason ? { reason } : {}),
+        ...(opts.lines && opts.lines.length > 0 ? { lines: opts.lines } : {}),
+        ...(opts.lateDelivery?.trim() ? { lateDelivery: opts.lateDelivery.trim() } : {}),
         id,
         uuid,
         issueDate: date,

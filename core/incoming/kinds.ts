@@ -3,6 +3,8 @@ import type { Module } from '../modules';
 import type { DocumentKind as SchematronType } from '../validation';
 import { buildApplicationResponse, invoiceParties } from '../documents/ubl/applicationResponse';
 import type { UblFacts } from '../documents/ubl/read';
+import { buildReceiptAdvice, type ReceiptLineAnswer } from '../documents/ubl/receiptAdvice';
+import { KonnektorError } from '../errors';
 
 /**
  * Incoming document kinds: what the generic incoming machinery (core/incoming) needs to know to fetch, store, check,
@@ -44,6 +46,9 @@ export interface AnswerBuildInput {
   facts: { ettn: string; number?: string; issueDate?: string; profile?: string };
   choice: string;
   reason?: string;
+  /** A ReceiptAdvice's per-line answers (short, rejected with reason, oversupply) and late-delivery note. */
+  lines?: readonly ReceiptLineAnswer[];
+  lateDelivery?: string;
   /** The answer's own number and ETTN, persisted before the build. */
   id: string;
   uuid: string;
@@ -116,7 +121,52 @@ export const efaturaIncomingKind: IncomingKind = {
   answer: efaturaAnswerKind,
 };
 
-export const INCOMING_KINDS: readonly IncomingKind[] = [efaturaIncomingKind];
+/**
+ * The irsaliye yanıtı (efinans-despatch-receipts-ledger.md §1.4): a ReceiptAdvice sent as IRSALIYE_YANITI_UBL within
+ * 7 days of the despatch's arrival, once. KABUL: every line received as despatched. KISMI: per-line received, short,
+ * rejected (with a reason) or oversupplied quantities; lines not named are received in full. Any profile is answered.
+ */
+export const eirsaliyeAnswerKind: AnswerKind = {
+  id: 'eirsaliye-yanit',
+  sendAs: 'IRSALIYE_YANITI_UBL',
+  deadlineDays: 7,
+  prefix: 'IYN',
+  choices: [
+    { code: 'KABUL', labels: { tr: 'Tamamı teslim alındı', en: 'Received in full' }, reasonRequired: false },
+    { code: 'KISMI', labels: { tr: 'Eksik / reddedilen satırlar var', en: 'Short or rejected lines' }, reasonRequired: false },
+  ],
+  refuse() {
+    return undefined;
+  },
+  build(input) {
+    const lines = input.lines ?? [];
+    if (input.choice === 'KABUL' && lines.length > 0) throw new KonnektorError('INPUT_INVALID', 'A full acceptance (KABUL) takes no per-line answers', { value: 'KABUL' });
+    if (input.choice === 'KISMI' && lines.length === 0) throw new KonnektorError('INPUT_INVALID', 'A partial answer (KISMI) needs at least one line answer', { value: 'KISMI' });
+    return buildReceiptAdvice({
+      despatchXml: input.xml,
+      id: input.id,
+      uuid: input.uuid,
+      issueDate: input.issueDate,
+      issueTime: input.issueTime,
+      ...(lines.length > 0 ? { lines } : {}),
+      ...(input.lateDelivery ? { lateDelivery: input.lateDelivery } : {}),
+      ...(input.reason ? { note: input.reason } : {}),
+    });
+  },
+  schematron: 'efatura',
+};
+
+export const eirsaliyeIncomingKind: IncomingKind = {
+  id: 'eirsaliye-gelen',
+  module: 'eirsaliye',
+  belgeTuru: 'IRSALIYE',
+  root: 'DespatchAdvice',
+  labels: { tr: 'Gelen e-İrsaliye', en: 'Incoming e-Despatch' },
+  schematron: 'efatura',
+  answer: eirsaliyeAnswerKind,
+};
+
+export const INCOMING_KINDS: readonly IncomingKind[] = [efaturaIncomingKind, eirsaliyeIncomingKind];
 
 /** The incoming kinds of a module (e-Fatura: invoices; e-İrsaliye: despatches). */
 export function incomingKindsOf(module: Module, kinds: readonly IncomingKind[] = INCOMING_KINDS): IncomingKind[] {

@@ -20,7 +20,7 @@ export const CONNECTOR_FAULTS = {
   hash: 'Hash hatası: belgeHash, veri alanındaki baytların MD5 özeti ile uyuşmuyor.',
   duplicateBelgeNo: (belgeNo: string) => `Bu belgeNo (${belgeNo}) ile daha önce farklı içerikte bir belge gönderilmiş; belgeNo gönderici için tekil olmalıdır.`,
   veriNotBase64: 'veri alanı geçerli bir base64Binary değil.',
-  belgeTuru: (t: string) => `Desteklenmeyen belgeTuru: ${t} (gönderimde FATURA_UBL, UYGULAMA_YANITI_UBL veya IRSALIYE_UBL).`,
+  belgeTuru: (t: string) => `Desteklenmeyen belgeTuru: ${t} (gönderimde FATURA_UBL, UYGULAMA_YANITI_UBL, IRSALIYE_UBL veya IRSALIYE_YANITI_UBL).`,
   kontor: 'Kontör bakiyesi yetersiz (FATURA).',
   vkn: (v: string) => `Geçersiz vergiTcKimlikNo: ${v} (10 haneli VKN veya 11 haneli TCKN).`,
 } as const;
@@ -54,7 +54,7 @@ interface SendParams {
 
 function send(ctx: ServiceContext, p: SendParams): string {
   const vkn = senderVkn(ctx, p.vergiTcKimlikNo);
-  if (p.belgeTuru !== 'FATURA_UBL' && p.belgeTuru !== 'UYGULAMA_YANITI_UBL' && p.belgeTuru !== 'IRSALIYE_UBL') throw new SoapFault(CONNECTOR_FAULTS.belgeTuru(p.belgeTuru));
+  if (p.belgeTuru !== 'FATURA_UBL' && p.belgeTuru !== 'UYGULAMA_YANITI_UBL' && p.belgeTuru !== 'IRSALIYE_UBL' && p.belgeTuru !== 'IRSALIYE_YANITI_UBL') throw new SoapFault(CONNECTOR_FAULTS.belgeTuru(p.belgeTuru));
   const xml = decodeBase64(p.veri);
   const md5 = crypto.createHash('md5').update(xml).digest('hex');
   if (md5 !== p.belgeHash.trim().toLowerCase()) throw new SoapFault(CONNECTOR_FAULTS.hash);

@@ -6,7 +6,7 @@ import { readUblFacts } from '../../core/documents/ubl/read';
  * Incoming documents (gelen belgeler) per receiving taxpayer. `belge_sira_no` is the portal-wide, increasing
  * belgeSiraNo that clients page with (integrator-api.md §9).
  */
-export type IncomingKind = 'FATURA' | 'UYGULAMA_YANITI';
+export type IncomingKind = 'FATURA' | 'UYGULAMA_YANITI' | 'IRSALIYE' | 'IRSALIYE_YANITI';
 
 export interface IncomingInput {
   receiverVkn: string;
@@ -62,7 +62,7 @@ export function addIncoming(db: SandboxDb, input: IncomingInput): { belgeSiraNo:
       facts.sender.id ?? '',
       input.senderAlias ?? null,
       facts.sender.name ?? null,
-      input.kind ?? (facts.root === 'ApplicationResponse' ? 'UYGULAMA_YANITI' : 'FATURA'),
+      input.kind ?? (facts.root === 'ApplicationResponse' ? 'UYGULAMA_YANITI' : facts.root === 'DespatchAdvice' ? 'IRSALIYE' : facts.root === 'ReceiptAdvice' ? 'IRSALIYE_YANITI' : 'FATURA'),
       ettn,
       facts.id ?? null,
       facts.issueDate ?? null,

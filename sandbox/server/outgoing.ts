@@ -118,7 +118,7 @@ function newBelgeOid(): string {
 }
 
 /** The UBL root each belgeTuru carries. */
-const EXPECTED_ROOT: Record<string, string> = { FATURA_UBL: 'Invoice', UYGULAMA_YANITI_UBL: 'ApplicationResponse', IRSALIYE_UBL: 'DespatchAdvice' };
+const EXPECTED_ROOT: Record<string, string> = { FATURA_UBL: 'Invoice', UYGULAMA_YANITI_UBL: 'ApplicationResponse', IRSALIYE_UBL: 'DespatchAdvice', IRSALIYE_YANITI_UBL: 'ReceiptAdvice' };
 
 interface Analysis {
   facts?: UblFacts;
@@ -128,7 +128,7 @@ interface Analysis {
 export interface ReceiveInput {
   userId: string;
   senderVkn: string;
-  belgeTuru: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_UBL';
+  belgeTuru: 'FATURA_UBL' | 'UYGULAMA_YANITI_UBL' | 'IRSALIYE_UBL' | 'IRSALIYE_YANITI_UBL';
   belgeNo: string;
   xml: Buffer;
   hash: string;
@@ -257,9 +257,9 @@ export class OutgoingDocuments {
       return { facts, verdict: { kind: 'processingError', aciklama: 'EARSIVFATURA senaryosundaki belge e-Fatura olarak gönderilemez; EarsivWebService kullanın.' } };
     }
     // Answers are checked like invoices: GİB's XSD of their root and the applicationresponse schematron pattern.
-    if (this.validator && (facts.root === 'Invoice' || facts.root === 'ApplicationResponse' || facts.root === 'DespatchAdvice')) {
-      // A despatch is judged as GİB reads its driver rule (several drivers), like Konnektör's own check.
-      const result = facts.root === 'DespatchAdvice' ? (await checkDespatchFamily(this.validator, [xml]))[0]! : await this.validator.validate(xml, 'efatura');
+    if (this.validator && (facts.root === 'Invoice' || facts.root === 'ApplicationResponse' || facts.root === 'DespatchAdvice' || facts.root === 'ReceiptAdvice')) {
+      // A despatch (and its ReceiptAdvice) is judged as GİB reads its driver rule (several drivers), like Konnektör's own check.
+      const result = facts.root === 'DespatchAdvice' || facts.root === 'ReceiptAdvice' ? (await checkDespatchFamily(this.validator, [xml]))[0]! : await this.validator.validate(xml, 'efatura');
       if (!result.valid) {
         const schema = result.issues.filter((i) => i.source !== 'schematron');
         const issues = schema.length > 0 ? schema : result.issues;

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import Decimal from 'decimal.js';
-import type { InvoiceDocument, InvoiceLine, Party } from '../../core/documents/model';
+import type { DespatchDocument, InvoiceDocument, InvoiceLine, Party } from '../../core/documents/model';
+import { buildDespatchUbl } from '../../core/documents/ubl/despatch';
+import { gibView } from '../../core/documents/ubl/gibViews';
 import { buildInvoiceUbl } from '../../core/documents/ubl/invoice';
 import type { RegisteredUser } from '../../core/documents/userList';
 import { turkeyDateTime } from '../../core/time';
@@ -23,6 +25,8 @@ export const SEED_ACCOUNTS = {
 
 export const SEED_KONTOR = 1000;
 export const SEED_INCOMING_PER_COMPANY = 6;
+/** Incoming despatches per demo company (e-İrsaliye), arrived 1..N days ago: each can still get its irsaliye yanıtı. */
+export const SEED_INCOMING_DESPATCHES_PER_COMPANY = 2;
 
 export interface SeedOptions {
   seed: number;
@@ -181,6 +185,38 @@ export function incomingInvoiceXml(world: DemoWorld, company: DemoCompany, suppl
   return { xml, uuid };
 }
 
+/** A supplier's despatch of goods to a demo company, as it would arrive (e-İrsaliye, unsigned here). */
+export function incomingDespatchXml(world: DemoWorld, company: DemoCompany, supplier: DemoCustomer, i: number, issueDate: string, seed: number): { xml: string; uuid: string } {
+  const uuid = stableUuid(`sandbox-irsaliye:${seed}:${company.vkn}:${i}`);
+  const goods = world.items.filter((it) => it.kind === 'goods');
+  const pick = (k: number) => goods[(i * 3 + seed + k) % goods.length]!;
+  const customer = partyOfCompany(company);
+  const doc: DespatchDocument = {
+    kind: 'despatch',
+    module: 'eirsaliye',
+    ref: { connector: 'sandbox', database: 'incoming', key: uuid },
+    erpNumber: `GIR${i}`,
+    issueDate,
+    issueTime: '08:30:00',
+    type: 'SEVK',
+    supplier: partyOfCustomer(supplier),
+    customer,
+    deliveryAddress: customer.address,
+    despatchDate: issueDate,
+    despatchTime: '09:00:00',
+    drivers: [{ firstName: 'Mehmet', familyName: 'Kaya', tckn: '10000000146' }],
+    vehiclePlates: ['34ABC123'],
+    trailerPlates: [],
+    lines: [1, 2].map((n) => ({ lineNo: n, itemCode: pick(n).code, itemName: pick(n).name, quantity: new Decimal(10 * n + i), unitCode: 'C62' })),
+    notes: [`Sandbox gelen irsaliye ${i + 1}`],
+    orderRefs: [],
+    sourceFields: {},
+  };
+  const prefix = `I${supplier.code.replace(/\D/g, '').slice(-2).padStart(2, '0')}`;
+  const xml = buildDespatchUbl({ doc, id: `${prefix}${issueDate.slice(0, 4)}${String(i + 1).padStart(9, '0')}`, uuid, profile: 'TEMELIRSALIYE', supplier: partyOfCustomer(supplier), issueTime: '08:30:00', view: gibView('despatch') });
+  return { xml, uuid };
+}
+
 function seedIncoming(db: SandboxDb, world: DemoWorld, options: SeedOptions): void {
   const suppliers = world.customers.filter((c) => c.registered && c.userType === 'OZEL' && c.vkn);
   const companyAlias = new Map(companyRegistrations(world).map((r) => [r.identifier, r.documents[0]!.aliases[0]!.name]));
@@ -194,6 +230,21 @@ function seedIncoming(db: SandboxDb, world: DemoWorld, options: SeedOptions): vo
         receiverVkn: company.vkn,
         receiverAlias: companyAlias.get(company.vkn)!,
         senderAlias: supplier.aliases[0]!.replace(':defaultpk@', ':defaultgb@'),
+        xml: Buffer.from(xml, 'utf8'),
+        arrivedAt,
+      });
+    }
+  }
+  for (let i = 0; i < SEED_INCOMING_DESPATCHES_PER_COMPANY; i++) {
+    for (const company of world.companies) {
+      const supplier = suppliers[(i * 3 + 1 + (company.key === 'ornek' ? 0 : 2)) % suppliers.length]!;
+      const arrivedAt = options.now - (SEED_INCOMING_DESPATCHES_PER_COMPANY - i) * 86_400_000;
+      const { xml } = incomingDespatchXml(world, company, supplier, i, turkeyDateTime(new Date(arrivedAt)).date, options.seed);
+      addIncoming(db, {
+        receiverVkn: company.vkn,
+        receiverAlias: companyAlias.get(company.vkn)!.replace(':defaultpk@', ':irsaliyepk@'),
+        senderAlias: (supplier.despatchAliases[0] ?? supplier.aliases[0]!).replace(':defaultpk@', ':irsaliyegb@').replace(':irsaliyepk@', ':irsaliyegb@'),
+        kind: 'IRSALIYE',
         xml: Buffer.from(xml, 'utf8'),
         arrivedAt,
       });

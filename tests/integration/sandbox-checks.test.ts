@@ -1,5 +1,5 @@
 /**
- * The sandbox's own checks of what it is sent, as eFinans makes them: only the three document types belgeGonderExt
+ * The sandbox's own checks of what it is sent, as eFinans makes them: only the four document types belgeGonderExt
  * takes; a caller acting only for its own taxpayers; the document's sender being the taxpayer named in the call;
  * the UBL root being the one of the document type. A client (or a test) relying on the sandbox learns from these
  * the same refusals production would give.
@@ -91,7 +91,7 @@ const NS_RESPONSE = 'urn:oasis:names:specification:ubl:schema:xsd:ApplicationRes
 const NS_DESPATCH = 'urn:oasis:names:specification:ubl:schema:xsd:DespatchAdvice-2';
 
 describe('belgeGonderExt takes only the document types eFinans takes', () => {
-  it.each(['FATURA', 'EARSIV_UBL', 'fatura_ubl', 'IRSALIYE_YANITI_UBL', 'ZARF', 'UYGULAMA_YANITI'])('refuses belgeTuru %j and keeps nothing', async (belgeTuru) => {
+  it.each(['FATURA', 'EARSIV_UBL', 'fatura_ubl', 'IRSALIYE_YANITI', 'ZARF', 'UYGULAMA_YANITI'])('refuses belgeTuru %j and keeps nothing', async (belgeTuru) => {
     expect(await refused(invoice(), { belgeTuru })).toBe(CONNECTOR_FAULTS.belgeTuru(belgeTuru));
   });
 
@@ -102,6 +102,7 @@ describe('belgeGonderExt takes only the document types eFinans takes', () => {
   it.each([
     ['UYGULAMA_YANITI_UBL', 'ApplicationResponse'],
     ['IRSALIYE_UBL', 'DespatchAdvice'],
+    ['IRSALIYE_YANITI_UBL', 'ReceiptAdvice'],
   ])('takes %s, and an invoice sent as one ends in a processing error naming the root it expects', async (belgeTuru, root) => {
     const s = await processed(invoice(), { belgeTuru });
     expect(s).toMatchObject({ durum: '2', gonderimDurumu: '-2' });
