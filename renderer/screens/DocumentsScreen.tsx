@@ -55,7 +55,7 @@ function Renumber({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: 
  * demand, and "İptal et" with its reason while the document may still be cancelled. core/api refuses a cancellation
  * once the document is in a report, with its own message.
  */
-function AfterDelivery({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged: () => void }) {
+export function AfterDelivery({ row, sessionId, onChanged }: { row: DocumentRow; sessionId: string; onChanged: () => void }) {
   const t = useT();
   const [report, setReport] = useState<Report>();
   const [reason, setReason] = useState('');
