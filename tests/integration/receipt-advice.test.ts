@@ -10,6 +10,7 @@ import { gibView } from '../../core/documents/ubl/gibViews';
 import { readUblFacts } from '../../core/documents/ubl/read';
 import { buildReceiptAdvice, type ReceiptAdviceInput } from '../../core/documents/ubl/receiptAdvice';
 import { KonnektorError } from '../../core/errors';
+import { eirsaliyeAnswerKind, eirsaliyeIncomingKind, incomingKindsOf } from '../../core/incoming/kinds';
 import { createValidator, type DocumentValidator } from '../../core/validation';
 import { SUPPLIER, despatch } from '../fixtures/despatches';
 
@@ -87,5 +88,22 @@ describe('ReceiptAdvice builder', () => {
     expect(codeOf(() => answer({ lines: [{ lineId: '1', received: 9 }] }))).toBe('RECEIPT_QUANTITY_MISMATCH');
     expect(codeOf(() => answer({ despatchXml: '<Invoice/>' }))).toBe('RECEIPT_DESPATCH_UNREADABLE');
     expect(codeOf(() => answer({ despatchXml: 'not xml <' }))).toBe('RECEIPT_DESPATCH_UNREADABLE');
+  });
+});
+
+describe('the incoming despatch kind', () => {
+  const base = { xml: despatchXml, facts: { ettn: DESPATCH_UUID }, id: 'IYN2026000000002', uuid: '7d0c1e52-8a3b-4f6e-9d21-5b4a3c2e1f01', issueDate: despatch().issueDate, issueTime: '16:00:00' };
+
+  it('is e-İrsaliye’s incoming kind: belgeTuru IRSALIYE, answered as IRSALIYE_YANITI_UBL within 7 days, any profile', () => {
+    expect(incomingKindsOf('eirsaliye')).toEqual([eirsaliyeIncomingKind]);
+    expect(eirsaliyeIncomingKind).toMatchObject({ belgeTuru: 'IRSALIYE', root: 'DespatchAdvice', answer: { sendAs: 'IRSALIYE_YANITI_UBL', deadlineDays: 7 } });
+    expect(eirsaliyeAnswerKind.refuse({ profile: 'HKSIRSALIYE' })).toBeUndefined();
+  });
+
+  it('KABUL builds a full acceptance; KABUL with lines and KISMI without lines are refused', () => {
+    expect(eirsaliyeAnswerKind.build({ ...base, choice: 'KABUL' })).toContain('<cbc:ReceivedQuantity unitCode="MTR">10</cbc:ReceivedQuantity>');
+    expect(eirsaliyeAnswerKind.build({ ...base, choice: 'KISMI', lines: [{ lineId: '2', short: '1' }] })).toContain('<cbc:ShortQuantity unitCode="C62">1</cbc:ShortQuantity>');
+    expect(codeOf(() => eirsaliyeAnswerKind.build({ ...base, choice: 'KABUL', lines: [{ lineId: '1', short: '1' }] }))).toBe('INPUT_INVALID');
+    expect(codeOf(() => eirsaliyeAnswerKind.build({ ...base, choice: 'KISMI' }))).toBe('INPUT_INVALID');
   });
 });
