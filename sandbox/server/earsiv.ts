@@ -123,6 +123,14 @@ export function authorised(ctx: ServiceContext, vkn: string | undefined): Result
   return undefined;
 }
 
+/** The operation's `input` JSON, read and checked against the caller's authorised VKNs in one step. */
+function authorisedInput(body: Element, ctx: ServiceContext): { input: Input } | { error: Result } {
+  const read = readInput(body);
+  if ('error' in read) return read;
+  const denied = authorised(ctx, str(read.input, 'vkn'));
+  return denied ? { error: denied } : read;
+}
+
 function donenFormat(input: Input): string | null | Result {
   const value = str(input, 'donenBelgeFormati') ?? '9';
   if (!(value in FORMATS)) return fail('AE00085', `Geçersiz donenBelgeFormati: ${value} (0 UBL, 2 HTML, 3 PDF, 9 yok).`);
@@ -226,11 +234,9 @@ function lookup(ctx: ServiceContext, input: Input): EarsivRow | undefined {
 }
 
 function query(body: Element, ctx: ServiceContext): Result {
-  const read = readInput(body);
+  const read = authorisedInput(body, ctx);
   if ('error' in read) return read.error;
   const input = read.input;
-  const denied = authorised(ctx, str(input, 'vkn'));
-  if (denied) return denied;
   const format = donenFormat(input);
   if (format !== null && typeof format === 'object') return format;
   if (!str(input, 'faturaUuid') && !str(input, 'faturaNo')) return fail('AE00003', 'faturaUuid veya faturaNo gerekli.');
@@ -244,11 +250,9 @@ function query(body: Element, ctx: ServiceContext): Result {
 }
 
 function cancel(body: Element, ctx: ServiceContext): Result {
-  const read = readInput(body);
+  const read = authorisedInput(body, ctx);
   if ('error' in read) return read.error;
   const input = read.input;
-  const denied = authorised(ctx, str(input, 'vkn'));
-  if (denied) return denied;
   const row = lookup(ctx, input);
   if (!row) return fail('AE00042', 'Fatura sistemde kayıtlı değil.');
   const no = str(input, 'faturaNo');
@@ -267,11 +271,9 @@ const reportedBy = (now: number, at: number | null) => at !== null && qnbDate(no
 
 /** rapordaFaturaSorgula: per invoice, whether it (and its cancellation) is in a report sent to GİB. */
 function reportStatus(body: Element, ctx: ServiceContext): Result {
-  const read = readInput(body);
+  const read = authorisedInput(body, ctx);
   if ('error' in read) return read.error;
   const input = read.input;
-  const denied = authorised(ctx, str(input, 'vkn'));
-  if (denied) return denied;
   if (!str(input, 'faturaUuid') && !str(input, 'faturaNo')) return fail('AE00003', 'faturaUuid veya faturaNo gerekli.');
   const row = lookup(ctx, input);
   if (!row) return fail('AE00002', `${str(input, 'vkn')} VKN'ye ait ${str(input, 'faturaUuid') ?? str(input, 'faturaNo')} UUID'li fatura sistemde kayıtlı değildir!`);
@@ -285,11 +287,9 @@ function reportStatus(body: Element, ctx: ServiceContext): Result {
 
 /** faturaIptaliKaldir: only while the cancellation is not yet in a report. */
 function undoCancel(body: Element, ctx: ServiceContext): Result {
-  const read = readInput(body);
+  const read = authorisedInput(body, ctx);
   if ('error' in read) return read.error;
   const input = read.input;
-  const denied = authorised(ctx, str(input, 'vkn'));
-  if (denied) return denied;
   const row = lookup(ctx, input);
   if (!row) return fail('AE00042', 'Fatura sistemde kayıtlı değil.');
   if (row.cancelled_at === null) return fail('AE00053', 'Fatura iptal edilmemiş.');
