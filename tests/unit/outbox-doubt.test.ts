@@ -5,7 +5,7 @@ import { enqueueValid } from '../../core/outbox/enqueue';
 import { reconcileInFlight, sendQueued, type SendEvent } from '../../core/outbox/sender';
 import { entriesIn, historyOf, touch } from '../../core/outbox/store';
 import { openLocalStore, type LocalStore } from '../../db/local';
-import type { ExportEntry } from '../../core/documents/export';
+import { OUTBOX_VKN, outboxEntry as entry } from '../support/outboxEntry';
 
 /**
  * Documents "in doubt": the send call may have reached the integrator but its answer never came back. The
@@ -14,24 +14,8 @@ import type { ExportEntry } from '../../core/documents/export';
  * query finds a document only by the key type it names (belgeNoTipi YEREL = the local number Konnektör sent, for
  * the caller's taxpayer), and every query can be made to fail.
  */
-const VKN = '4703101339';
+const VKN = OUTBOX_VKN;
 
-function entry(n: number, over: Partial<ExportEntry> = {}): ExportEntry {
-  return {
-    erpRef: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02', key: String(n) },
-    companyVkn: VKN,
-    erpNumber: `SAT${n}`,
-    issueDate: '2026-03-01',
-    ettn: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    number: `KNF2026${String(n).padStart(9, '0')}`,
-    profile: 'TEMELFATURA',
-    type: 'SATIS',
-    currency: 'TRY',
-    valid: true,
-    issues: [],
-    ...over,
-  };
-}
 
 interface Received {
   vkn: string;

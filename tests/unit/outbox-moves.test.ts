@@ -6,27 +6,11 @@ import { interpretStatus, pollStatuses, RESEND_CODES } from '../../core/outbox/p
 import { isTerminal, OUTBOX_STATES, TRANSITIONS } from '../../core/outbox/states';
 import { entriesIn, entryByEttn, historyOf, transition, transitionPath, xmlOf, OutboxTransitionError } from '../../core/outbox/store';
 import { openLocalStore, type LocalStore } from '../../db/local';
-import type { ExportEntry } from '../../core/documents/export';
+import { OUTBOX_VKN, outboxEntry as entry } from '../support/outboxEntry';
 
-const VKN = '4703101339';
+const VKN = OUTBOX_VKN;
 const status = (over: Partial<OutgoingStatus>): OutgoingStatus => ({ durum: 3, gonderimDurumu: 4, gonderimCevabiKodu: 1300, yanitDurumu: -1, ...over });
 
-function entry(n: number, over: Partial<ExportEntry> = {}): ExportEntry {
-  return {
-    erpRef: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02', key: String(n) },
-    companyVkn: VKN,
-    erpNumber: `SAT${n}`,
-    issueDate: '2026-03-01',
-    ettn: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    number: `KNF2026${String(n).padStart(9, '0')}`,
-    profile: 'TEMELFATURA',
-    type: 'SATIS',
-    currency: 'TRY',
-    valid: true,
-    issues: [],
-    ...over,
-  };
-}
 
 const stores: LocalStore[] = [];
 afterEach(async () => {

@@ -8,26 +8,10 @@ import { pollStatuses } from '../../core/outbox/poller';
 import { reconcileInFlight, sendQueued } from '../../core/outbox/sender';
 import { entriesIn, historyOf, touch, transition } from '../../core/outbox/store';
 import { openLocalStore } from '../../db/local';
-import type { ExportEntry } from '../../core/documents/export';
+import { outboxEntry as entry } from '../support/outboxEntry';
 
 const status = (over: Partial<OutgoingStatus>): OutgoingStatus => ({ durum: 3, gonderimDurumu: 4, gonderimCevabiKodu: 1300, yanitDurumu: -1, ...over });
 
-function entry(n: number, over: Partial<ExportEntry> = {}): ExportEntry {
-  return {
-    erpRef: { connector: 'logo', database: 'LOGODB', firm: '001', period: '02', key: String(n) },
-    companyVkn: '4703101339',
-    erpNumber: `SAT${n}`,
-    issueDate: '2026-03-01',
-    ettn: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    number: `KNF2026${String(n).padStart(9, '0')}`,
-    profile: 'TEMELFATURA',
-    type: 'SATIS',
-    currency: 'TRY',
-    valid: true,
-    issues: [],
-    ...over,
-  };
-}
 
 /** An in-memory integrator that records calls; each behaviour can be scripted per call. */
 function fakeIntegrator() {
