@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import type { AllowanceCharge, ErpReadError, InvoiceDocument, InvoiceLine, Party, StoredTotal } from '../../core/documents/model';
 import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { unitCodeFor } from '../../core/documents/units';
+import { unreadableInvoiceOf } from '../shared/rows';
 import { dateOf, decimalOf, intOf, optionalText, textOf } from '../shared/values';
 import { LINETYPE, TRCURR_FALLBACK, invoiceTypeOf, profileOf, type LogoInvoiceKind } from './codes';
 
@@ -98,23 +99,19 @@ interface MapContext {
 
 /** What is shown of an invoice whose rows could not be read: its number, date and customer, and why. */
 export function unreadableInvoice(h: Row, ctx: Pick<MapContext, 'database' | 'firm' | 'period' | 'module'>, readError: ErpReadError): InvoiceDocument {
-  return {
-    kind: 'invoice',
-    module: ctx.module,
-    ref: { connector: 'logo', database: ctx.database, firm: ctx.firm, period: ctx.period, key: String(intOf(h.LOGICALREF)) },
-    erpNumber: textOf(h.FICHENO),
-    issueDate: dateOf(h.DATE_),
-    profileHint: 'TEMELFATURA',
-    type: 'SATIS',
-    currency: 'TRY',
-    customer: { taxId: { scheme: intOf(h.C_ISPERSCOMP) === 1 ? 'TCKN' : 'VKN', value: textOf(intOf(h.C_ISPERSCOMP) === 1 ? h.C_TCKNO : h.C_TAXNR) }, name: textOf(h.C_DEFINITION), address: { country: 'Türkiye' } },
-    lines: [],
-    allowances: [],
-    notes: [],
-    despatchRefs: [],
-    returnRefs: [],
+  return unreadableInvoiceOf(
+    {
+      ref: { connector: 'logo', database: ctx.database, firm: ctx.firm, period: ctx.period, key: String(intOf(h.LOGICALREF)) },
+      erpNumber: () => textOf(h.FICHENO),
+      issueDate: () => dateOf(h.DATE_),
+      customer: () => {
+        const person = intOf(h.C_ISPERSCOMP) === 1;
+        return { taxId: { scheme: person ? 'TCKN' : 'VKN', value: textOf(person ? h.C_TCKNO : h.C_TAXNR) }, name: textOf(h.C_DEFINITION), address: { country: 'Türkiye' } };
+      },
+    },
+    ctx.module,
     readError,
-  };
+  );
 }
 
 /**

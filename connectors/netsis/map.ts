@@ -4,6 +4,7 @@ import { taxIdSchemeOf } from '../../core/documents/taxid';
 import { unitCodeFor } from '../../core/documents/units';
 import { KonnektorError } from '../../core/errors';
 import { repairCp1254 } from '../shared/encoding';
+import { unreadableInvoiceOf } from '../shared/rows';
 import { dateOf, decimalOf, intOf, textOf } from '../shared/values';
 import {
   DOVIZTIP_FALLBACK,
@@ -229,23 +230,16 @@ function discountShares(nets: readonly Decimal[], discounts: readonly AllowanceC
 
 /** What is shown of an invoice whose rows could not be read: its number, date and customer, and why. */
 export function unreadableInvoice(h: Row, ctx: Pick<MapContext, 'database' | 'module'>, readError: ErpReadError): InvoiceDocument {
-  return {
-    kind: 'invoice',
-    module: ctx.module,
-    ref: { connector: 'netsis', database: ctx.database, key: serializeInvoiceKey(invoiceKeyOf(h)) },
-    erpNumber: netsisText(h.FATIRS_NO),
-    issueDate: dateOf(h.TARIH),
-    profileHint: 'TEMELFATURA',
-    type: 'SATIS',
-    currency: 'TRY',
-    customer: { taxId: { scheme: 'VKN', value: '' }, name: netsisText(h.C_CARI_ISIM ?? h.CARI_KODU), address: { country: 'Türkiye' } },
-    lines: [],
-    allowances: [],
-    notes: [],
-    despatchRefs: [],
-    returnRefs: [],
+  return unreadableInvoiceOf(
+    {
+      ref: { connector: 'netsis', database: ctx.database, key: serializeInvoiceKey(invoiceKeyOf(h)) },
+      erpNumber: () => netsisText(h.FATIRS_NO),
+      issueDate: () => dateOf(h.TARIH),
+      customer: () => ({ taxId: { scheme: 'VKN', value: '' }, name: netsisText(h.C_CARI_ISIM ?? h.CARI_KODU), address: { country: 'Türkiye' } }),
+    },
+    ctx.module,
     readError,
-  };
+  );
 }
 
 /**

@@ -122,7 +122,7 @@ export function unreadableProducerReceipt(base: ShellBase, readError: ErpReadErr
   };
 }
 
-/** An invoice whose rows could not be read, for connectors without a shell of their own. */
+/** An invoice whose rows could not be read: listed with its number, date and customer as far as they read, never built. */
 export function unreadableInvoiceOf(base: ShellBase, module: Module, readError: ErpReadError): InvoiceDocument {
   return {
     kind: 'invoice',
